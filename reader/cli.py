@@ -1,0 +1,135 @@
+"""The `reader` command line. Kept light: each subcommand imports what it needs when run,
+so `reader --help` and the first paint of `reader open` pay only for click."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from reader import __version__
+from reader.errors import ReaderError
+
+# name -> "module:attribute"; loaded only when that subcommand runs (or help lists it).
+LAZY_COMMANDS: dict[str, str] = {
+    "export": "reader.commands.export:export",
+    "import": "reader.commands.import_:import_",
+    "stats": "reader.commands.stats:stats",
+    "agree": "reader.commands.agree:agree",
+    "merge": "reader.commands.merge:merge",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose heavier subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        available = [name for name, target in LAZY_COMMANDS.items() if _module_exists(target)]
+        return sorted([*super().list_commands(ctx), *available])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS and _module_exists(LAZY_COMMANDS[cmd_name]):
+            module_name, attribute = LAZY_COMMANDS[cmd_name].split(":")
+            return getattr(importlib.import_module(module_name), attribute)
+        return super().get_command(ctx, cmd_name)
+
+
+def _module_exists(target: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(target.split(":")[0]) is not None
+
+
+db_option = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=True, path_type=Path),
+    default=None,
+    help="SQLite database to use (default: READER_DB or the user data folder; see `reader where`).",
+)
+
+
+def resolve_db(db_path: Path | None) -> Path:
+    from reader.locations import default_db_path
+
+    return db_path if db_path is not None else default_db_path()
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="reader")
+def cli() -> None:
+    """Read and annotate text in the terminal, with exact offsets and nothing lost."""
+
+
+@cli.command("open")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@db_option
+@click.option("--annotator", default=None, help="Who is annotating (default: READER_ANNOTATOR or the login name).")
+@click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the files.")
+@click.option("--labels", default=None, help="Comma-separated label names, e.g. actor,topic,commitment.")
+def open_command(
+    paths: tuple[Path, ...],
+    db_path: Path | None,
+    annotator: str | None,
+    encoding: str,
+    labels: str | None,
+) -> None:
+    """Open PATH in the article pane."""
+    from reader.locations import default_annotator
+    from reader.ui.launch import launch
+
+    launch(
+        paths=list(paths),
+        db_path=resolve_db(db_path),
+        annotator=annotator or default_annotator(),
+        encoding=encoding,
+        labels=labels,
+    )
+
+
+@cli.command("where")
+@db_option
+def where(db_path: Path | None) -> None:
+    """Print the database and config paths in use."""
+    from reader.locations import config_candidates, data_dir
+
+    click.echo(f"database: {resolve_db(db_path)}")
+    for candidate in config_candidates():
+        mark = "" if candidate.exists() else " (absent)"
+        click.echo(f"config:   {candidate}{mark}")
+    click.echo(f"data dir: {data_dir()}")
+
+
+def main() -> None:
+    """Entry point: user errors become one line on stderr and exit code 1."""
+    try:
+        cli.main(standalone_mode=False)
+    except ReaderError as error:
+        click.echo(f"reader: error: {error}", err=True)
+        sys.exit(1)
+    except click.exceptions.Abort:
+        click.echo("reader: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as error:
+        if os.environ.get("READER_DEBUG"):
+            raise
+        click.echo(
+            f"reader: internal error: {type(error).__name__}: {error} "
+            "(set READER_DEBUG=1 for details)",
+            err=True,
+        )
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

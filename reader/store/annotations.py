@@ -1,0 +1,221 @@
+"""Annotations of one document by one annotator: every operation is committed, with an
+event, before it returns; undo and redo are events too, so history survives a restart."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from reader.store.database import now_iso, transaction
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """A labelled span: `text == document.text[start:end]`, offsets in code points."""
+
+    uid: str
+    document_id: int
+    start: int
+    end: int
+    label: str
+    text: str
+    note: str
+    annotator: str
+    created_at: str
+    updated_at: str
+
+
+_COLUMNS = "uid, document_id, start, end, label, text, note, annotator, created_at, updated_at"
+
+
+def _row(row: tuple[Any, ...]) -> Annotation:
+    return Annotation(*row)
+
+
+def new_uid() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What an operation (or its undo) did: the annotation before and after (None = absent)."""
+
+    before: Annotation | None
+    after: Annotation | None
+
+
+def live_annotations(
+    conn: sqlite3.Connection, document_id: int, annotators: list[str] | None = None
+) -> list[Annotation]:
+    """Annotations not deleted, in text order; all annotators' when `annotators` is None."""
+    sql = f"SELECT {_COLUMNS} FROM annotations WHERE document_id = ? AND deleted_at IS NULL"
+    params: list[Any] = [document_id]
+    if annotators is not None:
+        sql += f" AND annotator IN ({', '.join('?' * len(annotators))})"
+        params.extend(annotators)
+    sql += " ORDER BY start, end, label, uid"
+    return [_row(row) for row in conn.execute(sql, params)]
+
+
+class AnnotationStore:
+    """One annotator's editing session on one document."""
+
+    def __init__(self, conn: sqlite3.Connection, document_id: int, annotator: str) -> None:
+        self.conn = conn
+        self.document_id = document_id
+        self.annotator = annotator
+        self._undo: list[int] = []
+        self._redo: list[int] = []
+        self._replay_history()
+
+    # --- reading -------------------------------------------------------------------------
+
+    def live(self, annotators: list[str] | None = None) -> list[Annotation]:
+        return live_annotations(self.conn, self.document_id, annotators)
+
+    def mine(self) -> list[Annotation]:
+        return self.live([self.annotator])
+
+    def get(self, uid: str) -> Annotation | None:
+        row = self.conn.execute(
+            f"SELECT {_COLUMNS} FROM annotations WHERE uid = ? AND deleted_at IS NULL", (uid,)
+        ).fetchone()
+        return _row(row) if row else None
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    # --- operations ----------------------------------------------------------------------
+
+    def create(self, start: int, end: int, label: str, text: str, note: str = "") -> Annotation:
+        stamp = now_iso()
+        annotation = Annotation(new_uid(), self.document_id, start, end, label, text, note,
+                                self.annotator, stamp, stamp)
+        with transaction(self.conn):
+            self._write(None, annotation)
+            event = self._record("create", annotation.uid, None, annotation)
+        self._push(event)
+        return annotation
+
+    def delete(self, uid: str) -> Annotation:
+        before = self._require(uid)
+        with transaction(self.conn):
+            self._write(before, None)
+            event = self._record("delete", uid, before, None)
+        self._push(event)
+        return before
+
+    def set_note(self, uid: str, note: str) -> Annotation:
+        before = self._require(uid)
+        after = replace(before, note=note, updated_at=now_iso())
+        with transaction(self.conn):
+            self._write(before, after)
+            event = self._record("note", uid, before, after)
+        self._push(event)
+        return after
+
+    def undo(self) -> Change | None:
+        """Revert this annotator's latest operation on this document (None if none is left)."""
+        if not self._undo:
+            return None
+        event_id = self._undo[-1]
+        before, after = self._event_states(event_id)
+        with transaction(self.conn):
+            self._write(after, before)
+            self._record("undo", (before or after).uid, after, before, ref=event_id)  # type: ignore[union-attr]
+        self._redo.append(self._undo.pop())
+        return Change(after, before)
+
+    def redo(self) -> Change | None:
+        if not self._redo:
+            return None
+        event_id = self._redo[-1]
+        before, after = self._event_states(event_id)
+        with transaction(self.conn):
+            self._write(before, after)
+            self._record("redo", (before or after).uid, before, after, ref=event_id)  # type: ignore[union-attr]
+        self._undo.append(self._redo.pop())
+        return Change(before, after)
+
+    # --- internals -----------------------------------------------------------------------
+
+    def _require(self, uid: str) -> Annotation:
+        annotation = self.get(uid)
+        if annotation is None:
+            raise KeyError(f"no live annotation {uid}")
+        return annotation
+
+    def _push(self, event_id: int) -> None:
+        self._undo.append(event_id)
+        self._redo.clear()
+
+    def _write(self, before: Annotation | None, after: Annotation | None) -> None:
+        """Move the annotations table from state `before` to state `after`."""
+        if after is None:
+            assert before is not None
+            self.conn.execute(
+                "UPDATE annotations SET deleted_at = ?, updated_at = ? WHERE uid = ?",
+                (now_iso(), now_iso(), before.uid),
+            )
+            return
+        values = asdict(after)
+        exists = self.conn.execute(
+            "SELECT 1 FROM annotations WHERE uid = ?", (after.uid,)
+        ).fetchone()
+        if exists:
+            self.conn.execute(
+                "UPDATE annotations SET start = :start, end = :end, label = :label,"
+                " text = :text, note = :note, updated_at = :updated_at, deleted_at = NULL"
+                " WHERE uid = :uid",
+                values,
+            )
+        else:
+            self.conn.execute(
+                f"INSERT INTO annotations ({_COLUMNS}) VALUES (:uid, :document_id, :start, :end,"
+                " :label, :text, :note, :annotator, :created_at, :updated_at)",
+                values,
+            )
+
+    def _record(self, kind: str, uid: str, before: Annotation | None,
+                after: Annotation | None, ref: int | None = None) -> int:
+        cursor = self.conn.execute(
+            "INSERT INTO events (document_id, annotator, kind, annotation_uid, ref, before, after,"
+            " at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (self.document_id, self.annotator, kind, uid, ref,
+             json.dumps(asdict(before), ensure_ascii=False) if before else None,
+             json.dumps(asdict(after), ensure_ascii=False) if after else None, now_iso()),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def _event_states(self, event_id: int) -> tuple[Annotation | None, Annotation | None]:
+        before, after = self.conn.execute(
+            "SELECT before, after FROM events WHERE id = ?", (event_id,)
+        ).fetchone()
+        return (
+            Annotation(**json.loads(before)) if before else None,
+            Annotation(**json.loads(after)) if after else None,
+        )
+
+    def _replay_history(self) -> None:
+        """Rebuild the undo and redo stacks from the event log, so `u` works after a restart."""
+        for event_id, kind, ref in self.conn.execute(
+            "SELECT id, kind, ref FROM events WHERE document_id = ? AND annotator = ? ORDER BY id",
+            (self.document_id, self.annotator),
+        ):
+            if kind == "undo":
+                if self._undo and self._undo[-1] == ref:
+                    self._redo.append(self._undo.pop())
+            elif kind == "redo":
+                if self._redo and self._redo[-1] == ref:
+                    self._undo.append(self._redo.pop())
+            else:
+                self._push(event_id)

@@ -1,0 +1,124 @@
+"""Documents and each annotator's progress through them."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from reader.store.database import now_iso, transaction
+from reader.text.loading import LoadedText
+
+STATUSES = ("new", "in_progress", "done")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    id: int
+    sha256: str
+    source: str
+    version: int
+    title: str
+    text: str
+    meta: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    status: str = "new"
+    cursor: int = 0
+    top: int = 0
+
+
+_COLUMNS = "id, sha256, source, version, title, text, meta"
+
+
+def _row_to_document(row: tuple[Any, ...]) -> Document:
+    return Document(row[0], row[1], row[2], row[3], row[4], row[5], json.loads(row[6] or "{}"))
+
+
+def get_document(conn: sqlite3.Connection, document_id: int) -> Document | None:
+    row = conn.execute(f"SELECT {_COLUMNS} FROM documents WHERE id = ?", (document_id,)).fetchone()
+    return _row_to_document(row) if row else None
+
+
+def find_by_sha256(conn: sqlite3.Connection, sha256: str) -> Document | None:
+    row = conn.execute(f"SELECT {_COLUMNS} FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+    return _row_to_document(row) if row else None
+
+
+def add_document(
+    conn: sqlite3.Connection, loaded: LoadedText, meta: dict[str, Any] | None = None
+) -> tuple[Document, bool]:
+    """The document with this text, added if new. Returns (document, created).
+
+    The same text is the same document wherever it came from; new text at a known source
+    becomes that source's next version, and older versions keep their annotations."""
+    existing = find_by_sha256(conn, loaded.sha256)
+    if existing:
+        return existing, False
+    with transaction(conn):
+        existing = find_by_sha256(conn, loaded.sha256)  # another process may have won
+        if existing:
+            return existing, False
+        (latest,) = conn.execute(
+            "SELECT COALESCE(MAX(version), 0) FROM documents WHERE source = ?", (loaded.source,)
+        ).fetchone()
+        stamp = now_iso()
+        cursor = conn.execute(
+            "INSERT INTO documents (sha256, source, version, title, text, meta, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (loaded.sha256, loaded.source, latest + 1, loaded.title, loaded.text,
+             json.dumps(meta or {}, ensure_ascii=False), stamp, stamp),
+        )
+        document_id = cursor.lastrowid
+    assert document_id is not None
+    return Document(document_id, loaded.sha256, loaded.source, latest + 1, loaded.title,
+                    loaded.text, dict(meta or {})), True
+
+
+def get_progress(conn: sqlite3.Connection, document_id: int, annotator: str) -> Progress:
+    row = conn.execute(
+        "SELECT status, cursor, top FROM progress WHERE document_id = ? AND annotator = ?",
+        (document_id, annotator),
+    ).fetchone()
+    return Progress(*row) if row else Progress()
+
+
+def _upsert_progress(conn: sqlite3.Connection, document_id: int, annotator: str,
+                     assignments: str, values: tuple[Any, ...]) -> None:
+    stamp = now_iso()
+    conn.execute(
+        "INSERT INTO progress (document_id, annotator, updated_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (document_id, annotator) DO NOTHING",
+        (document_id, annotator, stamp),
+    )
+    conn.execute(
+        f"UPDATE progress SET {assignments}, updated_at = ? WHERE document_id = ? AND annotator = ?",
+        (*values, stamp, document_id, annotator),
+    )
+
+
+def mark_opened(conn: sqlite3.Connection, document_id: int, annotator: str) -> None:
+    """Record the visit; a new document becomes 'in_progress' once opened."""
+    with transaction(conn):
+        _upsert_progress(
+            conn, document_id, annotator,
+            "opened_at = ?, status = CASE status WHEN 'new' THEN 'in_progress' ELSE status END",
+            (now_iso(),),
+        )
+
+
+def save_position(
+    conn: sqlite3.Connection, document_id: int, annotator: str, cursor: int, top: int
+) -> None:
+    with transaction(conn):
+        _upsert_progress(conn, document_id, annotator, "cursor = ?, top = ?", (cursor, top))
+
+
+def set_status(conn: sqlite3.Connection, document_id: int, annotator: str, status: str) -> None:
+    if status not in STATUSES:
+        raise ValueError(f"unknown status {status!r}")
+    with transaction(conn):
+        _upsert_progress(conn, document_id, annotator, "status = ?", (status,))
