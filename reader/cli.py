@@ -67,9 +67,15 @@ def cli() -> None:
 @cli.command("open")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @db_option
-@click.option("--annotator", default=None, help="Who is annotating (default: READER_ANNOTATOR or the login name).")
+@click.option(
+    "--annotator",
+    default=None,
+    help="Who is annotating (default: READER_ANNOTATOR or the login name).",
+)
 @click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the files.")
-@click.option("--labels", default=None, help="Comma-separated label names, e.g. actor,topic,commitment.")
+@click.option(
+    "--labels", default=None, help="Comma-separated label names, e.g. actor,topic,commitment."
+)
 def open_command(
     paths: tuple[Path, ...],
     db_path: Path | None,

@@ -39,7 +39,9 @@ def _check_file(path: Path) -> None:
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise ReaderError(f"database {path}: cannot create folder {parent} ({error.strerror})")
+        raise ReaderError(
+            f"database {path}: cannot create folder {parent} ({error.strerror})"
+        ) from None
     if not os.access(parent, os.W_OK):
         raise ReaderError(f"database {path}: folder {parent} is not writable")
 

@@ -95,7 +95,8 @@ def _upsert_progress(conn: sqlite3.Connection, document_id: int, annotator: str,
         (document_id, annotator, stamp),
     )
     conn.execute(
-        f"UPDATE progress SET {assignments}, updated_at = ? WHERE document_id = ? AND annotator = ?",
+        f"UPDATE progress SET {assignments}, updated_at = ?"
+        " WHERE document_id = ? AND annotator = ?",
         (*values, stamp, document_id, annotator),
     )
 
