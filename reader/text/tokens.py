@@ -31,6 +31,13 @@ def tokenize(text: str) -> list[Token]:
     return [Token(m.start(), m.end(), m.group()) for m in TOKEN_PATTERN.finditer(text)]
 
 
+def token_bounds(text: str) -> tuple[list[int], list[int]]:
+    """Token starts and token ends of `text`, for bisecting: `tokenize` without building a
+    Token per word (twice as fast, for agreement over whole corpora)."""
+    spans = [match.span() for match in TOKEN_PATTERN.finditer(text)]
+    return [start for start, _ in spans], [end for _, end in spans]
+
+
 def iter_tokens(text: str, start: int = 0, end: int | None = None) -> Iterator[Token]:
     for match in TOKEN_PATTERN.finditer(text, start, len(text) if end is None else end):
         yield Token(match.start(), match.end(), match.group())
