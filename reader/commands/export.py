@@ -1,0 +1,121 @@
+"""`reader export`: the annotated documents as a dataset file (or brat folder), streamed from
+the database, written atomically, with a one-line summary of what went where."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from reader.cli import db_option, resolve_db
+from reader.errors import ReaderError
+from reader.formats import EXPORT_FORMATS
+from reader.formats.records import STATUSES, ExportOptions, ExportRow, Selection
+
+MODULES = {"jsonl": "jsonl", "prodigy": "prodigy", "doccano": "doccano",
+           "label-studio": "label_studio", "spacy": "spacy_docbin", "brat": "brat",
+           "conll": "conll"}
+
+
+@contextlib.contextmanager
+def _progress(total: int) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr when it is a terminal; otherwise nothing at all."""
+    if not sys.stderr.isatty():
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    columns = ("exporting", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("export", total=total)
+        yield lambda: progress.advance(task)
+
+
+def _tracked(rows: Iterable[ExportRow], advance: Callable[[], None]) -> Iterator[ExportRow]:
+    for row in rows:
+        yield row
+        advance()
+
+
+@contextlib.contextmanager
+def _stdout(binary: bool) -> Iterator[IO[Any]]:
+    """Standard output as UTF-8 without newline translation, whatever the locale says."""
+    if binary:
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    sys.stdout.flush()
+    stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+    try:
+        yield stream
+        stream.flush()
+    finally:
+        stream.detach()
+
+
+def _target(output: str | None, kind: str, fmt: str) -> Path | None:
+    to_stdout = output is None or output == "-"
+    if kind == "folder" and to_stdout:
+        raise ReaderError(f"the {fmt} format writes a folder: give it with -o FOLDER")
+    if kind == "binary" and to_stdout and sys.stdout.isatty():
+        raise ReaderError(f"the {fmt} format is binary: give a file with -o FILE")
+    return None if to_stdout else Path(output).expanduser()  # type: ignore[arg-type]
+
+
+@click.command("export")
+@click.option("-o", "--output", default=None, metavar="FILE|-",
+              help="Where to write (default: standard output; a folder for brat).")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="jsonl",
+              show_default=True, help="Dataset format (see docs/datasets.md).")
+@db_option
+@click.option("--label", "labels", multiple=True, help="Only spans with this label (repeatable).")
+@click.option("--annotator", "annotators", multiple=True,
+              help="Only this annotator's spans and progress (repeatable).")
+@click.option("--status", type=click.Choice(STATUSES), default=None,
+              help="Only documents with this export status.")
+@click.option("--offsets", type=click.Choice(["utf16", "codepoints"]), default="utf16",
+              show_default=True, help="doccano only: offset unit (doccano counts UTF-16).")
+@click.option("--spacy-lang", default="xx", show_default=True,
+              help="spacy only: language of spacy.blank() used to tokenize.")
+def export(output: str | None, fmt: str, db_path: Path | None, labels: tuple[str, ...],
+           annotators: tuple[str, ...], status: str | None, offsets: str,
+           spacy_lang: str) -> None:
+    """Export documents and their live spans (offsets in code points, end exclusive)."""
+    from reader.formats import atomic
+    from reader.formats.records import count_documents, iter_export_rows
+    from reader.formats.summary import Summary
+    from reader.store.database import connect
+
+    module: Any = importlib.import_module(f"reader.formats.{MODULES[fmt]}")
+    if hasattr(module, "check_available"):
+        module.check_available()
+    path = _target(output, module.TARGET, fmt)
+    selection = Selection(labels, annotators, status)
+    options = ExportOptions(offsets=offsets, spacy_lang=spacy_lang)
+    summary = Summary()
+    conn = connect(resolve_db(db_path))
+    try:
+        conn.execute("BEGIN")  # one snapshot for the count and the rows
+        total = count_documents(conn, selection)
+        with _progress(total) as advance:
+            rows = _tracked(iter_export_rows(conn, selection, module.JSON_HEAD), advance)
+            if path is None:
+                with _stdout(module.TARGET == "binary") as stream:
+                    module.export(rows, stream, summary, options)
+            elif module.TARGET == "folder":
+                with atomic.atomic_folder(path, module.is_previous_export) as folder:
+                    module.export(rows, folder, summary, options)
+            else:
+                with atomic.atomic_file(path, binary=module.TARGET == "binary") as handle:
+                    module.export(rows, handle, summary, options)
+    finally:
+        conn.close()  # ends the read transaction
+    click.echo(f"reader: {summary.line('standard output' if path is None else str(path))}",
+               err=True)

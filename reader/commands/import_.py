@@ -1,0 +1,112 @@
+"""`reader import`: documents and pre-annotations from dataset files into the database,
+all files in one transaction, so a bad record leaves the database as it was."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from reader.cli import db_option, resolve_db
+from reader.errors import ReaderError
+from reader.formats import IMPORT_FORMATS
+
+MAX_SHOWN = 20
+
+
+def _records(path: Path, fmt: str) -> Iterator[tuple[int, Any]]:
+    from reader.formats.sources import iter_json_array, iter_json_lines
+
+    return iter_json_array(path) if fmt == "label-studio" else iter_json_lines(path)
+
+
+def _resolve_format(path: Path, fmt: str) -> str:
+    """`auto`: a JSON array is Label Studio; JSON Lines are told apart by the first record."""
+    from reader.formats.incoming import RecordError
+    from reader.formats.readers import detect
+    from reader.formats.sources import first_char
+
+    if fmt != "auto":
+        return fmt
+    if first_char(path) == "[":
+        return "label-studio"
+    for _line, record in _records(path, "jsonl"):
+        return "jsonl" if isinstance(record, RecordError) else detect(record)
+    return "jsonl"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' * (count != 1)}"
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS), default="auto",
+              show_default=True, help="Input format; auto tells them apart by content.")
+@click.option("--annotator", default=None,
+              help="Annotator for spans that name none (default: READER_ANNOTATOR or login).")
+@db_option
+@click.option("--strict", is_flag=True, help="Keys the format does not define are errors.")
+@click.option("--skip-invalid", is_flag=True,
+              help="Import the good records and report the bad ones (default: import nothing).")
+@click.option("--offsets", type=click.Choice(["utf16", "codepoints"]), default="utf16",
+              show_default=True, help="doccano only: offset unit of the file.")
+def import_(files: tuple[Path, ...], fmt: str, annotator: str | None, db_path: Path | None,
+            strict: bool, skip_invalid: bool, offsets: str) -> None:
+    """Import documents and spans from FILE... (reader JSONL, Prodigy, doccano, Label Studio).
+
+    Documents are matched by the hash of their text; spans already present (same id, or
+    same document, offsets, label and annotator) are not added twice."""
+    from reader.formats.importer import Importer
+    from reader.formats.incoming import ImportContext, RecordError
+    from reader.formats.readers import PARSERS
+    from reader.locations import default_annotator
+    from reader.store.database import connect, now_iso, transaction
+
+    context = ImportContext(annotator or default_annotator(), strict, offsets)
+    formats = {path: _resolve_format(path, fmt) for path in files}
+    conn = connect(resolve_db(db_path))
+    errors: list[str] = []
+    try:
+        with transaction(conn):
+            importer = Importer(conn, now_iso(), context.annotator)
+            for path, path_format in formats.items():
+                parse = PARSERS[path_format]
+                for line, record in _records(path, path_format):
+                    where = f"{path}:{line}"
+                    try:
+                        if isinstance(record, RecordError):
+                            raise record
+                        document = parse(record, where, context)
+                    except RecordError as error:
+                        errors.append(f"{where}: {error}")
+                        continue
+                    if skip_invalid or not errors:
+                        importer.add(document)
+            importer.flush()
+            if errors and not skip_invalid:
+                _show(errors)
+                raise ReaderError(
+                    f"{_plural(len(errors), 'bad record')}; nothing imported"
+                    " (fix them, or import the rest with --skip-invalid)"
+                )
+    finally:
+        conn.close()
+    _show(errors)
+    _show(importer.counts.warnings)
+    counts = importer.counts
+    message = (f"reader: imported {_plural(counts.documents_new, 'new document')}"
+               f" ({counts.documents_known} already present),"
+               f" {_plural(counts.spans_new, 'new span')} ({counts.spans_known} already present)")
+    if errors:
+        message += f"; skipped {_plural(len(errors), 'bad record')}"
+    click.echo(message, err=True)
+
+
+def _show(lines: list[str]) -> None:
+    for line in lines[:MAX_SHOWN]:
+        click.echo(line, err=True)
+    if len(lines) > MAX_SHOWN:
+        click.echo(f"... and {len(lines) - MAX_SHOWN} more", err=True)

@@ -1,0 +1,68 @@
+"""`reader stats`: how far the annotation has got, counted by SQL in the database."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import click
+
+from reader.cli import db_option, resolve_db
+
+
+def collect(conn: sqlite3.Connection) -> dict[str, Any]:
+    """Documents (total, with live spans, marked done by anyone) and live spans per label
+    and per annotator, most frequent first."""
+
+    def counts(column: str) -> dict[str, int]:
+        return dict(conn.execute(
+            f"SELECT {column}, count(*) AS n FROM annotations WHERE deleted_at IS NULL"
+            f" GROUP BY {column} ORDER BY n DESC, {column}"
+        ).fetchall())
+
+    total, annotated, done, spans = conn.execute(
+        "SELECT (SELECT count(*) FROM documents),"
+        " (SELECT count(DISTINCT document_id) FROM annotations WHERE deleted_at IS NULL),"
+        " (SELECT count(DISTINCT document_id) FROM progress WHERE status = 'done'),"
+        " (SELECT count(*) FROM annotations WHERE deleted_at IS NULL)"
+    ).fetchone()
+    return {
+        "documents": {"total": total, "annotated": annotated, "done": done},
+        "spans": {"total": spans, "by_label": counts("label"),
+                  "by_annotator": counts("annotator")},
+    }
+
+
+def _table(title: str, rows: dict[str, int]) -> list[str]:
+    if not rows:
+        return [f"{title}: none"]
+    width = max(len(name) for name in rows)
+    return [f"{title}:"] + [f"  {name:<{width}}  {count:>8}" for name, count in rows.items()]
+
+
+@click.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@db_option
+def stats(as_json: bool, db_path: Path | None) -> None:
+    """Count documents (total, annotated, done) and spans per label and per annotator."""
+    from reader.store.database import connect
+
+    conn = connect(resolve_db(db_path))
+    try:
+        result = collect(conn)
+    finally:
+        conn.close()
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    documents, spans = result["documents"], result["spans"]
+    lines = [
+        f"documents: {documents['total']} total, {documents['annotated']} annotated,"
+        f" {documents['done']} done",
+        f"spans: {spans['total']}",
+        *_table("by label", spans["by_label"]),
+        *_table("by annotator", spans["by_annotator"]),
+    ]
+    click.echo("\n".join(lines))

@@ -1,0 +1,87 @@
+"""brat standoff: a folder with `<id>.txt` (the exact text) and `<id>.ann` per document.
+
+brat counts code points like reader, but a text-bound annotation cannot cross a line break:
+such spans are written with brat's discontinuous syntax `START END;START END`, one fragment
+per line, and the text field joins the fragments with a space, as brat does. Notes become
+`#N\tAnnotatorNotes Tn\tnote` lines; an `annotation.conf` lists the labels."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from reader.formats.records import ExportOptions, ExportRow
+from reader.formats.summary import Summary, describe_span
+
+TARGET = "folder"
+JSON_HEAD = False
+CONF_NAME = "annotation.conf"
+
+# Whatever str.splitlines() breaks on: brat reads .ann files line by line.
+LINE_BREAKS = re.compile(r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
+_NOT_IN_TYPE = re.compile(r"[\s]+")
+
+
+def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The pieces of [start, end) between line breaks, in order."""
+    pieces = []
+    position = start
+    for match in LINE_BREAKS.finditer(text, start, end):
+        if match.start() > position:
+            pieces.append((position, match.start()))
+        position = match.end()
+    if end > position:
+        pieces.append((position, end))
+    return pieces
+
+
+def annotation_lines(row: ExportRow, summary: Summary, labels: set[str]) -> list[str]:
+    lines: list[str] = []
+    number = 0
+    notes = 0
+    for span in row.spans():
+        where = describe_span(row.id, span)
+        pieces = fragments(row.text, span["start"], span["end"])
+        if not pieces:
+            summary.note("spans of line breaks only (brat cannot show them, left out)", where)
+            continue
+        label = _NOT_IN_TYPE.sub("_", span["label"])
+        if label != span["label"]:
+            summary.note("labels with spaces (written with '_')", where)
+        labels.add(label)
+        number += 1
+        offsets = ";".join(f"{start} {end}" for start, end in pieces)
+        shown = " ".join(row.text[start:end] for start, end in pieces)
+        lines.append(f"T{number}\t{label} {offsets}\t{shown}\n")
+        if span["note"]:
+            note = LINE_BREAKS.sub(" ", span["note"])
+            if note != span["note"]:
+                summary.note("notes with line breaks (joined with spaces)", where)
+            notes += 1
+            lines.append(f"#{notes}\tAnnotatorNotes T{number}\t{note}\n")
+    return lines
+
+
+def is_previous_export(folder: Path) -> bool:
+    """Only a folder of .txt/.ann files and annotation.conf may be replaced."""
+    return all(path.is_file() and (path.suffix in (".txt", ".ann") or path.name == CONF_NAME)
+               for path in folder.iterdir())
+
+
+def export(rows: Iterable[ExportRow], folder: Path, summary: Summary,
+           options: ExportOptions) -> None:
+    labels: set[str] = set()
+    for row in rows:
+        (folder / f"{row.id}.txt").write_text(row.text, encoding="utf-8", newline="")
+        lines = annotation_lines(row, summary, labels)
+        (folder / f"{row.id}.ann").write_text("".join(lines), encoding="utf-8", newline="")
+        summary.wrote(sum(line.startswith("T") for line in lines))
+    (folder / CONF_NAME).write_text(conf(labels), encoding="utf-8")
+
+
+def conf(labels: set[str]) -> str:
+    return "[entities]\n" + "".join(f"{label}\n" for label in sorted(labels)) + (
+        "\n[relations]\n\n[events]\n\n[attributes]\n"
+    )
+

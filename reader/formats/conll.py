@@ -1,0 +1,67 @@
+"""CoNLL-style IOB2: `TOKEN\tTAG` per line, a blank line after each sentence and document.
+
+Tokens are reader's own (no token holds whitespace). A sentence ends after `.`, `!`, `?`
+(and their CJK forms) or at a line break, but never inside a span. One tag per token means
+overlapping spans cannot all be written: spans are taken by start, longer first, then label,
+and a span touching a token already taken is left out and counted in the summary."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import IO, Any
+
+from reader.formats.align import TokenIndex
+from reader.formats.records import ExportOptions, ExportRow
+from reader.formats.summary import Summary, describe_span
+
+TARGET = "text"
+JSON_HEAD = False
+SENTENCE_ENDS = frozenset(".!?。！？")
+
+
+def tags(row: ExportRow, index: TokenIndex, summary: Summary) -> list[str]:
+    """One IOB2 tag per token, by the rule in the module docstring."""
+    result = ["O"] * len(index.tokens)
+    spans: list[dict[str, Any]] = sorted(
+        row.spans(), key=lambda s: (s["start"], -(s["end"] - s["start"]), s["label"])
+    )
+    for span in spans:
+        where = describe_span(row.id, span)
+        cover = index.cover(span["start"], span["end"])
+        if cover is None:
+            summary.note("spans hold no token (left out)", where)
+            continue
+        if any(tag != "O" for tag in result[cover.first:cover.last + 1]):
+            summary.note("overlapping spans left out (one tag per token)", where)
+            continue
+        if not cover.aligned:
+            summary.note("spans cut a token (tagged whole tokens)", where)
+        result[cover.first] = f"B-{span['label']}"
+        for number in range(cover.first + 1, cover.last + 1):
+            result[number] = f"I-{span['label']}"
+    return result
+
+
+def lines(row: ExportRow, summary: Summary) -> Iterable[str]:
+    index = TokenIndex(row.text)
+    tokens = index.tokens
+    token_tags = tags(row, index, summary)
+    kept = sum(tag.startswith("B-") for tag in token_tags)
+    summary.wrote(kept)
+    text = row.text
+    for number, token in enumerate(tokens):
+        yield f"{token.text}\t{token_tags[number]}\n"
+        following = tokens[number + 1] if number + 1 < len(tokens) else None
+        if following is None:
+            break
+        inside_span = token_tags[number + 1].startswith("I-")
+        gap = text[token.end:following.start]
+        if not inside_span and (token.text in SENTENCE_ENDS or "\n" in gap or "\r" in gap):
+            yield "\n"
+    yield "\n"
+
+
+def export(rows: Iterable[ExportRow], out: IO[str], summary: Summary,
+           options: ExportOptions) -> None:
+    for row in rows:
+        out.writelines(lines(row, summary))

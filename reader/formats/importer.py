@@ -1,0 +1,179 @@
+"""Write checked documents and spans to the store in batches, inside the caller's
+transaction: documents deduplicated by text hash, spans by id or by what they say.
+
+Batching (executemany, one lookup query per batch) is what makes an import fast; the
+rules are those of `reader.store.documents.add_document` and the annotation store: the
+same text is the same document, new text at a known source is that source's next version.
+Every span written gets a `create` event, as if it had been made in the reader, so the
+history stays auditable and the annotator can undo it like their own."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from reader.formats.incoming import IncomingDocument
+from reader.store.annotations import new_uid
+from reader.text.loading import guess_title
+
+BATCH_DOCUMENTS = 1000
+BATCH_SPANS = 50_000
+CHUNK = 900  # bound parameters per IN (...) lookup
+
+_INSERT_DOCUMENT = (
+    "INSERT INTO documents (sha256, source, version, title, text, meta, created_at, updated_at)"
+    " VALUES (?, ?, (SELECT COALESCE(MAX(version), 0) + 1 FROM documents WHERE source = ?),"
+    " ?, ?, ?, ?, ?)"
+)
+_INSERT_SPAN = (
+    "INSERT INTO annotations (uid, document_id, start, end, label, text, note, annotator,"
+    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_EVENTS = (
+    "INSERT INTO events (document_id, annotator, kind, annotation_uid, ref, before, after, at)"
+    " SELECT document_id, annotator, 'create', uid, NULL, NULL, json_object('uid', uid,"
+    " 'document_id', document_id, 'start', start, 'end', end, 'label', label, 'text', text,"
+    " 'note', note, 'annotator', annotator, 'created_at', created_at,"
+    " 'updated_at', updated_at), ? FROM annotations WHERE id > ? ORDER BY id"
+)
+_UPSERT_PROGRESS = (
+    "INSERT INTO progress (document_id, annotator, status, updated_at) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (document_id, annotator) DO UPDATE SET status = excluded.status,"
+    " updated_at = excluded.updated_at WHERE progress.status = 'new'"
+    " OR (progress.status = 'in_progress' AND excluded.status = 'done')"
+)
+
+
+@dataclass
+class ImportCounts:
+    documents_new: int = 0
+    documents_known: int = 0
+    spans_new: int = 0
+    spans_known: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _chunks(values: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start:start + CHUNK]
+
+
+class Importer:
+    """Collects documents and writes them a batch at a time; call `flush()` at the end."""
+
+    def __init__(self, conn: sqlite3.Connection, stamp: str, annotator: str) -> None:
+        self.conn = conn
+        self.stamp = stamp
+        self.annotator = annotator
+        self.counts = ImportCounts()
+        self._pending: list[IncomingDocument] = []
+        self._pending_spans = 0
+
+    def add(self, document: IncomingDocument) -> None:
+        self._pending.append(document)
+        self._pending_spans += len(document.spans)
+        if len(self._pending) >= BATCH_DOCUMENTS or self._pending_spans >= BATCH_SPANS:
+            self.flush()
+
+    def flush(self) -> None:
+        documents, self._pending, self._pending_spans = self._pending, [], 0
+        if documents:
+            ids, known = self._write_documents(documents)
+            self._write_spans(documents, ids, known)
+            self._write_progress(documents, ids)
+
+    def _ids(self, hashes: Iterable[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for chunk in _chunks(list(hashes)):
+            found.update(self.conn.execute(
+                f"SELECT sha256, id FROM documents WHERE sha256 IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall())
+        return found
+
+    def _write_documents(self, documents: list[IncomingDocument]
+                         ) -> tuple[dict[str, int], set[int]]:
+        ids = self._ids({document.sha256 for document in documents})
+        known = set(ids.values())
+        new: dict[str, IncomingDocument] = {}
+        for document in documents:
+            if document.sha256 in ids or document.sha256 in new:
+                self.counts.documents_known += 1
+            else:
+                new[document.sha256] = document
+        rows = []
+        for document in new.values():
+            source = document.source or document.where
+            rows.append((document.sha256, source, source, guess_title(document.text, source),
+                         document.text, json.dumps(document.meta, ensure_ascii=False),
+                         self.stamp, self.stamp))
+        self.conn.executemany(_INSERT_DOCUMENT, rows)
+        self.counts.documents_new += len(rows)
+        ids.update(self._ids(new))
+        return ids, known
+
+    def _existing_spans(self, uids: list[str], known_documents: set[int]
+                        ) -> tuple[dict[str, tuple[Any, ...]], set[tuple[Any, ...]]]:
+        by_uid: dict[str, tuple[Any, ...]] = {}
+        for chunk in _chunks(uids):
+            for uid, *key in self.conn.execute(
+                "SELECT uid, document_id, start, end, label, annotator FROM annotations"
+                f" WHERE uid IN ({','.join('?' * len(chunk))})", chunk,
+            ):
+                by_uid[uid] = tuple(key)
+        live: set[tuple[Any, ...]] = set()
+        for chunk in _chunks(sorted(known_documents)):
+            live.update(self.conn.execute(
+                "SELECT document_id, start, end, label, annotator FROM annotations"
+                f" WHERE deleted_at IS NULL AND document_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall())
+        return by_uid, live
+
+    def _write_spans(self, documents: list[IncomingDocument], ids: dict[str, int],
+                     known_documents: set[int]) -> None:
+        uids = [span.uid for document in documents for span in document.spans if span.uid]
+        by_uid, live = self._existing_spans(uids, known_documents)
+        rows = []
+        stamp = self.stamp
+        for document in documents:
+            doc_id = ids[document.sha256]
+            for span in document.spans:
+                key = (doc_id, span.start, span.end, span.label, span.annotator)
+                if span.uid is not None and span.uid in by_uid:
+                    if by_uid[span.uid][:4] != key[:4]:
+                        self.counts.warnings.append(
+                            f"{document.where}: span id {span.uid} is already used by another"
+                            " span; kept the one in the database"
+                        )
+                    self.counts.spans_known += 1
+                    continue
+                if key in live:
+                    self.counts.spans_known += 1
+                    continue
+                uid = span.uid or new_uid()
+                by_uid[uid] = key
+                live.add(key)
+                created = span.created_at or stamp
+                rows.append((uid, doc_id, span.start, span.end, span.label, span.text,
+                             span.note, span.annotator, created, span.updated_at or created))
+        if not rows:
+            return
+        (last_id,) = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM annotations").fetchone()
+        self.conn.executemany(_INSERT_SPAN, rows)
+        self.conn.execute(_INSERT_EVENTS, (stamp, last_id))
+        self.counts.spans_new += len(rows)
+
+    def _write_progress(self, documents: list[IncomingDocument], ids: dict[str, int]) -> None:
+        """A record's status becomes the progress of its spans' annotators (or the importing
+        annotator's), only ever moving forward: new -> in_progress -> done."""
+        rows = []
+        for document in documents:
+            if document.status in ("in_progress", "done"):
+                who = {span.annotator for span in document.spans} or {self.annotator}
+                rows.extend((ids[document.sha256], name, document.status, self.stamp)
+                            for name in sorted(who))
+        self.conn.executemany(_UPSERT_PROGRESS, rows)

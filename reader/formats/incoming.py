@@ -1,0 +1,134 @@
+"""Records coming in from a file, checked before anything touches the database.
+
+A bad record raises `RecordError` with the reason; the import command prefixes FILE:LINE.
+Offsets must be code points, end exclusive, inside the text; a span that carries its text
+must match `text[start:end]` exactly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from reader.formats.records import STATUSES, document_id
+from reader.text.loading import text_sha256
+
+
+class RecordError(ValueError):
+    """Why one record cannot be imported."""
+
+
+@dataclass(slots=True)
+class IncomingSpan:
+    start: int
+    end: int
+    label: str
+    text: str
+    annotator: str
+    note: str = ""
+    uid: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+@dataclass(slots=True)
+class IncomingDocument:
+    text: str
+    sha256: str
+    source: str | None
+    meta: dict[str, Any]
+    status: str | None
+    where: str  # FILE:LINE, for messages
+    spans: list[IncomingSpan] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ImportContext:
+    """What a format parser needs besides the record itself."""
+
+    annotator: str
+    strict: bool = False
+    offsets: str = "codepoints"
+
+
+def _str(value: Any, what: str, allow_empty: bool = False) -> str:
+    if not isinstance(value, str):
+        raise RecordError(f"{what} must be a string, not {type(value).__name__}")
+    if not value and not allow_empty:
+        raise RecordError(f"{what} is empty")
+    return value
+
+
+def _int(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise RecordError(f"{what} must be an integer, not {value!r}")
+    return value
+
+
+def check_keys(record: dict[str, Any], known: frozenset[str], what: str,
+               context: ImportContext) -> None:
+    """In --strict mode any key the format does not define is an error."""
+    if context.strict:
+        unknown = sorted(set(record) - known)
+        if unknown:
+            raise RecordError(f"unknown {what} key{'s' * (len(unknown) > 1)}: "
+                              f"{', '.join(unknown)}")
+
+
+def new_document(record_text: Any, where: str, *, source: Any = None, meta: Any = None,
+                 status: Any = None, sha256: Any = None, record_id: Any = None
+                 ) -> IncomingDocument:
+    """A checked document. An id that is not reader's own (the text hash prefix) is kept
+    in meta as `import_id`, so the dataset's own ids are not lost."""
+    text = _str(record_text, "text")
+    if "\x00" in text:
+        raise RecordError("text contains NUL characters")
+    digest = text_sha256(text)
+    if sha256 is not None and sha256 != digest:
+        raise RecordError("sha256 does not match the text")
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise RecordError(f"meta must be an object, not {type(meta).__name__}")
+    if status is not None and status not in STATUSES:
+        raise RecordError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+    if source is not None:
+        source = _str(source, "source")
+    if record_id is not None and record_id != "":
+        if isinstance(record_id, bool) or not isinstance(record_id, str | int):
+            raise RecordError(f"id must be a string or integer, not {record_id!r}")
+        if record_id != document_id(digest) and "import_id" not in meta:
+            meta = {**meta, "import_id": record_id}
+    return IncomingDocument(text, digest, source, meta, status, where)
+
+
+def add_span(document: IncomingDocument, start: Any, end: Any, label: Any, *,
+             text: Any = None, annotator: Any = None, note: Any = None, uid: Any = None,
+             created_at: Any = None, updated_at: Any = None, default_annotator: str,
+             what: str = "span") -> None:
+    """Check one span against its document and add it."""
+    start = _int(start, f"{what} start")
+    end = _int(end, f"{what} end")
+    length = len(document.text)
+    if not 0 <= start < end <= length:
+        raise RecordError(f"{what} [{start}:{end}] is outside the text (length {length})"
+                          if end > length or start < 0 else
+                          f"{what} [{start}:{end}] is empty or reversed")
+    label = _str(label, f"{what} label")
+    actual = document.text[start:end]
+    if text is not None and text != actual:
+        raise RecordError(f"{what} [{start}:{end}] text {text!r} does not match the document"
+                          f" text there, {actual!r}")
+    document.spans.append(IncomingSpan(
+        start, end, label, actual,
+        default_annotator if annotator is None else _str(annotator, f"{what} annotator"),
+        "" if note is None else _str(note, f"{what} note", allow_empty=True),
+        None if uid is None else _uid(uid, what),
+        None if created_at is None else _str(created_at, f"{what} created_at"),
+        None if updated_at is None else _str(updated_at, f"{what} updated_at"),
+    ))
+
+
+def _uid(value: Any, what: str) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return _str(value, f"{what} id")

@@ -1,0 +1,52 @@
+"""Prodigy tasks: reader's JSONL plus `tokens` and each span's inclusive `token_start` /
+`token_end`, from reader's own tokenizer (the one the reader's word motion uses)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import IO, Any
+
+from reader.formats.align import TokenIndex
+from reader.formats.records import ExportOptions, ExportRow
+from reader.formats.summary import Summary, describe_span
+
+TARGET = "text"
+JSON_HEAD = False
+
+
+def task(row: ExportRow, summary: Summary) -> dict[str, Any]:
+    """The record with tokens; spans that cut a token keep their exact character offsets
+    and get the tokens they touch (reported), whitespace-only spans get no tokens."""
+    text = row.text
+    index = TokenIndex(text)
+    tokens = [
+        {"text": token.text, "start": token.start, "end": token.end, "id": number,
+         "ws": token.end < len(text) and text[token.end].isspace()}
+        for number, token in enumerate(index.tokens)
+    ]
+    spans = []
+    for span in row.spans():
+        cover = index.cover(span["start"], span["end"])
+        span = dict(span)
+        if cover is None:
+            summary.note("spans hold no token (no token_start/token_end)",
+                         describe_span(row.id, span))
+        else:
+            if not cover.aligned:
+                summary.note("spans cut a token (token_start/token_end cover it whole)",
+                             describe_span(row.id, span))
+            span["token_start"], span["token_end"] = cover.first, cover.last
+        spans.append(span)
+    record = row.record()
+    record["tokens"] = tokens
+    record["spans"] = spans
+    return record
+
+
+def export(rows: Iterable[ExportRow], out: IO[str], summary: Summary,
+           options: ExportOptions) -> None:
+    for row in rows:
+        out.write(json.dumps(task(row, summary), ensure_ascii=False))
+        out.write("\n")
+        summary.wrote(row.span_count)

@@ -1,0 +1,73 @@
+"""A spaCy DocBin (`.spacy`), built with spaCy's own API so `spacy train` reads it as is.
+
+Every span goes in `doc.spans["sc"]`; the non-overlapping ones (longest first, spaCy's
+filter_spans) also in `doc.ents`. spaCy's tokens are not reader's: a span whose edges cut a
+spaCy token is widened to whole tokens and reported, never dropped silently. DocBin keeps the
+whole corpus in memory (spaCy's design), so this format is not flat in memory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import IO, Any
+
+from reader.errors import ReaderError
+from reader.formats.records import ExportOptions, ExportRow
+from reader.formats.summary import Summary, describe_span
+
+TARGET = "binary"
+JSON_HEAD = False
+SPANS_KEY = "sc"
+
+
+def _spacy() -> Any:
+    try:
+        import spacy
+    except ImportError:
+        raise ReaderError(
+            "the spacy format needs spaCy: pip install 'reader-annotator[spacy]'"
+        ) from None
+    return spacy
+
+
+def check_available() -> None:
+    _spacy()
+
+
+def export(rows: Iterable[ExportRow], out: IO[bytes], summary: Summary,
+           options: ExportOptions) -> None:
+    spacy = _spacy()
+    from spacy.tokens import DocBin
+    from spacy.util import filter_spans
+
+    try:
+        nlp = spacy.blank(options.spacy_lang)
+    except Exception as error:  # spaCy raises its own ImportError/ValueError subclasses
+        raise ReaderError(f"spaCy language {options.spacy_lang!r}: {error}") from None
+    docbin = DocBin(store_user_data=True)
+    for row in rows:
+        doc = nlp.make_doc(row.text)
+        spans = []
+        for span in row.spans():
+            where = describe_span(row.id, span)
+            made = doc.char_span(span["start"], span["end"], label=span["label"],
+                                 alignment_mode="strict")
+            if made is None:
+                made = doc.char_span(span["start"], span["end"], label=span["label"],
+                                     alignment_mode="expand")
+                if made is None or len(made) == 0:
+                    summary.note("spans hold no spaCy token (left out)", where)
+                    continue
+                summary.note("spans cut a spaCy token (widened to whole tokens)", where)
+            spans.append(made)
+        doc.spans[SPANS_KEY] = spans
+        entities = filter_spans(spans)
+        for span in spans:
+            if span not in entities:
+                summary.note("overlapping spans only in doc.spans['sc'], not doc.ents",
+                             f"{row.id}[{span.start_char}:{span.end_char}] {span.label_}")
+        doc.ents = entities
+        doc.user_data.update({"id": row.id, "source": row.source, "sha256": row.sha256,
+                              "status": row.status, "meta": row.meta()})
+        docbin.add(doc)
+        summary.wrote(len(spans))
+    out.write(docbin.to_bytes())
