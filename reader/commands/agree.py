@@ -1,0 +1,82 @@
+"""`reader agree`: inter-annotator agreement from the database, as a table or JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from reader.cli import db_option, resolve_db
+from reader.errors import ReaderError
+
+
+def _names(values: tuple[str, ...] | str | None) -> list[str] | None:
+    """Comma-separated and/or repeated names, in order, without blanks or repeats."""
+    if not values:
+        return None
+    items = [values] if isinstance(values, str) else list(values)
+    names: list[str] = []
+    for item in items:
+        for name in item.split(","):
+            name = name.strip()
+            if name and name not in names:
+                names.append(name)
+    return names
+
+
+@click.command("agree")
+@click.option(
+    "--annotators",
+    default=None,
+    help="Comma-separated annotators to compare, pair by pair (default: every pair who "
+    "annotated a common document).",
+)
+@click.option(
+    "--label",
+    "labels",
+    multiple=True,
+    help="Only this label (repeatable, or comma-separated); other spans are ignored.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object for scripts.")
+@click.option(
+    "--top",
+    default=10,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="How many documents with the most disagreements to list per pair.",
+)
+@db_option
+def agree(
+    annotators: str | None,
+    labels: tuple[str, ...],
+    as_json: bool,
+    top: int,
+    db_path: Path | None,
+) -> None:
+    """Agreement between annotators: exact and partial span F1 and token-level Cohen's kappa,
+    per label and overall, on the documents both annotated; then where they disagree."""
+    from reader.store.database import connect
+    from reader.team.annotated import run_agreement
+
+    path = resolve_db(db_path)
+    if not path.exists():
+        raise ReaderError(f"database {path}: no such file")
+    wanted_annotators = _names(annotators)
+    wanted_labels = _names(labels)
+    if annotators is not None and wanted_annotators is None:
+        raise ReaderError("--annotators needs at least two names, e.g. --annotators ann,bob")
+    conn = connect(path)
+    try:
+        run = run_agreement(conn, wanted_annotators, wanted_labels)
+    finally:
+        conn.close()
+    if as_json:
+        from reader.team.agree_report import to_json
+
+        click.echo(to_json(run, wanted_labels))
+        return
+    from rich.console import Console
+
+    from reader.team.agree_report import print_tables
+
+    print_tables(run, Console(), top)

@@ -1,0 +1,141 @@
+"""How `reader agree` shows its figures: rich tables for people, one JSON object for scripts."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from reader.team.agreement import DocumentDisagreements, PairResult, Scores
+from reader.team.annotated import AgreementRun
+
+NOT_AVAILABLE = "n/a"
+
+
+def _figure(value: float | None) -> str:
+    return NOT_AVAILABLE if value is None else f"{value:.3f}"
+
+
+def _scores_row(scores: Scores) -> list[str]:
+    return [
+        scores.label if scores.label is not None else "overall",
+        f"{scores.spans_a:,}",
+        f"{scores.spans_b:,}",
+        _figure(scores.exact_f1),
+        _figure(scores.partial_f1),
+        _figure(scores.kappa),
+    ]
+
+
+def scores_table(result: PairResult) -> Table:
+    table = Table(
+        title=(
+            f"{result.annotator_a} vs {result.annotator_b}: {result.documents:,} documents, "
+            f"{result.tokens:,} tokens"
+        ),
+        title_justify="left",
+    )
+    table.add_column("label")
+    table.add_column(f"spans {result.annotator_a}", justify="right")
+    table.add_column(f"spans {result.annotator_b}", justify="right")
+    table.add_column("exact F1", justify="right")
+    table.add_column("partial F1", justify="right")
+    table.add_column("token kappa", justify="right")
+    for scores in result.labels:
+        table.add_row(*_scores_row(scores))
+    table.add_section()
+    table.add_row(*_scores_row(result.overall), style="bold")
+    return table
+
+
+def disagreement_totals(result: PairResult) -> tuple[int, int, int]:
+    """(only A, only B, label mismatches) over all documents."""
+    return (
+        sum(len(found.only_a) for found in result.disagreements),
+        sum(len(found.only_b) for found in result.disagreements),
+        sum(len(found.label_mismatches) for found in result.disagreements),
+    )
+
+
+def disagreements_table(result: PairResult, titles: dict[int, str], top: int) -> Table | None:
+    """The documents with the most disagreements, most first (None if they agree fully)."""
+    if not result.disagreements:
+        return None
+    only_a, only_b, mismatched = disagreement_totals(result)
+    worst = sorted(result.disagreements, key=lambda found: (-found.total, found.document_id))
+    table = Table(
+        title=(
+            f"disagreements {result.annotator_a} vs {result.annotator_b}: "
+            f"{only_a + only_b + mismatched:,} in {len(result.disagreements):,} documents "
+            f"(only {result.annotator_a} {only_a:,}, only {result.annotator_b} {only_b:,}, "
+            f"label {mismatched:,}); top {min(top, len(worst))}"
+        ),
+        title_justify="left",
+    )
+    table.add_column("doc", justify="right")
+    table.add_column("title", overflow="ellipsis", no_wrap=True, max_width=40)
+    table.add_column(f"only {result.annotator_a}", justify="right")
+    table.add_column(f"only {result.annotator_b}", justify="right")
+    table.add_column("label", justify="right")
+    table.add_column("total", justify="right")
+    for found in worst[:top]:
+        table.add_row(
+            str(found.document_id),
+            titles.get(found.document_id, ""),
+            str(len(found.only_a)),
+            str(len(found.only_b)),
+            str(len(found.label_mismatches)),
+            str(found.total),
+        )
+    return table
+
+
+def print_tables(run: AgreementRun, console: Console, top: int) -> None:
+    for index, result in enumerate(run.results):
+        if index:
+            console.print()
+        console.print(scores_table(result))
+        table = disagreements_table(result, run.titles, top)
+        if table is None:
+            console.print(
+                f"no disagreements between {result.annotator_a} and {result.annotator_b}"
+            )
+        elif top > 0:
+            console.print(table)
+
+
+def _document_json(found: DocumentDisagreements, titles: dict[int, str]) -> dict[str, Any]:
+    return {
+        "document_id": found.document_id,
+        "title": titles.get(found.document_id, ""),
+        "only_a": [item._asdict() for item in found.only_a],
+        "only_b": [item._asdict() for item in found.only_b],
+        "label_mismatches": [item._asdict() for item in found.label_mismatches],
+    }
+
+
+def to_json(run: AgreementRun, label_filter: list[str] | None) -> str:
+    """One JSON object; scores that are undefined are null."""
+    pairs = []
+    for result in run.results:
+        only_a, only_b, mismatched = disagreement_totals(result)
+        pairs.append({
+            "annotator_a": result.annotator_a,
+            "annotator_b": result.annotator_b,
+            "documents": result.documents,
+            "tokens": result.tokens,
+            "overall": asdict(result.overall),
+            "labels": [asdict(scores) for scores in result.labels],
+            "disagreements": {
+                "only_a": only_a,
+                "only_b": only_b,
+                "label_mismatches": mismatched,
+                "documents": [_document_json(found, run.titles) for found in result.disagreements],
+            },
+        })
+    return json.dumps(
+        {"labels": run.labels, "label_filter": label_filter, "pairs": pairs}, ensure_ascii=False
+    )

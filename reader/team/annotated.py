@@ -1,0 +1,185 @@
+"""Who annotated which documents, and agreement computed over the database in one pass.
+
+A document counts as annotated by someone when they have a live span in it or marked it
+done (a document done with no span is a real answer: "nothing here"). Pairs are compared
+only on documents both annotated. SQL does the grouping; Python streams each needed
+document once, tokenizes it once and feeds every pair that shares it."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import combinations, groupby
+from operator import itemgetter
+
+from reader.errors import ReaderError
+from reader.team.agreement import (
+    PairAgreement,
+    PairResult,
+    prepare,
+    token_bounds,
+)
+
+_SEPARATOR = "\x1f"
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementRun:
+    """Everything `reader agree` reports: the pairs' results and the titles they cite."""
+
+    results: list[PairResult]
+    titles: dict[int, str]
+    labels: list[str]
+
+
+def _in_list(values: Sequence[str]) -> str:
+    return f"({', '.join('?' * len(values))})"
+
+
+def annotated_documents(
+    conn: sqlite3.Connection, annotators: Sequence[str] | None = None
+) -> dict[int, frozenset[str]]:
+    """Document id -> the annotators who annotated it, for documents with at least two."""
+    where = ""
+    params: list[str] = []
+    if annotators is not None:
+        where = f" AND annotator IN {_in_list(annotators)}"
+        params = [*annotators, *annotators]
+    sql = (
+        "WITH annotated(document_id, annotator) AS ("
+        f" SELECT DISTINCT document_id, annotator FROM annotations"
+        f"  WHERE deleted_at IS NULL{where}"
+        f" UNION SELECT document_id, annotator FROM progress WHERE status = 'done'{where})"
+        f" SELECT document_id, group_concat(annotator, '{_SEPARATOR}') FROM annotated"
+        " GROUP BY document_id HAVING COUNT(*) >= 2"
+    )
+    return {
+        document_id: frozenset(names.split(_SEPARATOR))
+        for document_id, names in conn.execute(sql, params)
+    }
+
+
+def known_annotators(conn: sqlite3.Connection) -> list[str]:
+    """Everyone with a live span or a document marked done."""
+    rows = conn.execute(
+        "SELECT annotator FROM annotations WHERE deleted_at IS NULL"
+        " UNION SELECT annotator FROM progress WHERE status = 'done' ORDER BY 1"
+    )
+    return [name for (name,) in rows]
+
+
+def choose_pairs(
+    conn: sqlite3.Connection, requested: Sequence[str] | None
+) -> tuple[list[tuple[str, str]], dict[int, frozenset[str]]]:
+    """The pairs to compare and the documents that matter, or a ReaderError saying why none."""
+    known = known_annotators(conn)
+    if requested is None:
+        if len(known) < 2:
+            found = f": {', '.join(known)}" if known else ""
+            raise ReaderError(
+                f"agreement needs at least two annotators; the database has {len(known)}{found}"
+            )
+    else:
+        if len(requested) < 2:
+            raise ReaderError("--annotators needs at least two names, e.g. --annotators ann,bob")
+        missing = [name for name in requested if name not in known]
+        if missing:
+            raise ReaderError(
+                f"no annotations by {', '.join(missing)} (annotators found: "
+                f"{', '.join(known) or 'none'})"
+            )
+    documents = annotated_documents(conn, requested)
+    shared: dict[tuple[str, str], int] = {}
+    for names in documents.values():
+        for pair in combinations(sorted(names), 2):
+            shared[pair] = shared.get(pair, 0) + 1
+    if requested is None:
+        pairs = sorted(shared)
+    else:
+        pairs = [
+            pair for pair in combinations(requested, 2) if tuple(sorted(pair)) in shared
+        ]
+    if not pairs:
+        who = " and ".join(requested) if requested else "any two annotators"
+        raise ReaderError(f"no document was annotated by both of {who}")
+    return pairs, documents
+
+
+def _documents(
+    conn: sqlite3.Connection, ids: list[int]
+) -> Iterator[tuple[int, str, str]]:
+    return conn.execute(
+        "SELECT id, title, text FROM documents WHERE id IN (SELECT value FROM json_each(?))"
+        " ORDER BY id",
+        (json.dumps(ids),),
+    )
+
+
+def _spans(
+    conn: sqlite3.Connection, annotators: list[str], labels: Sequence[str] | None
+) -> Iterator[tuple[int, str, str]]:
+    """(document id, annotator, JSON [[start, end, label], ...]) by document: SQLite builds
+    the JSON and json.loads parses it, both in C, faster than a million Python rows."""
+    where = f"deleted_at IS NULL AND annotator IN {_in_list(annotators)}"
+    params = list(annotators)
+    if labels:
+        where += f" AND label IN {_in_list(labels)}"
+        params.extend(labels)
+    return conn.execute(
+        "SELECT document_id, annotator, json_group_array(json_array(start, end, label))"
+        f" FROM annotations WHERE {where}"
+        " GROUP BY document_id, annotator ORDER BY document_id, annotator",
+        params,
+    )
+
+
+def run_agreement(
+    conn: sqlite3.Connection,
+    annotators: Sequence[str] | None = None,
+    labels: Sequence[str] | None = None,
+) -> AgreementRun:
+    """Agreement for every chosen pair over the documents both annotated, in one pass."""
+    pairs, documents = choose_pairs(conn, annotators)
+    accumulators = {pair: PairAgreement(*pair) for pair in pairs}
+    involved = sorted({name for pair in pairs for name in pair})
+    titles: dict[int, str] = {}
+    seen_labels: set[str] = set()
+    spans = _spans_by_document(_spans(conn, involved, labels))
+    pending = next(spans, None)
+    for document_id, title, text in _documents(conn, sorted(documents)):
+        while pending is not None and pending[0] < document_id:
+            pending = next(spans, None)
+        by_annotator: dict[str, list[tuple[int, int, str]]] = {}
+        if pending is not None and pending[0] == document_id:
+            by_annotator = pending[1]
+            pending = next(spans, None)
+        present = documents[document_id]
+        active = [pair for pair in pairs if pair[0] in present and pair[1] in present]
+        if not active:
+            continue
+        titles[document_id] = title
+        bounds = token_bounds(text)
+        prepared = {
+            name: prepare(by_annotator.get(name, ()), bounds)
+            for name in {name for pair in active for name in pair}
+        }
+        for view in prepared.values():
+            seen_labels.update(view.labels)
+        for first, second in active:
+            accumulators[first, second].add(
+                document_id, text, bounds, prepared[first], prepared[second]
+            )
+    results = [accumulators[pair].result(labels) for pair in pairs]
+    return AgreementRun(results, titles, sorted(set(labels) if labels else seen_labels))
+
+
+def _spans_by_document(
+    rows: Iterator[tuple[int, str, str]],
+) -> Iterator[tuple[int, dict[str, list[tuple[int, int, str]]]]]:
+    """(document id, annotator -> [(start, end, label)]) from rows sorted by document."""
+    for document_id, group in groupby(rows, key=itemgetter(0)):
+        yield document_id, {
+            annotator: list(map(tuple, json.loads(spans))) for _, annotator, spans in group
+        }
