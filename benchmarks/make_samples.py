@@ -240,8 +240,8 @@ MULTILINGUAL_LINES = [
     "",
     "Some names arrive decomposed: Rene\u0301e, Jose\u0301, Sa\u0303o Paulo and"
     " Mu\u0308nchen, while Vietnamese Vie\u0323\u0302t Nam and Ha\u0300 No\u0323\u0302i"
-    " stack two marks on one letter. Precomposed caf\u00e9 and decomposed cafe\u0301 look the same but differ"
-    " in length.",
+    " stack two marks on one letter. Precomposed caf\u00e9 and decomposed cafe\u0301 look"
+    " the same but differ in length.",
     "",
     "5. A table with tabs",
     "",
