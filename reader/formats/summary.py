@@ -33,7 +33,7 @@ class Summary:
         text = (f"exported {self.documents} document{'s' * (self.documents != 1)}, "
                 f"{self.spans} span{'s' * (self.spans != 1)} to {target}")
         for reason, count in self.notes.items():
-            text += f"; {count} {reason} (e.g. {', '.join(self.examples[reason])})"
+            text += f"; {reason}: {count} (e.g. {', '.join(self.examples[reason])})"
         return text
 
 

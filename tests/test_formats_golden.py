@@ -1,0 +1,226 @@
+"""Golden files per export format over the tricky corpus, each also read back the way that
+format's own consumers read it. Set READER_UPDATE_GOLDEN=1 to rewrite the golden files
+(then review the diff)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from golden.corpus import GOLDEN, build
+
+from reader.commands.export import export
+from reader.text.tokens import tokenize
+
+UPDATE = bool(os.environ.get("READER_UPDATE_GOLDEN"))
+
+
+@pytest.fixture(scope="module")
+def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("golden") / "golden.db"
+    build(db).close()
+    return db
+
+
+def run_export(db: Path, out: Path, *args: str) -> Result:
+    result = CliRunner().invoke(export, ["--db", str(db), "-o", str(out), *args])
+    assert result.exit_code == 0, (result.output, result.exception)
+    return result
+
+
+def check_golden(out: Path, name: str) -> None:
+    golden = GOLDEN / name
+    if UPDATE:
+        if out.is_dir():
+            shutil.rmtree(golden, ignore_errors=True)
+            shutil.copytree(out, golden)
+        else:
+            golden.write_bytes(out.read_bytes())
+    if out.is_dir():
+        assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in golden.iterdir())
+        for path in out.iterdir():
+            assert path.read_bytes() == (golden / path.name).read_bytes(), path.name
+    else:
+        assert out.read_bytes() == golden.read_bytes()
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_jsonl(corpus_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    result = run_export(corpus_db, out)
+    check_golden(out, "export.jsonl")
+    assert "exported 3 documents, 9 spans" in result.stderr
+    records = read_jsonl(out)
+    assert [r["status"] for r in records] == ["done", "in_progress", "new"]
+    for record in records:
+        assert list(record) == ["id", "text", "source", "sha256", "meta", "status", "spans"]
+        assert record["id"] == record["sha256"][:16]
+        for span in record["spans"]:
+            assert record["text"][span["start"]:span["end"]] == span["text"]
+    one = records[0]
+    assert "\r\n" in one["text"] and "\t" in one["text"]
+    assert "s-gone" not in {span["id"] for span in one["spans"]}  # deleted: not exported
+    assert [s["start"] for s in one["spans"]] == sorted(s["start"] for s in one["spans"])
+    # the same file is a Prodigy spans task: text, spans with start, end, label
+    assert all({"start", "end", "label"} <= set(span) for span in one["spans"])
+
+
+def test_jsonl_loads_with_pandas_and_datasets(corpus_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    run_export(corpus_db, out)
+    pandas = pytest.importorskip("pandas")
+    frame = pandas.read_json(out, lines=True, dtype=False)
+    assert list(frame["text"]) == [r["text"] for r in read_jsonl(out)]
+    datasets = pytest.importorskip("datasets")
+    dataset = datasets.load_dataset("json", data_files=str(out), split="train")
+    assert dataset[0]["spans"][0]["text"] == "Ararat"
+
+
+def test_prodigy(corpus_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    result = run_export(corpus_db, out, "--format", "prodigy")
+    check_golden(out, "export.prodigy.jsonl")
+    assert "spans cut a token (token_start/token_end cover it whole): 1" in result.stderr
+    for task in read_jsonl(out):
+        text, tokens = task["text"], task["tokens"]
+        assert [t["id"] for t in tokens] == list(range(len(tokens)))
+        for token in tokens:
+            assert text[token["start"]:token["end"]] == token["text"]
+            assert token["ws"] == (token["end"] < len(text) and text[token["end"]].isspace())
+        for span in task["spans"]:
+            first, last = tokens[span["token_start"]], tokens[span["token_end"]]
+            assert first["start"] <= span["start"] < first["end"]
+            assert last["start"] < span["end"] <= last["end"]
+
+
+def _utf16_slice(text: str, start: int, end: int) -> str:
+    return text.encode("utf-16-le")[start * 2:end * 2].decode("utf-16-le")
+
+
+def test_doccano_utf16_by_default(corpus_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    run_export(corpus_db, out, "--format", "doccano")
+    check_golden(out, "export.doccano.jsonl")
+    expected = read_jsonl(GOLDEN / "export.jsonl")
+    for record, full in zip(read_jsonl(out), expected, strict=True):
+        assert set(record) == {"text", "label"}
+        # doccano's browser front end slices with JavaScript (UTF-16) indices
+        assert [_utf16_slice(record["text"], s, e) for s, e, _ in record["label"]] == [
+            span["text"] for span in full["spans"]]
+    family = read_jsonl(out)[0]["label"]
+    assert [7, 15, "MISC"] in family  # the ZWJ family is 5 code points, 8 UTF-16 units
+
+
+def test_doccano_codepoints(corpus_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    run_export(corpus_db, out, "--format", "doccano", "--offsets", "codepoints")
+    check_golden(out, "export.doccano-codepoints.jsonl")
+    expected = read_jsonl(GOLDEN / "export.jsonl")
+    for record, full in zip(read_jsonl(out), expected, strict=True):
+        assert [record["text"][s:e] for s, e, _ in record["label"]] == [
+            span["text"] for span in full["spans"]]
+
+
+def test_label_studio(corpus_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    run_export(corpus_db, out, "--format", "label-studio")
+    check_golden(out, "export.label-studio.json")
+    tasks = json.loads(out.read_text(encoding="utf-8"))
+    assert len(tasks) == 3
+    first = tasks[0]
+    assert [a["reader_annotator"] for a in first["annotations"]] == ["alice", "bob"]
+    for task in tasks:
+        for annotation in task["annotations"]:
+            for item in annotation["result"]:
+                assert (item["from_name"], item["to_name"], item["type"]) == (
+                    "label", "text", "labels")
+                value = item["value"]
+                assert task["data"]["text"][value["start"]:value["end"]] == value["text"]
+                assert len(value["labels"]) == 1
+    notes = [i["meta"]["text"] for a in first["annotations"] for i in a["result"] if "meta" in i]
+    assert notes == [["first mention\nof the mountain"]]
+
+
+def test_conll(corpus_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.conll"
+    result = run_export(corpus_db, out, "--format", "conll")
+    check_golden(out, "export.conll")
+    assert "overlapping spans left out (one tag per token)" in result.stderr
+    content = out.read_text(encoding="utf-8")
+    sentences = [block.splitlines() for block in content.split("\n\n") if block.strip()]
+    tokens = [line.split("\t") for sentence in sentences for line in sentence]
+    assert all(len(parts) == 2 and parts[0] and not any(c.isspace() for c in parts[0])
+               for parts in tokens)
+    corpus = read_jsonl(GOLDEN / "export.jsonl")
+    assert [t for t, _ in tokens] == [t.text for r in corpus for t in tokenize(r["text"])]
+    previous = "O"
+    for _, tag in tokens:  # IOB2: every I- continues a B- or I- of the same label
+        if tag.startswith("I-"):
+            assert previous[2:] == tag[2:] and previous != "O"
+        previous = tag
+    assert ["Ararat", "B-ORG"] in tokens  # the longer of two spans starting together wins
+
+
+def read_ann(text: str) -> list[tuple[str, list[tuple[int, int]], str]]:
+    """T lines as brat reads them: label, fragments, text."""
+    spans = []
+    for line in text.splitlines():
+        if line.startswith("T"):
+            _, middle, shown = line.split("\t", 2)
+            label, _, offsets = middle.partition(" ")
+            pieces = [(int(a), int(b)) for a, b in (part.split() for part in offsets.split(";"))]
+            spans.append((label, pieces, shown))
+    return spans
+
+
+def test_brat(corpus_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "brat"
+    result = run_export(corpus_db, out, "--format", "brat")
+    check_golden(out, "export.brat")
+    assert "notes with line breaks" in result.stderr
+    corpus = read_jsonl(GOLDEN / "export.jsonl")
+    for record in corpus:
+        txt = (out / f"{record['id']}.txt").read_bytes()
+        assert txt == record["text"].encode("utf-8")  # exact: CRLF and all
+        text = txt.decode("utf-8")
+        spans = read_ann((out / f"{record['id']}.ann").read_text(encoding="utf-8"))
+        assert len(spans) == len(record["spans"])
+        for label, pieces, shown in spans:
+            assert shown == " ".join(text[a:b] for a, b in pieces)
+            assert all("\n" not in text[a:b] and "\r" not in text[a:b] for a, b in pieces)
+    crossing = [s for s in read_ann((out / f"{corpus[0]['id']}.ann").read_text("utf-8"))
+                if s[0] == "EVENT"]
+    assert crossing[0][1] == [(13, 19), (21, 26)]  # "family" ; "lives", CRLF left out
+    assert "AnnotatorNotes T" in (out / f"{corpus[0]['id']}.ann").read_text("utf-8")
+    assert "[entities]" in (out / "annotation.conf").read_text("utf-8")
+
+
+def test_spacy_docbin(corpus_db: Path, tmp_path: Path) -> None:
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import DocBin
+
+    out = tmp_path / "train.spacy"
+    result = run_export(corpus_db, out, "--format", "spacy")
+    nlp = spacy.blank("xx")
+    docs = list(DocBin().from_disk(out).get_docs(nlp.vocab))
+    corpus = read_jsonl(GOLDEN / "export.jsonl")
+    assert [doc.text for doc in docs] == [r["text"] for r in corpus]
+    for doc, record in zip(docs, corpus, strict=True):
+        spans = doc.spans["sc"]
+        assert len(spans) == len(record["spans"])  # none dropped
+        for span, expected in zip(spans, record["spans"], strict=True):
+            assert span.label_ == expected["label"]
+            assert span.start_char <= expected["start"] and span.end_char >= expected["end"]
+        ents = sorted((e.start, e.end) for e in doc.ents)
+        assert all(a[1] <= b[0] for a, b in zip(ents, ents[1:], strict=False))
+        assert doc.user_data["id"] == record["id"]
+    assert "cut a spaCy token (widened to whole tokens)" in result.stderr
+    assert "only in doc.spans['sc']" in result.stderr
