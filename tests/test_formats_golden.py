@@ -4,6 +4,7 @@ format's own consumers read it. Set READER_UPDATE_GOLDEN=1 to rewrite the golden
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -193,7 +194,7 @@ def test_brat(corpus_db: Path, tmp_path: Path) -> None:
         text = txt.decode("utf-8")
         spans = read_ann((out / f"{record['id']}.ann").read_text(encoding="utf-8"))
         assert len(spans) == len(record["spans"])
-        for label, pieces, shown in spans:
+        for _label, pieces, shown in spans:
             assert shown == " ".join(text[a:b] for a, b in pieces)
             assert all("\n" not in text[a:b] and "\r" not in text[a:b] for a, b in pieces)
     crossing = [s for s in read_ann((out / f"{corpus[0]['id']}.ann").read_text("utf-8"))
@@ -220,7 +221,7 @@ def test_spacy_docbin(corpus_db: Path, tmp_path: Path) -> None:
             assert span.label_ == expected["label"]
             assert span.start_char <= expected["start"] and span.end_char >= expected["end"]
         ents = sorted((e.start, e.end) for e in doc.ents)
-        assert all(a[1] <= b[0] for a, b in zip(ents, ents[1:], strict=False))
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(ents))
         assert doc.user_data["id"] == record["id"]
     assert "cut a spaCy token (widened to whole tokens)" in result.stderr
     assert "only in doc.spans['sc']" in result.stderr
