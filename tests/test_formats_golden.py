@@ -51,7 +51,7 @@ def check_golden(out: Path, name: str) -> None:
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n")[:-1]]
 
 
 def test_jsonl(corpus_db: Path, tmp_path: Path) -> None:
