@@ -156,9 +156,11 @@ def prose_paragraph(rng: random.Random, sentences: tuple[int, int] = (3, 7)) -> 
     return " ".join(_fill(template, rng) for template in templates)
 
 
-def prose_article(paragraphs: int, seed: int = 1, title: str | None = None) -> str:
+def prose_article(paragraphs: int, seed: int = 1, title: str | None = None,
+                  sentences: tuple[int, int] = (3, 7)) -> str:
     """A plain-text report: a title line, numbered section headings now and then, and
-    `paragraphs` paragraphs separated by blank lines. LF line endings, ends with a newline."""
+    `paragraphs` paragraphs of `sentences` (min, max) sentences, separated by blank lines.
+    LF line endings, ends with a newline."""
     rng = random.Random(seed)
     title = title or "Annual Report of the Northern Rivers Water Authority"
     parts = [title, "Prepared for the board and the public, with notes from every district."]
@@ -168,7 +170,7 @@ def prose_article(paragraphs: int, seed: int = 1, title: str | None = None) -> s
             section += 1
             topic = SECTION_TOPICS[(section - 1) % len(SECTION_TOPICS)]
             parts.append(f"{section}. {topic}")
-        parts.append(prose_paragraph(rng))
+        parts.append(prose_paragraph(rng, sentences))
     return "\n\n".join(parts) + "\n"
 
 
