@@ -189,3 +189,38 @@ def test_installed_reader_agree(database: Path, tmp_path: Path) -> None:
     assert alone.returncode == 1
     assert alone.stderr.startswith("reader: error: --annotators needs at least two names")
     assert alone.stderr.count("\n") == 1
+
+
+def test_worker_processes_give_the_same_report(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(7)
+    path = tmp_path / "many.db"
+    conn = connect(path)
+    words = ["Mirzoyan", "met", "Lavrov", "in", "Moscow", ",", "東京", "👩‍👩‍👧", "e\u0301t\u00e9"]
+    for index in range(12):
+        text = " ".join(rng.choice(words) for _ in range(30))
+        document, _ = add_document(conn, LoadedText.from_text(text, f"/corpus/{index}.txt"))
+        for annotator in ("ann", "bob", "cy"):
+            spans = []
+            for _ in range(rng.randint(0, 6)):
+                start = rng.randrange(len(text) - 1)
+                spans.append((start, rng.randint(start + 1, len(text)), rng.choice("XYZ")))
+            if spans:
+                annotate(conn, document.id, annotator, spans)
+            else:
+                set_status(conn, document.id, annotator, "done")
+    conn.close()
+    serial = agree("--db", str(path), "--json", "--jobs", "1")
+    shared = agree("--db", str(path), "--json", "--jobs", "3")
+    assert serial.exit_code == shared.exit_code == 0
+    report = json.loads(serial.output)
+    assert len(report["pairs"]) == 3 and report["pairs"][0]["documents"] == 12
+    assert shared.output == serial.output
+    from reader.team.annotated import run_agreement
+
+    conn = connect(path)
+    try:
+        assert run_agreement(conn, jobs=3).processes == 3  # the workers really ran
+    finally:
+        conn.close()

@@ -45,12 +45,19 @@ def _names(values: tuple[str, ...] | str | None) -> list[str] | None:
     type=click.IntRange(min=0),
     help="How many documents with the most disagreements to list per pair.",
 )
+@click.option(
+    "--jobs",
+    default=0,
+    type=click.IntRange(min=0),
+    help="Processes to share the work (default 0: one per CPU for large corpora).",
+)
 @db_option
 def agree(
     annotators: str | None,
     labels: tuple[str, ...],
     as_json: bool,
     top: int,
+    jobs: int,
     db_path: Path | None,
 ) -> None:
     """Agreement between annotators: exact and partial span F1 and token-level Cohen's kappa,
@@ -67,7 +74,7 @@ def agree(
         raise ReaderError("--annotators needs at least two names, e.g. --annotators ann,bob")
     conn = connect(path)
     try:
-        run = run_agreement(conn, wanted_annotators, wanted_labels)
+        run = run_agreement(conn, wanted_annotators, wanted_labels, jobs or None)
     finally:
         conn.close()
     if as_json:

@@ -9,10 +9,18 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from reader.team.agreement import DocumentDisagreements, PairResult, Scores
+from reader.team.agreement import (
+    DocumentDisagreements,
+    LabelMismatch,
+    OneSided,
+    PairResult,
+    Scores,
+)
 from reader.team.annotated import AgreementRun
 
 NOT_AVAILABLE = "n/a"
+ONE_SIDED_FIELDS = OneSided._fields
+MISMATCH_FIELDS = LabelMismatch._fields
 
 
 def _figure(value: float | None) -> str:
@@ -111,9 +119,11 @@ def _document_json(found: DocumentDisagreements, titles: dict[int, str]) -> dict
     return {
         "document_id": found.document_id,
         "title": titles.get(found.document_id, ""),
-        "only_a": [item._asdict() for item in found.only_a],
-        "only_b": [item._asdict() for item in found.only_b],
-        "label_mismatches": [item._asdict() for item in found.label_mismatches],
+        "only_a": [dict(zip(ONE_SIDED_FIELDS, item, strict=True)) for item in found.only_a],
+        "only_b": [dict(zip(ONE_SIDED_FIELDS, item, strict=True)) for item in found.only_b],
+        "label_mismatches": [
+            dict(zip(MISMATCH_FIELDS, item, strict=True)) for item in found.label_mismatches
+        ],
     }
 
 

@@ -145,6 +145,10 @@ class LabelTally:
     class_b: int = 0
     class_both: int = 0
 
+    def add(self, other: LabelTally) -> None:
+        for name in self.__slots__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
 
 class LabelMismatch(NamedTuple):
     start: int
@@ -368,6 +372,15 @@ class PairAgreement:
             for label in labels:
                 found.only_b.append(OneSided(start, end, label, text[start:end]))
         self.disagreements.append(found)
+
+    def merge(self, other: PairAgreement) -> None:
+        """Add the counts of the same pair over other documents (that come after ours)."""
+        self.documents += other.documents
+        self.tokens += other.tokens
+        self.labelled_by_both += other.labelled_by_both
+        for label, tally in other.tallies.items():
+            self._tally(label).add(tally)
+        self.disagreements.extend(other.disagreements)
 
     def result(self, labels: Iterable[str] | None = None) -> PairResult:
         """The scores; `labels` adds rows for labels that may have no span at all."""

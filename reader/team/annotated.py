@@ -8,8 +8,12 @@ document once, tokenizes it once and feeds every pair that shares it."""
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import combinations, groupby
 from operator import itemgetter
@@ -32,6 +36,8 @@ class AgreementRun:
     results: list[PairResult]
     titles: dict[int, str]
     labels: list[str]
+    processes: int = 1
+    """How many processes shared the work."""
 
 
 def _in_list(values: Sequence[str]) -> str:
@@ -118,12 +124,19 @@ def _documents(
 
 
 def _spans(
-    conn: sqlite3.Connection, annotators: list[str], labels: Sequence[str] | None
+    conn: sqlite3.Connection,
+    annotators: list[str],
+    labels: Sequence[str] | None,
+    low: int,
+    high: int,
 ) -> Iterator[tuple[int, str, str]]:
     """(document id, annotator, JSON [[start, end, label], ...]) by document: SQLite builds
     the JSON and json.loads parses it, both in C, faster than a million Python rows."""
-    where = f"deleted_at IS NULL AND annotator IN {_in_list(annotators)}"
-    params = list(annotators)
+    where = (
+        f"document_id BETWEEN ? AND ? AND deleted_at IS NULL"
+        f" AND annotator IN {_in_list(annotators)}"
+    )
+    params: list[object] = [low, high, *annotators]
     if labels:
         where += f" AND label IN {_in_list(labels)}"
         params.extend(labels)
@@ -135,20 +148,125 @@ def _spans(
     )
 
 
+PARALLEL_FROM = 2000
+"""Documents from which the work is shared among processes (below, starting them costs
+more than it saves)."""
+
+
+def default_jobs(documents: int) -> int:
+    if documents < PARALLEL_FROM:
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, 8))
+
+
 def run_agreement(
     conn: sqlite3.Connection,
     annotators: Sequence[str] | None = None,
     labels: Sequence[str] | None = None,
+    jobs: int | None = None,
 ) -> AgreementRun:
-    """Agreement for every chosen pair over the documents both annotated, in one pass."""
+    """Agreement for every chosen pair over the documents both annotated.
+
+    The documents are cut into `jobs` runs of consecutive ids; this process computes the
+    first while worker processes (each with its own connection) compute the others, and the
+    tallies are summed, so the figures do not depend on `jobs`."""
     pairs, documents = choose_pairs(conn, annotators)
-    accumulators = {pair: PairAgreement(*pair) for pair in pairs}
+    ids = sorted(documents)
+    jobs = min(jobs or default_jobs(len(ids)), len(ids))
+    size = -(-len(ids) // jobs)
+    chunks = [ids[index : index + size] for index in range(0, len(ids), size)]
+    parts = None
+    if len(chunks) > 1:
+        parts = _in_parallel(conn, pairs, documents, labels, chunks)
+    if parts is None:
+        parts = [_agree_chunk(conn, pairs, documents, labels, ids[0], ids[-1])]
+    total = parts[0]
+    for part in parts[1:]:
+        for pair, accumulator in part.accumulators.items():
+            total.accumulators[pair].merge(accumulator)
+        total.titles.update(part.titles)
+        total.labels.update(part.labels)
+    results = [total.accumulators[pair].result(labels) for pair in pairs]
+    return AgreementRun(
+        results, total.titles, sorted(set(labels) if labels else total.labels), len(parts)
+    )
+
+
+def _in_parallel(
+    conn: sqlite3.Connection,
+    pairs: list[tuple[str, str]],
+    documents: dict[int, frozenset[str]],
+    labels: Sequence[str] | None,
+    chunks: list[list[int]],
+) -> list[_Part] | None:
+    """The parts in document order, the first computed here; None if the worker processes
+    could not run (then the caller does it all in this process)."""
+    path = conn.execute("PRAGMA database_list").fetchone()[2]
+    context = multiprocessing.get_context("spawn")  # no SQLite handle crosses a fork
+    try:
+        with ProcessPoolExecutor(len(chunks) - 1, mp_context=context) as pool:
+            futures = [
+                pool.submit(
+                    _agree_chunk_in_worker, path, pairs,
+                    {document_id: documents[document_id] for document_id in chunk},
+                    labels, chunk[0], chunk[-1],
+                )
+                for chunk in chunks[1:]
+            ]
+            first = chunks[0]
+            parts = [_agree_chunk(conn, pairs, documents, labels, first[0], first[-1])]
+            parts.extend(future.result() for future in futures)
+    except (BrokenProcessPool, OSError):
+        return None
+    return parts
+
+
+@dataclass(slots=True)
+class _Part:
+    """What one run of documents contributes."""
+
+    accumulators: dict[tuple[str, str], PairAgreement]
+    titles: dict[int, str]
+    labels: set[str]
+
+
+def _agree_chunk_in_worker(
+    path: str,
+    pairs: list[tuple[str, str]],
+    documents: dict[int, frozenset[str]],
+    labels: Sequence[str] | None,
+    low: int,
+    high: int,
+) -> _Part:
+    from reader.store.database import connect
+
+    conn = connect(path)
+    try:
+        return _agree_chunk(conn, pairs, documents, labels, low, high)
+    finally:
+        conn.close()
+
+
+def _agree_chunk(
+    conn: sqlite3.Connection,
+    pairs: list[tuple[str, str]],
+    documents: dict[int, frozenset[str]],
+    labels: Sequence[str] | None,
+    low: int,
+    high: int,
+) -> _Part:
+    """One pass over the documents with ids in [low, high]: each is read and tokenized
+    once, each annotator's spans in it prepared once, and every pair sharing it fed."""
+    part = _Part({pair: PairAgreement(*pair) for pair in pairs}, {}, set())
     involved = sorted({name for pair in pairs for name in pair})
-    titles: dict[int, str] = {}
-    seen_labels: set[str] = set()
-    spans = _spans_by_document(_spans(conn, involved, labels))
+    spans = _spans_by_document(_spans(conn, involved, labels, low, high))
     pending = next(spans, None)
-    for document_id, title, text in _documents(conn, sorted(documents)):
+    wanted = [document_id for document_id in documents if low <= document_id <= high]
+    for document_id, title, text in _documents(conn, sorted(wanted)):
         while pending is not None and pending[0] < document_id:
             pending = next(spans, None)
         by_annotator: dict[str, list[tuple[int, int, str]]] = {}
@@ -159,20 +277,19 @@ def run_agreement(
         active = [pair for pair in pairs if pair[0] in present and pair[1] in present]
         if not active:
             continue
-        titles[document_id] = title
+        part.titles[document_id] = title
         bounds = token_bounds(text)
         prepared = {
             name: prepare(by_annotator.get(name, ()), bounds)
             for name in {name for pair in active for name in pair}
         }
         for view in prepared.values():
-            seen_labels.update(view.labels)
+            part.labels.update(view.labels)
         for first, second in active:
-            accumulators[first, second].add(
+            part.accumulators[first, second].add(
                 document_id, text, bounds, prepared[first], prepared[second]
             )
-    results = [accumulators[pair].result(labels) for pair in pairs]
-    return AgreementRun(results, titles, sorted(set(labels) if labels else seen_labels))
+    return part
 
 
 def _spans_by_document(
