@@ -68,6 +68,7 @@ def import_(files: tuple[Path, ...], fmt: str, annotator: str | None, db_path: P
     context = ImportContext(annotator or default_annotator(), strict, offsets)
     formats = {path: _resolve_format(path, fmt) for path in files}
     conn = connect(resolve_db(db_path))
+    conn.execute("PRAGMA cache_size = -65536")  # 64 MB: the uid index is written at random
     errors: list[str] = []
     try:
         with transaction(conn):

@@ -31,6 +31,7 @@ _INSERT_DOCUMENT = (
 _INSERT_SPAN = (
     "INSERT INTO annotations (uid, document_id, start, end, label, text, note, annotator,"
     " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (uid) DO NOTHING"
 )
 _INSERT_EVENTS = (
     "INSERT INTO events (document_id, annotator, kind, annotation_uid, ref, before, after, at)"
@@ -115,15 +116,8 @@ class Importer:
         ids.update(self._ids(new))
         return ids, known
 
-    def _existing_spans(self, uids: list[str], known_documents: set[int]
-                        ) -> tuple[dict[str, tuple[Any, ...]], set[tuple[Any, ...]]]:
-        by_uid: dict[str, tuple[Any, ...]] = {}
-        for chunk in _chunks(uids):
-            for uid, *key in self.conn.execute(
-                "SELECT uid, document_id, start, end, label, annotator FROM annotations"
-                f" WHERE uid IN ({','.join('?' * len(chunk))})", chunk,
-            ):
-                by_uid[uid] = tuple(key)
+    def _live_keys(self, known_documents: set[int]) -> set[tuple[Any, ...]]:
+        """What the live spans of documents already in the database say, to skip repeats."""
         live: set[tuple[Any, ...]] = set()
         for chunk in _chunks(sorted(known_documents)):
             live.update(self.conn.execute(
@@ -131,41 +125,58 @@ class Importer:
                 f" WHERE deleted_at IS NULL AND document_id IN ({','.join('?' * len(chunk))})",
                 chunk,
             ).fetchall())
-        return by_uid, live
+        return live
 
     def _write_spans(self, documents: list[IncomingDocument], ids: dict[str, int],
                      known_documents: set[int]) -> None:
-        uids = [span.uid for document in documents for span in document.spans if span.uid]
-        by_uid, live = self._existing_spans(uids, known_documents)
+        live = self._live_keys(known_documents)
         rows = []
+        wheres: list[str] = []  # FILE:LINE of each row, for messages
         stamp = self.stamp
         for document in documents:
             doc_id = ids[document.sha256]
             for span in document.spans:
                 key = (doc_id, span.start, span.end, span.label, span.annotator)
-                if span.uid is not None and span.uid in by_uid:
-                    if by_uid[span.uid][:4] != key[:4]:
-                        self.counts.warnings.append(
-                            f"{document.where}: span id {span.uid} is already used by another"
-                            " span; kept the one in the database"
-                        )
-                    self.counts.spans_known += 1
-                    continue
                 if key in live:
                     self.counts.spans_known += 1
                     continue
-                uid = span.uid or new_uid()
-                by_uid[uid] = key
                 live.add(key)
+                uid = span.uid or new_uid()
+                wheres.append(document.where)
                 created = span.created_at or stamp
                 rows.append((uid, doc_id, span.start, span.end, span.label, span.text,
                              span.note, span.annotator, created, span.updated_at or created))
         if not rows:
             return
         (last_id,) = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM annotations").fetchone()
+        before = self.conn.total_changes
         self.conn.executemany(_INSERT_SPAN, rows)
+        inserted = self.conn.total_changes - before
+        if inserted < len(rows):
+            self._explain_skipped(rows, last_id, wheres)
         self.conn.execute(_INSERT_EVENTS, (stamp, last_id))
-        self.counts.spans_new += len(rows)
+        self.counts.spans_new += inserted
+
+    def _explain_skipped(self, rows: list[tuple[Any, ...]], last_id: int,
+                         wheres: list[str]) -> None:
+        """Rows whose id was already taken: the same span again is simply known; a different
+        span under that id is reported (the one in the database is kept)."""
+        inserted = {uid for (uid,) in self.conn.execute(
+            "SELECT uid FROM annotations WHERE id > ?", (last_id,))}
+        for row, where in zip(rows, wheres, strict=True):
+            uid = row[0]
+            if uid in inserted:
+                inserted.discard(uid)  # its first row went in; a repeat of it did not
+                continue
+            (existing,) = self.conn.execute(
+                "SELECT document_id, start, end, label FROM annotations WHERE uid = ?", (uid,)
+            ).fetchall()
+            self.counts.spans_known += 1
+            if tuple(existing) != row[1:5]:
+                self.counts.warnings.append(
+                    f"{where}: span id {uid} is already used by another span;"
+                    " kept the one in the database"
+                )
 
     def _write_progress(self, documents: list[IncomingDocument], ids: dict[str, int]) -> None:
         """A record's status becomes the progress of its spans' annotators (or the importing

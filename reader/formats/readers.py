@@ -62,14 +62,17 @@ def parse_jsonl(record: Any, where: str, context: ImportContext,
     annotator = record.get("_annotator_id") or context.annotator
     if record.get("answer") in REJECTED_ANSWERS:
         return document  # a rejected Prodigy task: its spans are known to be wrong
+    strict = context.strict
     for number, span in enumerate(_list(record.get("spans"), "spans"), 1):
-        what = f"span {number}"
-        span = _object(span, what)
-        check_keys(span, span_keys, what, context)
-        add_span(document, span.get("start"), span.get("end"), span.get("label"),
-                 text=span.get("text"), annotator=span.get("annotator"), note=span.get("note"),
-                 uid=span.get("id"), created_at=span.get("created_at"),
-                 updated_at=span.get("updated_at"), default_annotator=annotator, what=what)
+        if type(span) is not dict:
+            _object(span, f"span {number}")
+        if strict:
+            check_keys(span, span_keys, f"span {number}", context)
+        get = span.get
+        add_span(document, get("start"), get("end"), get("label"), text=get("text"),
+                 annotator=get("annotator"), note=get("note"), uid=get("id"),
+                 created_at=get("created_at"), updated_at=get("updated_at"),
+                 default_annotator=annotator, what=("span", number))
     return document
 
 
