@@ -52,8 +52,8 @@ class LabelSpans:
     __slots__ = ("_reach", "_starts", "spans", "token_count", "token_intervals")
 
     def __init__(self) -> None:
-        self.spans: list[tuple[int, int]] = []
-        """Distinct (start, end), sorted."""
+        self.spans: list[tuple[int, int, str]] = []
+        """Distinct (start, end, label), sorted."""
         self.token_intervals: list[tuple[int, int]] = []
         """The union of the spans' token intervals: disjoint, sorted."""
         self.token_count = 0
@@ -98,19 +98,21 @@ def prepare(spans: Iterable[tuple[int, int, str]], bounds: TokenBounds) -> Annot
     segments: list[tuple[int, int, str]] = []
     class_counts: dict[str, int] = {}
     frontier = 0
-    for start, end, label in sorted(distinct):
+    for span in sorted(distinct):
+        start, end, label = span
         group = labels.get(label)
         if group is None:
             group = labels[label] = LabelSpans()
-        group.spans.append((start, end))
+        group.spans.append(span)
         first = bisect_right(ends, start)  # first token ending after the span starts
         stop = bisect_left(starts, end)  # first token starting at or after the span ends
         if first >= stop:
             continue  # covers no token (whitespace only): counts for F1, not for kappa
         intervals = group.token_intervals
         if intervals and first <= intervals[-1][1]:
-            if stop > intervals[-1][1]:
-                group.token_count += stop - intervals[-1][1]
+            last = intervals[-1][1]
+            if stop > last:
+                group.token_count += stop - last
                 intervals[-1] = (intervals[-1][0], stop)
         else:
             intervals.append((first, stop))
@@ -232,12 +234,12 @@ def cohen_kappa(agree: int, expected_products: int, total: int) -> float | None:
 
 
 def _count_overlapping(
-    spans: list[tuple[int, int]], other_starts: list[int], other_reach: list[int]
+    spans: list[tuple[int, int, str]], other_starts: list[int], other_reach: list[int]
 ) -> int:
     """How many of `spans` overlap at least one other span: bisect for the others starting
     before the span ends, then compare the furthest end among them with the span's start."""
     count = 0
-    for start, end in spans:
+    for start, end, _ in spans:
         before = bisect_left(other_starts, end)
         if before and other_reach[before - 1] > start:
             count += 1

@@ -26,8 +26,6 @@ from reader.team.agreement import (
     token_bounds,
 )
 
-_SEPARATOR = "\x1f"
-
 
 @dataclass(frozen=True, slots=True)
 class AgreementRun:
@@ -44,43 +42,28 @@ def _in_list(values: Sequence[str]) -> str:
     return f"({', '.join('?' * len(values))})"
 
 
-def annotated_documents(
-    conn: sqlite3.Connection, annotators: Sequence[str] | None = None
-) -> dict[int, frozenset[str]]:
-    """Document id -> the annotators who annotated it, for documents with at least two."""
-    where = ""
-    params: list[str] = []
-    if annotators is not None:
-        where = f" AND annotator IN {_in_list(annotators)}"
-        params = [*annotators, *annotators]
-    sql = (
-        "WITH annotated(document_id, annotator) AS ("
-        f" SELECT DISTINCT document_id, annotator FROM annotations"
-        f"  WHERE deleted_at IS NULL{where}"
-        f" UNION SELECT document_id, annotator FROM progress WHERE status = 'done'{where})"
-        f" SELECT document_id, group_concat(annotator, '{_SEPARATOR}') FROM annotated"
-        " GROUP BY document_id HAVING COUNT(*) >= 2"
-    )
-    return {
-        document_id: frozenset(names.split(_SEPARATOR))
-        for document_id, names in conn.execute(sql, params)
-    }
+def annotated_documents(conn: sqlite3.Connection) -> dict[int, set[str]]:
+    """Document id -> the annotators who annotated it (a live span, or marked done).
 
-
-def known_annotators(conn: sqlite3.Connection) -> list[str]:
-    """Everyone with a live span or a document marked done."""
-    rows = conn.execute(
-        "SELECT annotator FROM annotations WHERE deleted_at IS NULL"
-        " UNION SELECT annotator FROM progress WHERE status = 'done' ORDER BY 1"
-    )
-    return [name for (name,) in rows]
+    GROUP BY walks the (document_id, annotator, start) index: one row per document and
+    annotator comes back, not one per span."""
+    documents: dict[int, set[str]] = {}
+    for document_id, annotator in conn.execute(
+        "SELECT document_id, annotator FROM annotations WHERE deleted_at IS NULL"
+        " GROUP BY document_id, annotator"
+        " UNION SELECT document_id, annotator FROM progress WHERE status = 'done'"
+    ):
+        documents.setdefault(document_id, set()).add(annotator)
+    return documents
 
 
 def choose_pairs(
     conn: sqlite3.Connection, requested: Sequence[str] | None
 ) -> tuple[list[tuple[str, str]], dict[int, frozenset[str]]]:
-    """The pairs to compare and the documents that matter, or a ReaderError saying why none."""
-    known = known_annotators(conn)
+    """The pairs to compare and the documents that matter (those with two or more of the
+    annotators), or a ReaderError saying why there is nothing to compare."""
+    annotated = annotated_documents(conn)
+    known = sorted(set().union(*annotated.values()))
     if requested is None:
         if len(known) < 2:
             found = f": {', '.join(known)}" if known else ""
@@ -96,7 +79,12 @@ def choose_pairs(
                 f"no annotations by {', '.join(missing)} (annotators found: "
                 f"{', '.join(known) or 'none'})"
             )
-    documents = annotated_documents(conn, requested)
+    chosen = set(requested) if requested is not None else None
+    documents = {}
+    for document_id, names in annotated.items():
+        present = frozenset(names if chosen is None else names & chosen)
+        if len(present) >= 2:
+            documents[document_id] = present
     shared: dict[tuple[str, str], int] = {}
     for names in documents.values():
         for pair in combinations(sorted(names), 2):
