@@ -1,0 +1,83 @@
+"""How text occupies terminal cells: display units (grapheme clusters, tabs, control codes).
+
+Every unit covers a run of code points `[start, end)` of the document and a number of
+cells. Widths come from Rich's grapheme splitter, the same measure Textual uses to lay out
+the strips we hand it, so the cursor never drifts from what is drawn. Tabs and control codes
+are ours: a tab expands to the next tab stop of its row and a control code is shown as its
+one-cell Unicode "control picture", so no raw escape byte ever reaches the terminal."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from rich.cells import split_graphemes
+
+TAB_SIZE = 8
+
+# Characters Rich itself measures as exactly one cell each (the ranges of its fast path).
+_SINGLE_CELL_RANGES = ((0x20, 0x7E), (0xA0, 0xAC), (0xAE, 0x2FF), (0x370, 0x482),
+                       (0x2500, 0x25FC), (0x2800, 0x28FF))
+SINGLE_CELL = frozenset(
+    chr(code) for low, high in _SINGLE_CELL_RANGES for code in range(low, high + 1)
+)
+is_single_cell_text = SINGLE_CELL.issuperset
+
+# Tabs and control codes are drawn by us; the rest goes through Rich's grapheme splitter.
+SPECIAL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+WRAP_SPACES = " \t"
+
+
+class Unit(NamedTuple):
+    """One display unit: code points `[start, end)` drawn in `cells` cells."""
+
+    start: int
+    end: int
+    cells: int
+
+
+def control_picture(char: str) -> str:
+    """The visible stand-in for a control code (one cell)."""
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)
+    if code == 0x7F:
+        return "\u2421"
+    return "\ufffd"
+
+
+def iter_units(text: str, start: int, end: int, column: int = 0) -> Iterator[Unit]:
+    """Display units of `text[start:end]`, the first drawn at `column` (tabs need it).
+
+    Tab widths depend on the column, so callers that wrap must restart at a row's start
+    with column 0; a tab only ever hangs at a row's end, so its width is never re-measured."""
+    position = start
+    while position < end:
+        special = SPECIAL.search(text, position, end)
+        stop = special.start() if special else end
+        if stop > position:
+            piece = text[position:stop]
+            if is_single_cell_text(piece):
+                for index in range(position, stop):
+                    yield Unit(index, index + 1, 1)
+                column += stop - position
+            else:
+                spans, _ = split_graphemes(piece)
+                for low, high, cells in spans:
+                    yield Unit(position + low, position + high, cells)
+                    column += cells
+        if special is None:
+            return
+        cells = TAB_SIZE - column % TAB_SIZE if text[stop] == "\t" else 1
+        yield Unit(stop, stop + 1, cells)
+        column += cells
+        position = stop + 1
+
+
+def display_text(text: str, unit: Unit) -> str:
+    """What to draw for a unit (it has exactly `unit.cells` cells)."""
+    piece = text[unit.start : unit.end]
+    if len(piece) == 1 and SPECIAL.match(piece):
+        return " " * unit.cells if piece == "\t" else control_picture(piece)
+    return piece

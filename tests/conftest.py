@@ -1,0 +1,23 @@
+"""Shared fixtures: keep the user's own data, config and clipboard out of every test."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path_factory: pytest.TempPathFactory,
+                         monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the database, config and data folders at a temporary place for every test."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("READER_DB", str(home / "annotations.db"))
+    monkeypatch.setenv("READER_ANNOTATOR", "tester")
+    monkeypatch.setenv("READER_CONFIG", str(home / "no-config.toml"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    return home
