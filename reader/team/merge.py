@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from reader.errors import ReaderError
-from reader.store.database import SCHEMA_VERSION, SQLITE_HEADER, now_iso, transaction
+from reader.store.database import (
+    BUSY_TIMEOUT_MS,
+    SCHEMA_VERSION,
+    SQLITE_HEADER,
+    now_iso,
+    transaction,
+)
 
 # Columns read from the other database. A column missing there takes the default given here
 # (None = required: without it the file is not a reader database we can merge).
@@ -83,7 +89,9 @@ def open_other(path: Path) -> sqlite3.Connection:
     if header != SQLITE_HEADER:
         raise ReaderError(f"{path}: not a SQLite database")
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+        )
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.Error as error:
         raise ReaderError(f"{path}: cannot open ({error})") from None
