@@ -90,7 +90,7 @@ def test_table(database: Path) -> None:
     assert cells == ["overall", "3", "4", "0.286", "0.571", "0.560"]
     date = next(line for line in lines if "DATE" in line)
     assert "0.000" in date
-    assert "disagreements ann vs bob: 4 in 1 documents" in result.output
+    assert "disagreements ann vs bob: 4 in 1 of 2 documents" in result.output
     assert "Alice met Bob in Paris" in result.output
 
 

@@ -68,19 +68,24 @@ def disagreement_totals(result: PairResult) -> tuple[int, int, int]:
     )
 
 
-def disagreements_table(result: PairResult, titles: dict[int, str], top: int) -> Table | None:
-    """The documents with the most disagreements, most first (None if they agree fully)."""
-    if not result.disagreements:
-        return None
+def disagreements_summary(result: PairResult) -> str:
     only_a, only_b, mismatched = disagreement_totals(result)
+    total = only_a + only_b + mismatched
+    if not total:
+        return f"no disagreements between {result.annotator_a} and {result.annotator_b}"
+    return (
+        f"disagreements {result.annotator_a} vs {result.annotator_b}: {total:,} in "
+        f"{len(result.disagreements):,} of {result.documents:,} documents: "
+        f"only {result.annotator_a} {only_a:,}, only {result.annotator_b} {only_b:,}, "
+        f"label mismatches {mismatched:,}"
+    )
+
+
+def disagreements_table(result: PairResult, titles: dict[int, str], top: int) -> Table:
+    """The `top` documents with the most disagreements, most first."""
     worst = sorted(result.disagreements, key=lambda found: (-found.total, found.document_id))
     table = Table(
-        title=(
-            f"disagreements {result.annotator_a} vs {result.annotator_b}: "
-            f"{only_a + only_b + mismatched:,} in {len(result.disagreements):,} documents "
-            f"(only {result.annotator_a} {only_a:,}, only {result.annotator_b} {only_b:,}, "
-            f"label {mismatched:,}); top {min(top, len(worst))}"
-        ),
+        title=f"documents with the most disagreements (top {min(top, len(worst))})",
         title_justify="left",
     )
     table.add_column("doc", justify="right")
@@ -106,13 +111,9 @@ def print_tables(run: AgreementRun, console: Console, top: int) -> None:
         if index:
             console.print()
         console.print(scores_table(result))
-        table = disagreements_table(result, run.titles, top)
-        if table is None:
-            console.print(
-                f"no disagreements between {result.annotator_a} and {result.annotator_b}"
-            )
-        elif top > 0:
-            console.print(table)
+        console.print(disagreements_summary(result), highlight=False)
+        if result.disagreements and top > 0:
+            console.print(disagreements_table(result, run.titles, top))
 
 
 def _document_json(found: DocumentDisagreements, titles: dict[int, str]) -> dict[str, Any]:
