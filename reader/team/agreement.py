@@ -18,10 +18,6 @@ from typing import NamedTuple
 
 from reader.text import tokens
 
-OUTSIDE = "O"
-"""The category of a token no span covers (shown in reports; never confused with a label
-called "O" internally, where "outside" is None)."""
-
 
 class Span(NamedTuple):
     """A labelled span, offsets in code points, end exclusive."""
