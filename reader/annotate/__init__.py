@@ -1,0 +1,1 @@
+"""Annotation logic without UI: labels, the span index, selection and tagging rules."""

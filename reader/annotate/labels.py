@@ -1,0 +1,151 @@
+"""Label sets: the defaults, `--labels a,b,c`, or a TOML config file."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reader.errors import ReaderError
+
+PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1",
+           "#ff9da7", "#9c755f", "#bab0ac"]
+KEYS = "123456789"
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    name: str
+    key: str | None
+    color: str
+    description: str = ""
+
+
+DEFAULT_LABELS: tuple[Label, ...] = (
+    Label("actor", "1", PALETTE[0], "A person, organisation or state that acts or speaks"),
+    Label("topic", "2", PALETTE[1], "What the text is about: an issue, event or subject"),
+    Label("commitment", "3", PALETTE[2], "A promise, pledge or agreement to act"),
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    labels: tuple[Label, ...] = DEFAULT_LABELS
+    annotator: str | None = None
+    source: Path | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def label(self, name: str) -> Label | None:
+        return next((label for label in self.labels if label.name == name), None)
+
+    def by_key(self, key: str) -> Label | None:
+        return next((label for label in self.labels if label.key == key), None)
+
+
+_NAME = re.compile(r"^[^\s,][^,]*$")
+
+
+def labels_from_names(names: str) -> tuple[Label, ...]:
+    """`actor,topic,commitment` -> labels on keys 1..9 with palette colours."""
+    parts = [part.strip() for part in names.split(",") if part.strip()]
+    if not parts:
+        raise ReaderError("--labels needs at least one label name")
+    if len(set(parts)) != len(parts):
+        raise ReaderError(f"--labels repeats a name: {names}")
+    defaults = {label.name: label for label in DEFAULT_LABELS}
+    labels = []
+    for index, name in enumerate(parts):
+        known = defaults.get(name)
+        labels.append(Label(
+            name,
+            KEYS[index] if index < len(KEYS) else None,
+            PALETTE[index % len(PALETTE)],
+            known.description if known else "",
+        ))
+    return tuple(labels)
+
+
+def _line_of(text: str, pattern: str, occurrence: int) -> int:
+    count = -1
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip().startswith(pattern):
+            count += 1
+            if count == occurrence:
+                return number
+    return 1
+
+
+def load_config(path: Path) -> Config:
+    """Parse a config file; any problem is a ReaderError naming the file and line."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ReaderError(f"{path}: cannot read config ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise ReaderError(f"{path}: config is not valid UTF-8") from None
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"line (\d+)", str(error))
+        where = f"{path}:{match.group(1)}" if match else str(path)
+        raise ReaderError(f"{where}: invalid TOML: {str(error).split(' (at')[0]}") from None
+    annotator = data.get("annotator")
+    if annotator is not None and not (isinstance(annotator, str) and annotator.strip()):
+        raise ReaderError(f"{path}:{_line_of(raw, 'annotator', 0)}: annotator must be a name")
+    entries = data.get("labels")
+    if entries is None:
+        return Config(annotator=annotator, source=path)
+    if not isinstance(entries, list) or not entries:
+        raise ReaderError(f"{path}:{_line_of(raw, 'labels', 0)}: labels must be [[labels]] tables")
+    labels: list[Label] = []
+    seen_names: set[str] = set()
+    seen_keys: set[str] = set()
+    for index, entry in enumerate(entries):
+        line = _line_of(raw, "[[labels]]", index)
+        where = f"{path}:{line}"
+        if not isinstance(entry, dict):
+            raise ReaderError(f"{where}: each label must be a table")
+        unknown = set(entry) - {"name", "key", "color", "description"}
+        if unknown:
+            raise ReaderError(f"{where}: unknown label field(s): {', '.join(sorted(unknown))}")
+        name = entry.get("name")
+        if not isinstance(name, str) or not _NAME.match(name.strip()):
+            raise ReaderError(f"{where}: label needs a name (text without commas)")
+        name = name.strip()
+        if name in seen_names:
+            raise ReaderError(f"{where}: label {name!r} is defined twice")
+        key = entry.get("key", KEYS[index] if index < len(KEYS) else None)
+        if key is not None:
+            if not isinstance(key, str) or len(key) != 1 or key not in KEYS:
+                raise ReaderError(f"{where}: label {name!r}: key must be one of 1-9")
+            if key in seen_keys:
+                raise ReaderError(f"{where}: label {name!r}: key {key} is already used")
+            seen_keys.add(key)
+        color = entry.get("color", PALETTE[index % len(PALETTE)])
+        if not isinstance(color, str) or not _valid_color(color):
+            raise ReaderError(f"{where}: label {name!r}: color {color!r} is not a colour")
+        description = entry.get("description", "")
+        if not isinstance(description, str):
+            raise ReaderError(f"{where}: label {name!r}: description must be text")
+        seen_names.add(name)
+        labels.append(Label(name, key, color, description.strip()))
+    return Config(labels=tuple(labels), annotator=annotator, source=path)
+
+
+def _valid_color(value: str) -> bool:
+    from textual.color import Color, ColorParseError
+
+    try:
+        Color.parse(value)
+    except ColorParseError:
+        return False
+    return True
+
+
+def find_config(candidates: list[Path]) -> Config:
+    """The first config file that exists, else the defaults."""
+    for candidate in candidates:
+        if candidate.is_file():
+            return load_config(candidate)
+    return Config()

@@ -1,0 +1,509 @@
+"""The article screen: reading, selecting, tagging, and the history of what was tagged.
+
+Every annotation operation goes through the store first; the screen changes only after the
+store has committed, so whatever the screen shows as saved is on disk."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input
+
+from reader.annotate.editing import decide_tag, tag_target
+from reader.annotate.span_index import Span, SpanIndex
+from reader.store.annotations import Annotation, AnnotationStore
+from reader.store.documents import save_position
+from reader.ui.screens.dialogs import Choice, ChooseScreen, NoteScreen
+from reader.ui.screens.help import HelpScreen
+from reader.ui.widgets.annotation_list import AnnotationList
+from reader.ui.widgets.article_view import ArticleView, Match
+from reader.ui.widgets.status import Legend, StatusLine
+
+if TYPE_CHECKING:
+    from reader.ui.app import ReaderApp
+
+POSITION_SAVE_INTERVAL_S = 2.0
+QUOTE_MAX = 40
+
+
+def quote(text: str) -> str:
+    flat = text.replace("\r", " ").replace("\n", " ")
+    return f"“{flat}”" if len(flat) <= QUOTE_MAX else f"“{flat[: QUOTE_MAX - 1]}…”"
+
+
+class SearchBar(Input):
+    """The `/` prompt: matches highlight as you type; Enter selects, Escape cancels."""
+
+    DEFAULT_CSS = """
+    SearchBar { dock: bottom; height: 1; border: none; padding: 0 1; display: none; }
+    SearchBar:focus { border: none; }
+    SearchBar.-active { display: block; }
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel search", id="search.cancel")]
+
+    def action_cancel(self) -> None:
+        self.screen.cancel_search()  # type: ignore[attr-defined]
+
+
+LABEL_KEY_BINDINGS = [
+    Binding(str(n), f"tag_key('{n}')", f"Tag with label {n}", show=False, id=f"tag.key{n}")
+    for n in range(1, 10)
+]
+
+
+class ArticleScreen(Screen[None]):
+    BINDINGS = [
+        Binding("v", "toggle_selection", "Select", id="select.toggle"),
+        Binding("escape", "clear", "Clear selection", show=False, id="select.clear"),
+        *LABEL_KEY_BINDINGS,
+        Binding("enter", "pick_label", "Label…", id="tag.pick"),
+        Binding("slash", "search", "Search", id="search.open"),
+        Binding("n", "search_step(True)", "Next match", show=False, id="search.next"),
+        Binding("N", "search_step(False)", "Previous match", show=False, id="search.previous"),
+        Binding("x", "delete", "Delete", id="annotation.delete"),
+        Binding("a", "note", "Note", show=False, id="annotation.note"),
+        Binding("right_square_bracket", "jump(True)", "Next annotation", show=False,
+                id="annotation.next"),
+        Binding("left_square_bracket", "jump(False)", "Previous annotation", show=False,
+                id="annotation.previous"),
+        Binding("u", "undo", "Undo", id="history.undo"),
+        Binding("ctrl+r", "redo", "Redo", show=False, id="history.redo"),
+        Binding("tab", "toggle_list", "List", id="list.toggle"),
+        Binding("y", "copy_text", "Copy text", show=False, id="copy.text"),
+        Binding("Y", "copy_json", "Copy as JSON", show=False, id="copy.json"),
+        Binding("R", "reload", "Reload annotations", show=False, id="annotations.reload"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(self, *, store: AnnotationStore | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.annotations: dict[str, Annotation] = {}
+        self.search_matches: list[Match] = []
+        self._search_origin: int | None = None
+        self._position_dirty = False
+
+    @property
+    def reader_app(self) -> ReaderApp:
+        return self.app  # type: ignore[return-value]
+
+    # --- composition ---------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        app = self.reader_app
+        colors = {label.name: label.color for label in app.config.labels}
+        yield Header(show_clock=False, icon="≡")
+        with Horizontal(id="body"):
+            yield ArticleView(app.document.text, cursor=app.progress.cursor,
+                              top=app.progress.top, label_colors=colors, id="article")
+            yield AnnotationList(app.document.text, colors, id="annotation-list")
+        yield SearchBar(placeholder="search (smart case) — enter selects, escape cancels",
+                        id="search")
+        yield Legend(app.config.labels, id="legend")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    @property
+    def view(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one(StatusLine)
+
+    def on_mount(self) -> None:
+        app = self.reader_app
+        self.title = app.document.title
+        self.sub_title = f"{app.annotator} · {app.document.source}"
+        self.view.focus()
+        if self.store is not None:
+            self._load_annotations()
+        self.set_interval(POSITION_SAVE_INTERVAL_S, self.save_position)
+        self._update_status()
+
+    # --- annotations in memory -----------------------------------------------------------
+
+    def _load_annotations(self) -> None:
+        assert self.store is not None
+        annotators = None if self.reader_app.compare else [self.store.annotator]
+        self.annotations = {a.uid: a for a in self.store.live(annotators)}
+        self._publish_spans()
+
+    def _publish_spans(self) -> None:
+        me = self.store.annotator if self.store else ""
+        index = SpanIndex(
+            Span(a.start, a.end, a.label, a.uid, a.annotator, a.note, own=a.annotator == me)
+            for a in self.annotations.values()
+        )
+        self.view.set_spans(index)
+        self.query_one(AnnotationList).update_spans(index.spans)
+        self._update_status()
+
+    def _apply(self, before: Annotation | None, after: Annotation | None) -> None:
+        if before is not None:
+            self.annotations.pop(before.uid, None)
+        if after is not None:
+            self.annotations[after.uid] = after
+        self._publish_spans()
+
+    def _own_spans_at(self, offset: int) -> list[Span]:
+        return [s for s in self.view.spans.at(offset) if s.own]
+
+    # --- status --------------------------------------------------------------------------
+
+    @on(ArticleView.CursorMoved)
+    def _cursor_moved(self) -> None:
+        self._position_dirty = True
+        self._update_status()
+
+    def _update_status(self, message: str | None = None) -> None:
+        view = self.view
+        lines = view.lines
+        line = lines.line_of(view.cursor)
+        column = view.cursor - lines.starts[line] + 1
+        percent = round(100 * view.cursor / max(len(view.text), 1))
+        where = f"{line + 1}:{column}  {percent}%  spans {len(self.annotations)}"
+        under = [
+            f"[{s.label}{'' if s.own else ' · ' + s.annotator}{' ✎' if s.note else ''}]"
+            f" {quote(view.text[s.start:s.end])}"
+            for s in view.spans.at(view.cursor)
+        ]
+        mode = ""
+        if view.selection:
+            start, end = view.selection
+            mode = f"SELECT {end - start}"
+        elif view.selection_anchor is not None:
+            mode = "SELECT"
+        self.status.show(mode=mode, where=where, under_cursor=under, message=message)
+
+    def say(self, message: str) -> None:
+        self._update_status(message)
+
+    # --- tagging -------------------------------------------------------------------------
+
+    def _commit(self, operation: str, run) -> object | None:  # type: ignore[no-untyped-def]
+        """Run a store operation; on failure say plainly that nothing was saved."""
+        try:
+            return run()
+        except sqlite3.Error as error:
+            self.notify(f"{operation} NOT saved: {error}", severity="error", timeout=10)
+            return None
+
+    def action_tag_key(self, key: str) -> None:
+        label = self.reader_app.config.by_key(key)
+        if label is None:
+            self.say(f"no label on key {key}")
+            self.app.bell()
+            return
+        self.tag(label.name)
+
+    def tag(self, label: str) -> None:
+        """Apply `label` to the selection or the word under the cursor (toggling it off if
+        that exact span already has it)."""
+        if self.store is None:
+            return
+        view = self.view
+        target = tag_target(view.text, view.selection, view.cursor)
+        if target is None:
+            self.say("nothing to tag here: select text or put the cursor on a word")
+            self.app.bell()
+            return
+        own = [s for s in view.spans.overlapping(*target) if s.own]
+        decision = decide_tag(own, target, label)
+        store = self.store
+        if decision.remove is not None:
+            uid = decision.remove.uid
+            removed = self._commit("removal", lambda: store.delete(uid))
+            if removed is None:
+                return
+            self._apply(removed, None)  # type: ignore[arg-type]
+            view.clear_selection()
+            self.say(f"removed {label} {quote(decision.remove and view.text[target[0]:target[1]])}"
+                     " · saved")
+            return
+        assert decision.create is not None
+        start, end, name = decision.create
+        created = self._commit("annotation", lambda: store.create(start, end, name,
+                                                                  view.text[start:end]))
+        if created is None:
+            return
+        self._apply(None, created)  # type: ignore[arg-type]
+        view.clear_selection()
+        self.say(f"{name} {quote(view.text[start:end])} · saved ✓")
+
+    def action_pick_label(self) -> None:
+        labels = self.reader_app.config.labels
+        choices = [Choice(label.name, f"{label.key or ' '}  {label.name}", label.description)
+                   for label in labels]
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.tag(name)
+
+        self.app.push_screen(ChooseScreen("Label", choices), chosen)
+
+    def _choose_own_span(self, title: str, then) -> None:  # type: ignore[no-untyped-def]
+        spans = self._own_spans_at(self.view.cursor)
+        if not spans and self.view.selection:
+            spans = [s for s in self.view.spans.overlapping(*self.view.selection) if s.own]
+        if not spans:
+            self.say("no annotation of yours under the cursor")
+            self.app.bell()
+            return
+        if len(spans) == 1:
+            then(spans[0])
+            return
+        by_uid = {s.uid: s for s in spans}
+        choices = [Choice(s.uid, s.label, quote(self.view.text[s.start:s.end])) for s in spans]
+        self.app.push_screen(ChooseScreen(title, choices),
+                             lambda uid: then(by_uid[uid]) if uid else None)
+
+    def action_delete(self) -> None:
+        store = self.store
+        if store is None:
+            return
+
+        def delete(span: Span) -> None:
+            removed = self._commit("deletion", lambda: store.delete(span.uid))
+            if removed is not None:
+                self._apply(removed, None)  # type: ignore[arg-type]
+                self.say(f"deleted {span.label} {quote(self.view.text[span.start:span.end])}"
+                         " · saved (u undoes)")
+
+        self._choose_own_span("Delete which annotation?", delete)
+
+    def action_note(self) -> None:
+        store = self.store
+        if store is None:
+            return
+
+        def edit(span: Span) -> None:
+            def save(note: str | None) -> None:
+                if note is None or note == span.note:
+                    return
+                after = self._commit("note", lambda: store.set_note(span.uid, note.strip()))
+                if after is not None:
+                    before = self.annotations.get(span.uid)
+                    self._apply(before, after)  # type: ignore[arg-type]
+                    self.say(f"note on {span.label} · saved ✓" if note.strip()
+                             else f"note removed from {span.label} · saved")
+
+            title = f"Note on {span.label} {quote(self.view.text[span.start:span.end])}"
+            self.app.push_screen(NoteScreen(title, span.note), save)
+
+        self._choose_own_span("Note on which annotation?", edit)
+
+    def _history(self, undo: bool) -> None:
+        store = self.store
+        if store is None:
+            return
+        change = self._commit("undo" if undo else "redo",
+                              store.undo if undo else store.redo)
+        if change is None:
+            if (store.can_undo if undo else store.can_redo) is False:
+                self.say(f"nothing to {'undo' if undo else 'redo'}")
+            return
+        before, after = change.before, change.after  # type: ignore[attr-defined]
+        self._apply(before, after)
+        moved = after or before
+        if moved is not None:
+            self.view.move_cursor(moved.start)
+        verb = "undone" if undo else "redone"
+        if moved is not None:
+            state = "gone" if after is None else "back" if before is None else "changed"
+            self.say(f"{verb}: {moved.label} {quote(moved.text)} {state} · saved")
+
+    def action_undo(self) -> None:
+        self._history(undo=True)
+
+    def action_redo(self) -> None:
+        self._history(undo=False)
+
+    def action_jump(self, forward: bool) -> None:
+        spans = self.view.spans
+        cursor = self.view.cursor
+        span = spans.next_after(cursor) if forward else spans.previous_before(cursor)
+        if span is None:
+            self.say("no more annotations " + ("after" if forward else "before") + " here")
+            return
+        self.view.move_cursor(span.start, center=True)
+
+    def action_reload(self) -> None:
+        if self.store is not None:
+            self._load_annotations()
+            self.say(f"reloaded: {len(self.annotations)} annotations")
+
+    # --- selection and search ------------------------------------------------------------
+
+    def action_toggle_selection(self) -> None:
+        view = self.view
+        if view.selection_anchor is None:
+            view.start_selection()
+        else:
+            view.clear_selection()
+        self._update_status()
+
+    def action_clear(self) -> None:
+        self.view.clear_selection()
+        if self.search_matches:
+            self.search_matches = []
+            self.view.set_matches([])
+        self._update_status()
+
+    def action_search(self) -> None:
+        bar = self.query_one(SearchBar)
+        self._search_origin = self.view.cursor
+        bar.add_class("-active")
+        bar.focus()
+        if bar.value:
+            self._preview_search(bar.value)
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self._preview_search(event.value)
+
+    def _preview_search(self, query: str) -> None:
+        view = self.view
+        self.search_matches = view.search(query)
+        origin = self._search_origin if self._search_origin is not None else view.cursor
+        view.set_matches(self.search_matches)
+        if not self.search_matches:
+            view.set_matches([], None)
+            self.say(f"not found: {query}" if query else "")
+            return
+        current = view.match_index_after(origin - 1)
+        assert current is not None
+        view.set_matches(self.search_matches, current)
+        match = self.search_matches[current]
+        view.move_cursor(match.start, center=True)
+        self.say(f"match {current + 1}/{len(self.search_matches)}")
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        bar = self.query_one(SearchBar)
+        bar.remove_class("-active")
+        view = self.view
+        view.focus()
+        if view.current_match is None or not self.search_matches:
+            self.say(f"not found: {event.value}")
+            return
+        match = self.search_matches[view.current_match]
+        view.set_selection(match.start, match.end)
+        self.say(f"match {view.current_match + 1}/{len(self.search_matches)} selected")
+
+    def cancel_search(self) -> None:
+        bar = self.query_one(SearchBar)
+        bar.remove_class("-active")
+        view = self.view
+        view.set_matches([], None)
+        self.search_matches = []
+        if self._search_origin is not None:
+            view.move_cursor(self._search_origin, center=True)
+        view.focus()
+        self._update_status("")
+
+    def action_search_step(self, forward: bool) -> None:
+        view = self.view
+        if not self.search_matches:
+            self.say("no search: press / to search")
+            return
+        selection = view.selection
+        current = view.current_match
+        selecting_match = (
+            selection is not None and current is not None
+            and selection == (self.search_matches[current].start, self.search_matches[current].end)
+        )
+        reference = selection[0] if selection else view.cursor
+        index = view.match_index_after(reference, forward)
+        assert index is not None
+        match = self.search_matches[index]
+        view.set_matches(self.search_matches, index)
+        if selecting_match:
+            view.set_selection(match.start, match.end)
+        else:
+            view.move_cursor(match.start, center=True)
+        self.say(f"match {index + 1}/{len(self.search_matches)}")
+
+    # --- list, clipboard, help -----------------------------------------------------------
+
+    def action_toggle_list(self) -> None:
+        sidebar = self.query_one(AnnotationList)
+        if sidebar.has_class("-visible"):
+            sidebar.remove_class("-visible")
+            self.view.focus()
+        else:
+            sidebar.add_class("-visible")
+            sidebar.query_one("#annotation-options").focus()
+
+    @on(AnnotationList.Jump)
+    def _jump_to(self, event: AnnotationList.Jump) -> None:
+        self.view.focus()
+        self.view.move_cursor(event.span.start, center=True)
+
+    def _copy(self, text: str, what: str) -> None:
+        method = self.reader_app.copy_text(text)
+        self.say(f"copied {what} ({method})")
+
+    def action_copy_text(self) -> None:
+        view = self.view
+        if view.selection:
+            start, end = view.selection
+            self._copy(view.text[start:end], f"{end - start} characters")
+            return
+        spans = view.spans.at(view.cursor)
+        if spans:
+            span = spans[0]
+            self._copy(view.text[span.start:span.end], f"{span.label} text")
+            return
+        self.say("nothing to copy: select text or put the cursor on an annotation")
+
+    def action_copy_json(self) -> None:
+        spans = self.view.spans.at(self.view.cursor)
+        if not spans:
+            self.say("no annotation under the cursor")
+            return
+        annotation = self.annotations.get(spans[0].uid)
+        if annotation is None:
+            return
+        record = asdict(annotation)
+        record["id"] = record.pop("uid")
+        record["document_sha256"] = self.reader_app.document.sha256
+        self._copy(json.dumps(record, ensure_ascii=False), "annotation as JSON")
+
+    def action_help(self) -> None:
+        sections = [
+            ("Reading", [b for b in ArticleView.BINDINGS if isinstance(b, Binding)]),
+            ("Selecting, tagging and editing",
+             [b for b in self.BINDINGS if isinstance(b, Binding)
+              and b.id and not b.id.startswith("tag.key")]),
+        ]
+        self.app.push_screen(HelpScreen(sections, self.reader_app.config.labels))
+
+    # --- reading position ----------------------------------------------------------------
+
+    def save_position(self) -> None:
+        if not self._position_dirty:
+            return
+        app = self.reader_app
+        if app.conn is None:
+            return
+        try:
+            save_position(app.conn, app.document.id, app.annotator, self.view.cursor,
+                          self.view.top_offset)
+            self._position_dirty = False
+        except sqlite3.Error as error:
+            self.notify(f"reading position not saved: {error}", severity="warning")
+
+    async def action_quit(self) -> None:
+        self.save_position()
+        self.app.exit()

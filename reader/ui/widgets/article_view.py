@@ -1,0 +1,535 @@
+"""The article pane: a Line-API view that wraps and draws only the rows on screen.
+
+It owns the cursor, the selection and the search highlight, all as code-point offsets into
+the document text; the screen around it turns those into annotations."""
+
+from __future__ import annotations
+
+import re
+import time
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.color import Color
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.annotate.span_index import Span, SpanIndex
+from reader.text.cells import display_text
+from reader.text.layout import LineIndex, WrappedText
+from reader.text.tokens import TOKEN_PATTERN
+
+REFINE_BUDGET_S = 0.008
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    start: int
+    end: int
+
+
+class ArticleView(ScrollView, can_focus=True):
+    """Soft-wrapped, read-only text with a cursor, a selection and highlights."""
+
+    ALLOW_SELECT = False  # we handle mouse drags ourselves, as offsets
+
+    COMPONENT_CLASSES = {
+        "article-view--cursor",
+        "article-view--selection",
+        "article-view--match",
+        "article-view--current-match",
+    }
+
+    DEFAULT_CSS = """
+    ArticleView {
+        overflow-x: hidden;
+        overflow-y: scroll;
+        scrollbar-size-vertical: 1;
+        padding: 0 1;
+    }
+    ArticleView > .article-view--cursor { background: $foreground; color: $background; }
+    ArticleView > .article-view--selection { background: $accent 60%; }
+    ArticleView > .article-view--match { background: $warning 40%; }
+    ArticleView > .article-view--current-match { background: $warning; color: $background; }
+    """
+
+    BINDINGS = [
+        Binding("left,h", "cursor_left", "Left", show=False, id="cursor.left"),
+        Binding("right,l", "cursor_right", "Right", show=False, id="cursor.right"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="cursor.up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="cursor.down"),
+        Binding("w", "word_forward", "Next word", show=False, id="cursor.word_forward"),
+        Binding("b", "word_backward", "Previous word", show=False, id="cursor.word_backward"),
+        Binding("shift+left", "select_left", "Extend left", show=False, id="select.left"),
+        Binding("shift+right", "select_right", "Extend right", show=False, id="select.right"),
+        Binding("shift+up", "select_up", "Extend up", show=False, id="select.up"),
+        Binding("shift+down", "select_down", "Extend down", show=False, id="select.down"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="page.down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="page.up"),
+        Binding("ctrl+d", "half_page_down", "Half page down", show=False, id="page.half_down"),
+        Binding("ctrl+u", "half_page_up", "Half page up", show=False, id="page.half_up"),
+        Binding("g,home", "go_start", "Start", show=False, id="go.start"),
+        Binding("G,end", "go_end", "End", show=False, id="go.end"),
+    ]
+
+    class CursorMoved(Message):
+        """The cursor or the selection changed."""
+
+        def __init__(self, view: ArticleView) -> None:
+            super().__init__()
+            self.view = view
+            self.cursor = view.cursor
+            self.selection = view.selection
+
+    def __init__(
+        self,
+        text: str,
+        *,
+        cursor: int = 0,
+        top: int = 0,
+        spans: SpanIndex | None = None,
+        label_colors: dict[str, str] | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.text = text
+        self.lines = LineIndex(text)
+        self.layout_: WrappedText | None = None
+        self.cursor = self._clamp(cursor)
+        self.selection_anchor: int | None = None
+        self.spans = spans or SpanIndex()
+        self.label_colors = label_colors or {}
+        self.matches: list[Match] = []
+        self._match_starts: list[int] = []
+        self.current_match: int | None = None
+        self._pending_top = self._clamp(top)
+        self._goal_column: int | None = None
+        self._dragging = False
+        self._style_cache: dict[tuple[object, ...], Style] = {}
+        self._refine_timer = None
+
+    # --- state ---------------------------------------------------------------------------
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """The selected range [start, end), or None when nothing is selected."""
+        if self.selection_anchor is None or self.selection_anchor == self.cursor:
+            return None
+        return min(self.selection_anchor, self.cursor), max(self.selection_anchor, self.cursor)
+
+    @property
+    def wrapped(self) -> WrappedText:
+        if self.layout_ is None:
+            self.layout_ = WrappedText(self.lines, max(self._content_width(), 1))
+        return self.layout_
+
+    @property
+    def top_offset(self) -> int:
+        """The offset of the first code point on the top row: the reading position."""
+        if self.layout_ is None:
+            return self._pending_top
+        start, _end, _last = self.wrapped.row_span(round(self.scroll_y))
+        return start
+
+    def _clamp(self, offset: int) -> int:
+        return min(max(offset, 0), len(self.text))
+
+    def _content_width(self) -> int:
+        return self.scrollable_content_region.width
+
+    # --- layout and scrolling ------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        width = max(self._content_width(), 1)
+        if self.layout_ is not None and self.layout_.width == width:
+            self._prepare()
+            return
+        top = self.top_offset
+        self.layout_ = WrappedText(self.lines, width)
+        self._scroll_to_row(self.wrapped.row_of_offset(top))
+        if self._refine_timer is None and not self.wrapped.exact:
+            self._refine_timer = self.set_interval(0.01, self._refine_step)
+
+    def _sync_virtual_size(self) -> None:
+        self.virtual_size = Size(self._content_width(), self.wrapped.total_rows)
+
+    def _scroll_to_row(self, y: int) -> None:
+        """Put row `y` at the top, wrapping exactly what will be seen first."""
+        height = max(self.scrollable_content_region.height, 1)
+        self.wrapped.prepare(y, height)
+        self._sync_virtual_size()
+        max_y = max(self.wrapped.total_rows - height, 0)
+        self.set_scroll(None, min(max(y, 0), max_y))
+        self._prepare()
+        self.refresh()
+
+    def _prepare(self) -> None:
+        height = max(self.scrollable_content_region.height, 1)
+        before = self.wrapped.total_rows
+        self.wrapped.prepare(round(self.scroll_y), height)
+        if self.wrapped.total_rows != before or self.virtual_size.height != before:
+            self._sync_virtual_size()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        if self.layout_ is not None:
+            self._prepare()
+        super().watch_scroll_y(old_value, new_value)
+
+    def _refine_step(self) -> None:
+        """Background pass: replace estimated row counts with exact ones, a slice at a
+        time, keeping the top row where it is on screen."""
+        wrapped = self.wrapped
+        deadline = time.perf_counter() + REFINE_BUDGET_S
+        shift = 0
+        top_line = wrapped.locate_row(round(self.scroll_y))[0]
+        while not wrapped.exact and time.perf_counter() < deadline:
+            for line, delta in wrapped.refine(200):
+                if line < top_line:
+                    shift += delta
+        self._sync_virtual_size()
+        if shift:
+            self.set_scroll(None, self.scroll_y + shift)
+            self.refresh()
+        if wrapped.exact and self._refine_timer is not None:
+            self._refine_timer.stop()
+            self._refine_timer = None
+
+    def scroll_cursor_visible(self, center: bool = False) -> None:
+        """Scroll the least needed so the cursor's row is on screen."""
+        height = max(self.scrollable_content_region.height, 1)
+        y, _x = self.wrapped.position_of(self.cursor)
+        top = round(self.scroll_y)
+        if center and not top <= y < top + height:
+            self._scroll_to_row(y - height // 3)
+        elif y < top:
+            self._scroll_to_row(y)
+        elif y >= top + height:
+            self._scroll_to_row(y - height + 1)
+
+    # --- moving --------------------------------------------------------------------------
+
+    def move_cursor(self, offset: int, *, select: bool = False, keep_goal: bool = False,
+                    center: bool = False) -> None:
+        """Move the cursor; with `select` the selection grows from where it was anchored."""
+        offset = self._clamp(offset)
+        if select:
+            if self.selection_anchor is None:
+                self.selection_anchor = self.cursor
+        else:
+            self.selection_anchor = None
+        self.cursor = offset
+        if not keep_goal:
+            self._goal_column = None
+        self.scroll_cursor_visible(center=center)
+        self.refresh()
+        self.post_message(self.CursorMoved(self))
+
+    def set_selection(self, start: int, end: int) -> None:
+        """Select [start, end) with the cursor at its end (search and tagging use this)."""
+        self.selection_anchor = self._clamp(start)
+        self.cursor = self._clamp(end)
+        self.scroll_cursor_visible(center=True)
+        self.refresh()
+        self.post_message(self.CursorMoved(self))
+
+    def clear_selection(self) -> None:
+        if self.selection_anchor is not None:
+            self.selection_anchor = None
+            self.refresh()
+            self.post_message(self.CursorMoved(self))
+
+    def start_selection(self) -> None:
+        """Anchor a selection at the cursor (`v`); moves then extend it."""
+        self.selection_anchor = self.cursor
+        self.refresh()
+        self.post_message(self.CursorMoved(self))
+
+    @property
+    def selecting(self) -> bool:
+        return self.selection_anchor is not None
+
+    def next_position(self, offset: int) -> int:
+        """The offset one display unit to the right (line breaks count as one step)."""
+        line = self.lines.line_of(offset)
+        if offset >= self.lines.ends[line]:
+            return self.lines.starts[line + 1] if line + 1 < len(self.lines) else offset
+        return self.wrapped.unit_bounds(offset).end
+
+    def previous_position(self, offset: int) -> int:
+        if offset <= 0:
+            return 0
+        line = self.lines.line_of(offset)
+        if offset <= self.lines.starts[line]:
+            return self.lines.ends[line - 1] if line > 0 else 0
+        return self.wrapped.unit_bounds(offset - 1).start
+
+    def _vertical(self, rows: int, select: bool) -> None:
+        y, x = self.wrapped.position_of(self.cursor)
+        if self._goal_column is None:
+            self._goal_column = x
+        target_y = min(max(y + rows, 0), self.wrapped.total_rows - 1)
+        self.wrapped.prepare(target_y, 1)
+        target = self.wrapped.offset_at(target_y, self._goal_column)
+        self.move_cursor(target, select=select, keep_goal=True)
+
+    def word_forward_offset(self, offset: int, to_end: bool) -> int:
+        """Start of the next word, or with `to_end` the end of the word at or after offset
+        (so a selection grows word by word without trailing spaces)."""
+        match = TOKEN_PATTERN.search(self.text, offset)
+        if match is None:
+            return len(self.text)
+        if to_end:
+            return match.end()
+        if match.start() <= offset:
+            match = TOKEN_PATTERN.search(self.text, match.end())
+        return match.start() if match else len(self.text)
+
+    def word_backward_offset(self, offset: int) -> int:
+        window = 4096
+        while True:
+            low = max(offset - window, 0)
+            last = None
+            for match in TOKEN_PATTERN.finditer(self.text, low, offset):
+                last = match
+            if last is not None:
+                return last.start()
+            if low == 0:
+                return 0
+            window *= 4
+
+    def action_cursor_left(self) -> None:
+        self.move_cursor(self.previous_position(self.cursor), select=self.selecting)
+
+    def action_cursor_right(self) -> None:
+        self.move_cursor(self.next_position(self.cursor), select=self.selecting)
+
+    def action_cursor_up(self) -> None:
+        self._vertical(-1, self.selecting)
+
+    def action_cursor_down(self) -> None:
+        self._vertical(1, self.selecting)
+
+    def action_select_left(self) -> None:
+        self.move_cursor(self.previous_position(self.cursor), select=True)
+
+    def action_select_right(self) -> None:
+        self.move_cursor(self.next_position(self.cursor), select=True)
+
+    def action_select_up(self) -> None:
+        self._vertical(-1, True)
+
+    def action_select_down(self) -> None:
+        self._vertical(1, True)
+
+    def action_word_forward(self) -> None:
+        target = self.word_forward_offset(self.cursor, to_end=self.selecting)
+        self.move_cursor(target, select=self.selecting)
+
+    def action_word_backward(self) -> None:
+        self.move_cursor(self.word_backward_offset(self.cursor), select=self.selecting)
+
+    def _page(self, rows: int) -> None:
+        """Scroll by `rows` and carry the cursor along by as many rows."""
+        height = max(self.scrollable_content_region.height, 1)
+        y, x = self.wrapped.position_of(self.cursor)
+        if self._goal_column is None:
+            self._goal_column = x
+        top = round(self.scroll_y)
+        self._scroll_to_row(top + rows)
+        new_top = round(self.scroll_y)
+        target_y = min(max(y + (new_top - top if new_top != top else rows), 0),
+                       self.wrapped.total_rows - 1)
+        target_y = min(max(target_y, new_top), new_top + height - 1)
+        self.wrapped.prepare(target_y, 1)
+        self.move_cursor(self.wrapped.offset_at(target_y, self._goal_column),
+                         select=self.selecting, keep_goal=True)
+
+    def action_page_down(self) -> None:
+        self._page(max(self.scrollable_content_region.height - 1, 1))
+
+    def action_page_up(self) -> None:
+        self._page(-max(self.scrollable_content_region.height - 1, 1))
+
+    def action_half_page_down(self) -> None:
+        self._page(max(self.scrollable_content_region.height // 2, 1))
+
+    def action_half_page_up(self) -> None:
+        self._page(-max(self.scrollable_content_region.height // 2, 1))
+
+    def action_go_start(self) -> None:
+        self.move_cursor(0, select=self.selecting)
+
+    def action_go_end(self) -> None:
+        height = max(self.scrollable_content_region.height, 1)
+        self.wrapped.prepare(max(self.wrapped.total_rows - height, 0), height)
+        self.move_cursor(len(self.text), select=self.selecting)
+
+    # --- mouse ---------------------------------------------------------------------------
+
+    def _offset_at_event(self, event: events.MouseEvent) -> int | None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return None
+        y = round(self.scroll_y) + offset.y
+        if y >= self.wrapped.total_rows:
+            return len(self.text)
+        return self.wrapped.offset_at(y, offset.x)
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        if event.button != 1:
+            return
+        offset = self._offset_at_event(event)
+        if offset is None:
+            return
+        self.focus()
+        self.selection_anchor = None
+        self.move_cursor(offset)
+        self.selection_anchor = offset
+        self._dragging = True
+        self.capture_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if not self._dragging:
+            return
+        offset = self._offset_at_event(event)
+        if offset is None or self.selection_anchor is None:
+            return
+        if offset >= self.selection_anchor:
+            offset = self.next_position(offset) if offset < len(self.text) else offset
+        self.cursor = self._clamp(offset)
+        self.scroll_cursor_visible()
+        self.refresh()
+        self.post_message(self.CursorMoved(self))
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if not self._dragging:
+            return
+        self._dragging = False
+        self.release_mouse()
+        if self.selection_anchor == self.cursor:
+            self.clear_selection()
+
+    # --- highlights ----------------------------------------------------------------------
+
+    def set_spans(self, spans: SpanIndex) -> None:
+        self.spans = spans
+        self.refresh()
+
+    def set_matches(self, matches: list[Match], current: int | None = None) -> None:
+        self.matches = matches
+        self._match_starts = [match.start for match in matches]
+        self.current_match = current
+        self.refresh()
+
+    def search(self, query: str) -> list[Match]:
+        """All matches of `query`, smart case: case-insensitive unless it has a capital."""
+        if not query:
+            return []
+        flags = 0 if any(char.isupper() for char in query) else re.IGNORECASE
+        pattern = re.compile(re.escape(query), flags)
+        return [Match(m.start(), m.end()) for m in pattern.finditer(self.text)]
+
+    def match_index_after(self, offset: int, forward: bool = True) -> int | None:
+        """The match to go to from `offset`: the first starting after it (or, backwards,
+        the last starting before it), wrapping around the document."""
+        if not self.matches:
+            return None
+        if forward:
+            index = bisect_right(self._match_starts, offset)
+            return index % len(self.matches)
+        index = bisect_left(self._match_starts, offset) - 1
+        return index % len(self.matches)
+
+    # --- drawing -------------------------------------------------------------------------
+
+    def _label_style(self, labels: tuple[str, ...], depth: int, own: bool) -> Style:
+        key = ("label", labels, depth, own)
+        style = self._style_cache.get(key)
+        if style is None:
+            color = Color.parse(self.label_colors.get(labels[0], "#888888"))
+            if own:
+                text_color = "black" if color.brightness > 0.5 else "white"
+                style = Style(bgcolor=color.rich_color, color=text_color,
+                              underline=depth > 1, bold=depth > 1)
+            else:
+                style = Style(color=color.rich_color, underline=True, italic=True)
+            self._style_cache[key] = style
+        return style
+
+    def notify_style_update(self) -> None:
+        self._style_cache.clear()
+        super().notify_style_update()
+
+    def render_line(self, y: int) -> Strip:
+        width = self._content_width()
+        base = self.rich_style
+        absolute_y = round(self.scroll_y) + y
+        if self.layout_ is None or absolute_y >= self.wrapped.total_rows:
+            return Strip.blank(width, base)
+        start, end, last = self.wrapped.row_span(absolute_y)
+        units = list(self.wrapped.row_units(start, end))
+        spans = self.spans.overlapping(start, max(end, start + 1)) if self.spans else []
+        matches = self._matches_in(start, end)
+        selection = self.selection
+        cursor_style = self.get_component_rich_style("article-view--cursor")
+        selection_style = self.get_component_rich_style("article-view--selection")
+        match_style = self.get_component_rich_style("article-view--match")
+        current_style = self.get_component_rich_style("article-view--current-match")
+        current = self.matches[self.current_match] if self.current_match is not None and \
+            self.current_match < len(self.matches) else None
+
+        segments: list[Segment] = []
+        run_text: list[str] = []
+        run_style: Style | None = None
+        for unit in units:
+            style = base
+            covering = [s for s in spans if s.start <= unit.start < s.end]
+            if covering:
+                own = [s for s in covering if s.own]
+                shown = own or covering
+                innermost = min(shown, key=lambda s: s.end - s.start)
+                style += self._label_style((innermost.label,), len(shown), bool(own))
+                if own and len(own) < len(covering):
+                    style += Style(underline=True)
+            for match in matches:
+                if match.start <= unit.start < match.end:
+                    style += current_style if match == current else match_style
+                    break
+            if selection and selection[0] <= unit.start < selection[1]:
+                style += selection_style
+            if unit.start <= self.cursor < unit.end:
+                style += cursor_style
+            if style != run_style and run_text:
+                segments.append(Segment("".join(run_text), run_style))
+                run_text = []
+            run_style = style
+            run_text.append(display_text(self.text, unit))
+        if run_text:
+            segments.append(Segment("".join(run_text), run_style))
+        if last and self.cursor == end and (start <= self.cursor):
+            segments.append(Segment(" ", base + cursor_style))
+        strip = Strip(segments)
+        return strip.crop_extend(0, width, base)
+
+    def _matches_in(self, start: int, end: int) -> list[Match]:
+        if not self.matches:
+            return []
+        low = max(bisect_left(self._match_starts, start) - 1, 0)
+        found = []
+        for match in self.matches[low:]:
+            if match.start >= max(end, start + 1):
+                break
+            if match.end > start:
+                found.append(match)
+        return found
+
+
+__all__ = ["ArticleView", "Match", "Span"]
