@@ -60,6 +60,14 @@ def _stdout(binary: bool) -> Iterator[IO[Any]]:
         stream.detach()
 
 
+def existing_db(db_path: Path | None) -> Path:
+    """The database to read, which a read-only command must not create as a side effect."""
+    path = resolve_db(db_path)
+    if not path.exists():
+        raise ReaderError(f"database {path}: does not exist (nothing imported or annotated yet)")
+    return path
+
+
 def _target(output: str | None, kind: str, fmt: str) -> Path | None:
     to_stdout = output is None or output == "-"
     if kind == "folder" and to_stdout:
@@ -100,7 +108,7 @@ def export(output: str | None, fmt: str, db_path: Path | None, labels: tuple[str
     selection = Selection(labels, annotators, status)
     options = ExportOptions(offsets=offsets, spacy_lang=spacy_lang)
     summary = Summary()
-    conn = connect(resolve_db(db_path))
+    conn = connect(existing_db(db_path))
     try:
         conn.execute("BEGIN")  # one snapshot for the count and the rows
         total = count_documents(conn, selection)

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from reader.cli import db_option, resolve_db
+from reader.cli import db_option
 
 
 def collect(conn: sqlite3.Connection) -> dict[str, Any]:
@@ -47,9 +47,10 @@ def _table(title: str, rows: dict[str, int]) -> list[str]:
 @db_option
 def stats(as_json: bool, db_path: Path | None) -> None:
     """Count documents (total, annotated, done) and spans per label and per annotator."""
+    from reader.commands.export import existing_db
     from reader.store.database import connect
 
-    conn = connect(resolve_db(db_path))
+    conn = connect(existing_db(db_path))
     try:
         result = collect(conn)
     finally:

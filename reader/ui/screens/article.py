@@ -21,14 +21,13 @@ from reader.annotate.editing import decide_tag, tag_target
 from reader.annotate.span_index import Span, SpanIndex
 from reader.store.annotations import Annotation, AnnotationStore
 from reader.store.documents import save_position
-from reader.ui.screens.dialogs import Choice, ChooseScreen, NoteScreen
-from reader.ui.screens.help import HelpScreen
-from reader.ui.widgets.annotation_list import AnnotationList
 from reader.ui.widgets.article_view import ArticleView, Match
 from reader.ui.widgets.status import Legend, StatusLine
 
 if TYPE_CHECKING:
     from reader.ui.app import ReaderApp
+    from reader.ui.widgets.annotation_list import AnnotationList
+    from reader.ui.widgets.search_bar import SearchBar
 
 POSITION_SAVE_INTERVAL_S = 2.0
 QUOTE_MAX = 40
@@ -37,21 +36,6 @@ QUOTE_MAX = 40
 def quote(text: str) -> str:
     flat = text.replace("\r", " ").replace("\n", " ")
     return f"“{flat}”" if len(flat) <= QUOTE_MAX else f"“{flat[: QUOTE_MAX - 1]}…”"
-
-
-class SearchBar(Input):
-    """The `/` prompt: matches highlight as you type; Enter selects, Escape cancels."""
-
-    DEFAULT_CSS = """
-    SearchBar { dock: bottom; height: 1; border: none; padding: 0 1; display: none; }
-    SearchBar:focus { border: none; }
-    SearchBar.-active { display: block; }
-    """
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel search", id="search.cancel")]
-
-    def action_cancel(self) -> None:
-        self.screen.cancel_search()  # type: ignore[attr-defined]
 
 
 LABEL_KEY_BINDINGS = [
@@ -101,17 +85,17 @@ class ArticleScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         app = self.reader_app
-        colors = {label.name: label.color for label in app.config.labels}
         yield Header(show_clock=False, icon="≡")
         with Horizontal(id="body"):
             yield ArticleView(app.document.text, cursor=app.progress.cursor,
-                              top=app.progress.top, label_colors=colors, id="article")
-            yield AnnotationList(app.document.text, colors, id="annotation-list")
-        yield SearchBar(placeholder="search (smart case) — enter selects, escape cancels",
-                        id="search")
+                              top=app.progress.top, label_colors=self.label_colors, id="article")
         yield Legend(app.config.labels, id="legend")
         yield StatusLine(id="status")
         yield Footer()
+
+    @property
+    def label_colors(self) -> dict[str, str]:
+        return {label.name: label.color for label in self.reader_app.config.labels}
 
     @property
     def view(self) -> ArticleView:
@@ -146,7 +130,8 @@ class ArticleScreen(Screen[None]):
             for a in self.annotations.values()
         )
         self.view.set_spans(index)
-        self.query_one(AnnotationList).update_spans(index.spans)
+        for sidebar in self.query("#annotation-list"):
+            sidebar.update_spans(index.spans)  # type: ignore[attr-defined]
         self._update_status()
 
     def _apply(self, before: Annotation | None, after: Annotation | None) -> None:
@@ -242,6 +227,8 @@ class ArticleScreen(Screen[None]):
         self.say(f"{name} {quote(view.text[start:end])} · saved ✓")
 
     def action_pick_label(self) -> None:
+        from reader.ui.screens.dialogs import Choice, ChooseScreen
+
         labels = self.reader_app.config.labels
         choices = [Choice(label.name, f"{label.key or ' '}  {label.name}", label.description)
                    for label in labels]
@@ -253,6 +240,8 @@ class ArticleScreen(Screen[None]):
         self.app.push_screen(ChooseScreen("Label", choices), chosen)
 
     def _choose_own_span(self, title: str, then) -> None:  # type: ignore[no-untyped-def]
+        from reader.ui.screens.dialogs import Choice, ChooseScreen
+
         spans = self._own_spans_at(self.view.cursor)
         if not spans and self.view.selection:
             spans = [s for s in self.view.spans.overlapping(*self.view.selection) if s.own]
@@ -286,6 +275,8 @@ class ArticleScreen(Screen[None]):
         store = self.store
         if store is None:
             return
+
+        from reader.ui.screens.dialogs import NoteScreen
 
         def edit(span: Span) -> None:
             def save(note: str | None) -> None:
@@ -360,8 +351,19 @@ class ArticleScreen(Screen[None]):
             self.view.set_matches([])
         self._update_status()
 
-    def action_search(self) -> None:
-        bar = self.query_one(SearchBar)
+    async def _search_bar(self) -> SearchBar:
+        from reader.ui.widgets.search_bar import SearchBar
+
+        found = self.query(SearchBar)
+        if found:
+            return found.first()
+        bar = SearchBar(placeholder="search (smart case) — enter selects, escape cancels",
+                        id="search")
+        await self.mount(bar, before=self.query_one(Legend))
+        return bar
+
+    async def action_search(self) -> None:
+        bar = await self._search_bar()
         self._search_origin = self.view.cursor
         bar.add_class("-active")
         bar.focus()
@@ -390,7 +392,7 @@ class ArticleScreen(Screen[None]):
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
-        bar = self.query_one(SearchBar)
+        bar = self.query_one("#search")
         bar.remove_class("-active")
         view = self.view
         view.focus()
@@ -402,7 +404,7 @@ class ArticleScreen(Screen[None]):
         self.say(f"match {view.current_match + 1}/{len(self.search_matches)} selected")
 
     def cancel_search(self) -> None:
-        bar = self.query_one(SearchBar)
+        bar = self.query_one("#search")
         bar.remove_class("-active")
         view = self.view
         view.set_matches([], None)
@@ -436,8 +438,16 @@ class ArticleScreen(Screen[None]):
 
     # --- list, clipboard, help -----------------------------------------------------------
 
-    def action_toggle_list(self) -> None:
-        sidebar = self.query_one(AnnotationList)
+    async def action_toggle_list(self) -> None:
+        from reader.ui.widgets.annotation_list import AnnotationList
+
+        found = self.query(AnnotationList)
+        if found:
+            sidebar = found.first()
+        else:
+            sidebar = AnnotationList(self.view.text, self.label_colors, id="annotation-list")
+            await self.query_one("#body").mount(sidebar)
+            sidebar.update_spans(list(self.view.spans))
         if sidebar.has_class("-visible"):
             sidebar.remove_class("-visible")
             self.view.focus()
@@ -445,8 +455,7 @@ class ArticleScreen(Screen[None]):
             sidebar.add_class("-visible")
             sidebar.query_one("#annotation-options").focus()
 
-    @on(AnnotationList.Jump)
-    def _jump_to(self, event: AnnotationList.Jump) -> None:
+    def on_annotation_list_jump(self, event: AnnotationList.Jump) -> None:
         self.view.focus()
         self.view.move_cursor(event.span.start, center=True)
 
@@ -481,6 +490,8 @@ class ArticleScreen(Screen[None]):
         self._copy(json.dumps(record, ensure_ascii=False), "annotation as JSON")
 
     def action_help(self) -> None:
+        from reader.ui.screens.help import HelpScreen
+
         sections = [
             ("Reading", [b for b in ArticleView.BINDINGS if isinstance(b, Binding)]),
             ("Selecting, tagging and editing",

@@ -23,7 +23,8 @@ class AnnotationList(Vertical):
     AnnotationList.-visible { display: block; }
     AnnotationList > Static { height: 1; background: $panel; padding: 0 1; }
     AnnotationList > Input { border: none; height: 1; padding: 0 1; }
-    AnnotationList > OptionList { border: none; height: 1fr; }
+    AnnotationList > OptionList, AnnotationList > OptionList:focus { border: none; height: 1fr; }
+    AnnotationList > Input:focus { border: none; }
     """
 
     class Jump(Message):
