@@ -236,6 +236,17 @@ def copy_database(template: Path, target: Path) -> None:
             shutil.copyfile(source, f"{target}{suffix}")
 
 
+def forget_reading_positions(db: Path | None) -> None:
+    """The warm-up pressed keys (G), and reader remembers where each reader left off; every
+    timed reopen must start at the top like a first visit, so the template forgets that."""
+    if db is None or not db.exists():
+        return
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM progress")
+
+
 def run_once(case: Case, args: argparse.Namespace, work: Path, template: Path | None,
              run_id: str, record: bool = True) -> Path | None:
     """One run of `case`; records its figures (unless a warm-up) and returns its database."""
@@ -411,6 +422,7 @@ def main() -> None:
                 print(f"{case.label}: warm-up failed, skipping: {failure}", file=sys.stderr)
                 continue
             if case.db == "reopen":
+                forget_reading_positions(db)
                 templates[key] = db
 
         live = [case for case in cases if case.error is None]
