@@ -166,7 +166,9 @@ def test_no_common_document(tmp_path: Path) -> None:
     annotate(conn, second.id, "bob", [(0, 7, "PER")])
     conn.close()
     result = agree("--db", str(path))
-    assert "no document was annotated by both of any two annotators" in str(result.exception)
+    assert str(result.exception) == "no two annotators annotated a common document"
+    chosen = agree("--db", str(path), "--annotators", "ann,bob")
+    assert str(chosen.exception) == "no two of ann, bob annotated a common document"
 
 
 def test_missing_database_is_not_created(tmp_path: Path) -> None:

@@ -96,8 +96,8 @@ def choose_pairs(
             pair for pair in combinations(requested, 2) if tuple(sorted(pair)) in shared
         ]
     if not pairs:
-        who = " and ".join(requested) if requested else "any two annotators"
-        raise ReaderError(f"no document was annotated by both of {who}")
+        who = f"two of {', '.join(requested)}" if requested else "two annotators"
+        raise ReaderError(f"no {who} annotated a common document")
     return pairs, documents
 
 
