@@ -9,6 +9,8 @@ from click.testing import CliRunner
 from golden.corpus import build
 
 from reader.cli import cli
+from reader.errors import ReaderError
+from reader.store.database import connect
 
 
 def test_counts_of_the_golden_corpus(tmp_path: Path) -> None:
@@ -29,6 +31,15 @@ def test_counts_of_the_golden_corpus(tmp_path: Path) -> None:
 
 
 def test_empty_database(tmp_path: Path) -> None:
+    connect(tmp_path / "new.db").close()
     result = CliRunner().invoke(cli, ["stats", "--db", str(tmp_path / "new.db")])
     assert result.stdout == ("documents: 0 total, 0 annotated, 0 done\nspans: 0\n"
                              "by label: none\nby annotator: none\n")
+
+
+def test_a_missing_database_is_not_created(tmp_path: Path) -> None:
+    for command in ("stats", "export"):
+        result = CliRunner().invoke(cli, [command, "--db", str(tmp_path / "absent.db")])
+        assert isinstance(result.exception, ReaderError)
+        assert "does not exist" in str(result.exception)
+    assert list(tmp_path.iterdir()) == []
