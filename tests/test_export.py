@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -208,3 +209,39 @@ def test_killed_export_leaves_the_previous_file(tmp_path: Path) -> None:
     assert out.read_text() == "previous export\n"
     with sqlite3.connect(db) as conn:  # and the database is untouched and readable
         assert conn.execute("SELECT count(*) FROM annotations").fetchone()[0] == 4000 * 25
+
+
+def test_exported_files_get_ordinary_permissions(db: Path, tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "out.jsonl"
+        invoke("--db", str(db), "-o", str(out))
+        assert out.stat().st_mode & 0o777 == 0o644
+        out.chmod(0o600)  # a replaced file keeps its own
+        invoke("--db", str(db), "-o", str(out))
+        assert out.stat().st_mode & 0o777 == 0o600
+        invoke("--db", str(db), "-o", str(tmp_path / "brat"), "--format", "brat")
+        assert (tmp_path / "brat").stat().st_mode & 0o777 == 0o755
+    finally:
+        os.umask(old)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reader.commands.export import _progress
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with _progress(3) as advance:
+        for _ in range(3):
+            advance()
+    assert "exporting" in terminal.getvalue() and "3/3" in terminal.getvalue()
+    plain = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", plain)
+    with _progress(3) as advance:
+        advance()
+    assert plain.getvalue() == ""

@@ -14,6 +14,16 @@ from typing import IO
 from reader.errors import ReaderError
 
 
+def _default_mode(path: Path, base: int) -> int:
+    """The permissions a plain `open()` would give (mkstemp and mkdtemp make private 0600
+    and 0700 ones), or the replaced file's own."""
+    if path.exists():
+        return path.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return base & ~umask
+
+
 def _check_parent(path: Path) -> Path:
     parent = path.parent
     if not parent.is_dir():
@@ -40,6 +50,7 @@ def atomic_file(path: Path, binary: bool = False) -> Iterator[IO[str] | IO[bytes
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(temp, _default_mode(path, 0o666))
         os.replace(temp, path)
     except BaseException:
         temp.unlink(missing_ok=True)
@@ -66,6 +77,7 @@ def atomic_folder(path: Path, is_replaceable: Callable[[Path], bool]) -> Iterato
     temp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent))
     try:
         yield temp
+        os.chmod(temp, _default_mode(path, 0o777))
         if path.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=parent))
             os.replace(path, old)
