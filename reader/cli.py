@@ -58,10 +58,16 @@ def resolve_db(db_path: Path | None) -> Path:
     return db_path if db_path is not None else default_db_path()
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="reader")
-def cli() -> None:
-    """Read and annotate text in the terminal, with exact offsets and nothing lost."""
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Read and annotate text in the terminal, with exact offsets and nothing lost.
+
+    With no command, shows the library of documents already in the database."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(open_command)
 
 
 @cli.command("open")
@@ -76,23 +82,26 @@ def cli() -> None:
 @click.option(
     "--labels", default=None, help="Comma-separated label names, e.g. actor,topic,commitment."
 )
+@click.option("--compare", is_flag=True, help="Show other annotators' spans too (adjudication).")
 def open_command(
-    paths: tuple[Path, ...],
-    db_path: Path | None,
-    annotator: str | None,
-    encoding: str,
-    labels: str | None,
+    paths: tuple[Path, ...] = (),
+    db_path: Path | None = None,
+    annotator: str | None = None,
+    encoding: str = "utf-8",
+    labels: str | None = None,
+    compare: bool = False,
 ) -> None:
-    """Open PATH in the article pane."""
-    from reader.locations import default_annotator
+    """Open PATH... : an article, a folder of .txt/.md files, a corpus .jsonl, several of
+    these; with no PATH, the library of documents already in the database."""
     from reader.ui.launch import launch
 
     launch(
         paths=list(paths),
         db_path=resolve_db(db_path),
-        annotator=annotator or default_annotator(),
+        annotator=annotator,
         encoding=encoding,
         labels=labels,
+        compare=compare,
     )
 
 

@@ -62,20 +62,37 @@ def add_document(
         existing = find_by_sha256(conn, loaded.sha256)  # another process may have won
         if existing:
             return existing, False
-        (latest,) = conn.execute(
-            "SELECT COALESCE(MAX(version), 0) FROM documents WHERE source = ?", (loaded.source,)
-        ).fetchone()
-        stamp = now_iso()
-        cursor = conn.execute(
-            "INSERT INTO documents (sha256, source, version, title, text, meta, created_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (loaded.sha256, loaded.source, latest + 1, loaded.title, loaded.text,
-             json.dumps(meta or {}, ensure_ascii=False), stamp, stamp),
-        )
-        document_id = cursor.lastrowid
-    assert document_id is not None
-    return Document(document_id, loaded.sha256, loaded.source, latest + 1, loaded.title,
+        document_id, version = _insert(conn, loaded, meta)
+    return Document(document_id, loaded.sha256, loaded.source, version, loaded.title,
                     loaded.text, dict(meta or {})), True
+
+
+def _insert(conn: sqlite3.Connection, loaded: LoadedText,
+            meta: dict[str, Any] | None) -> tuple[int, int]:
+    """Insert a new document (inside the caller's transaction); returns (id, version)."""
+    (latest,) = conn.execute(
+        "SELECT COALESCE(MAX(version), 0) FROM documents WHERE source = ?", (loaded.source,)
+    ).fetchone()
+    stamp = now_iso()
+    cursor = conn.execute(
+        "INSERT INTO documents (sha256, source, version, title, text, meta, created_at,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (loaded.sha256, loaded.source, latest + 1, loaded.title, loaded.text,
+         json.dumps(meta or {}, ensure_ascii=False), stamp, stamp),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid, latest + 1
+
+
+def add_documents(conn: sqlite3.Connection, texts: list[LoadedText]) -> list[int]:
+    """Ids of `texts`, in order, adding the new ones; runs inside the caller's transaction
+    (a folder of two thousand articles is one commit, not two thousand)."""
+    ids: list[int] = []
+    for loaded in texts:
+        row = conn.execute("SELECT id FROM documents WHERE sha256 = ?",
+                           (loaded.sha256,)).fetchone()
+        ids.append(row[0] if row else _insert(conn, loaded, None)[0])
+    return ids
 
 
 def get_progress(conn: sqlite3.Connection, document_id: int, annotator: str) -> Progress:

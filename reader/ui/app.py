@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 from textual.app import App, SystemCommand
@@ -13,7 +13,7 @@ from textual.screen import Screen
 
 from reader.annotate.labels import Config
 from reader.store.annotations import AnnotationStore
-from reader.store.documents import Document, Progress
+from reader.store.documents import Document, Progress, get_document, get_progress
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.styles import stylesheet
 from reader.ui.widgets.article_view import ArticleView
@@ -21,36 +21,36 @@ from reader.ui.widgets.article_view import ArticleView
 
 @dataclass
 class Session:
-    """What one `reader open` works on."""
+    """What one `reader open` works on: the document to show first and, for a corpus, the
+    documents in order (next/previous follow it) and whether to show the library."""
 
     conn: sqlite3.Connection | None
     document: Document
     annotator: str
     config: Config
     progress: Progress
+    document_ids: list[int] = field(default_factory=list)
+    show_library: bool = False
+    resume: bool = True  # with the library: open `document` on top of it at start
+    notices: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.document_ids:
+            self.document_ids = [self.document.id]
 
 
 class ReaderApp(App[None]):
     CSS_PATH = str(stylesheet())
     TITLE = "reader"
-    ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, session: Session, *, compare: bool = False) -> None:
         super().__init__()
         self.session = session
         self.compare = compare
-        self.store: AnnotationStore | None = None
-        if session.conn is not None:
-            self.store = AnnotationStore(session.conn, session.document.id, session.annotator)
 
-    # Shortcuts the screens use.
     @property
     def conn(self) -> sqlite3.Connection | None:
         return self.session.conn
-
-    @property
-    def document(self) -> Document:
-        return self.session.document
 
     @property
     def annotator(self) -> str:
@@ -61,24 +61,101 @@ class ReaderApp(App[None]):
         return self.session.config
 
     @property
-    def progress(self) -> Progress:
-        return self.session.progress
+    def is_corpus(self) -> bool:
+        return self.session.show_library or len(self.session.document_ids) > 1
+
+    # --- screens -------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[None]:
-        return ArticleScreen(store=self.store)
+        if self.session.show_library:
+            from reader.ui.screens.library import LibraryScreen
+
+            return LibraryScreen()
+        return self.article_screen(self.session.document, self.session.progress)
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self._record_visit)
+        if self.session.show_library and self.session.resume:
+            self.push_screen(self.article_screen(self.session.document, self.session.progress))
+        for notice in self.session.notices:
+            self.notify(notice, severity="warning", timeout=8)
+        self.call_after_refresh(self._record_visit, self.session.document.id)
 
-    def _record_visit(self) -> None:
-        """After the first paint: the visit is bookkeeping, not something to wait for."""
+    def article_screen(self, document: Document, progress: Progress) -> ArticleScreen:
+        store = None
+        if self.conn is not None:
+            store = AnnotationStore(self.conn, document.id, self.annotator)
+        return ArticleScreen(document, progress=progress, store=store)
+
+    def open_document(self, document_id: int) -> None:
+        """Show a document of the corpus, replacing the article on screen if there is one."""
+        if self.conn is None:
+            return
+        document = get_document(self.conn, document_id)
+        if document is None:
+            self.notify(f"document {document_id} is gone", severity="error")
+            return
+        progress = get_progress(self.conn, document_id, self.annotator)
+        screen = self.article_screen(document, progress)
+        if isinstance(self.screen, ArticleScreen):
+            self.screen.save_position()
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+        self.call_after_refresh(self._record_visit, document_id)
+
+    def step_document(self, current: int, step: int) -> bool:
+        """Open the next (step=1) or previous (-1) document of the corpus."""
+        ids = self.session.document_ids
+        try:
+            index = ids.index(current) + step
+        except ValueError:
+            return False
+        if not 0 <= index < len(ids):
+            return False
+        self.open_document(ids[index])
+        return True
+
+    def show_library(self) -> None:
+        from reader.ui.screens.library import LibraryScreen
+
+        if isinstance(self.screen, ArticleScreen):
+            self.screen.save_position()
+        for screen in self.screen_stack:
+            if isinstance(screen, LibraryScreen):
+                while self.screen is not screen:
+                    self.pop_screen()
+                screen.refresh_rows()
+                return
+        self.push_screen(LibraryScreen())
+
+    def describe_position(self, document: Document) -> str:
+        """The header's subtitle: who, and where in the corpus."""
+        if not self.is_corpus:
+            return f"{self.annotator} · {document.source}"
+        ids = self.session.document_ids
+        place = ids.index(document.id) + 1 if document.id in ids else 0
+        done = self.done_count()
+        return f"{self.annotator} · document {place}/{len(ids)} · done {done}/{len(ids)}"
+
+    def done_count(self) -> int:
+        if self.conn is None:
+            return 0
+        ids = set(self.session.document_ids)
+        return sum(1 for (doc_id,) in self.conn.execute(
+            "SELECT document_id FROM progress WHERE annotator = ? AND status = 'done'",
+            (self.annotator,)) if doc_id in ids)
+
+    def _record_visit(self, document_id: int) -> None:
+        """After the paint: the visit is bookkeeping, not something to wait for."""
         if self.conn is not None:
             from reader.store.documents import mark_opened
 
             try:
-                mark_opened(self.conn, self.document.id, self.annotator)
+                mark_opened(self.conn, document_id, self.annotator)
             except sqlite3.Error as error:
                 self.notify(f"could not record the visit: {error}", severity="warning")
+
+    # --- services ------------------------------------------------------------------------
 
     def copy_text(self, text: str) -> str:
         """Copy to the system clipboard, else through the terminal (OSC 52, which also works
@@ -93,25 +170,29 @@ class ReaderApp(App[None]):
             return "terminal clipboard (OSC 52)"
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Every action of the article screen and pane, by name, in the command palette."""
+        """Every action of the current screen, by name, in the command palette."""
         yield from super().get_system_commands(screen)
-        if not isinstance(screen, ArticleScreen):
-            return
+        owners: list[tuple[object, list[Binding]]] = []
+        if isinstance(screen, ArticleScreen):
+            owners = [(screen.view, ArticleView.BINDINGS), (screen, ArticleScreen.BINDINGS)]
+        else:
+            owners = [(screen, [b for b in getattr(screen, "BINDINGS", [])
+                                if isinstance(b, Binding)])]
         seen: set[str] = set()
-        for owner, bindings in ((screen.view, ArticleView.BINDINGS),
-                                (screen, ArticleScreen.BINDINGS)):
+        for owner, bindings in owners:
             for binding in bindings:
                 if not isinstance(binding, Binding) or binding.description in seen:
                     continue
                 if binding.id and binding.id.startswith("tag.key"):
                     continue
                 seen.add(binding.description)
-                keys = binding.key.split(",")[0]
-                yield SystemCommand(binding.description, f"key: {keys}",
-                                    partial(owner.run_action, binding.action))
-        for label in self.config.labels:
-            yield SystemCommand(f"Tag as {label.name}", label.description or "label",
-                                partial(screen.tag, label.name))
+                key = binding.key.split(",")[0]
+                yield SystemCommand(binding.description, f"key: {key}",
+                                    partial(owner.run_action, binding.action))  # type: ignore[attr-defined]
+        if isinstance(screen, ArticleScreen):
+            for label in self.config.labels:
+                yield SystemCommand(f"Tag as {label.name}", label.description or "label",
+                                    partial(screen.tag, label.name))
 
 
 def make_app(session: Session, *, compare: bool = False) -> ReaderApp:

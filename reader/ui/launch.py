@@ -6,38 +6,55 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reader.errors import ReaderError
 
-
-def launch(*, paths: list[Path], db_path: Path, annotator: str, encoding: str,
-           labels: str | None) -> None:
+def launch(*, paths: list[Path], db_path: Path, annotator: str | None, encoding: str,
+           labels: str | None, compare: bool = False) -> None:
     from reader.annotate.labels import Config, find_config, labels_from_names
-    from reader.locations import config_candidates
-    from reader.text.loading import load_text
+    from reader.errors import ReaderError
+    from reader.locations import config_candidates, default_annotator
 
     config = find_config(config_candidates())
     if labels:
         config = Config(labels=labels_from_names(labels), annotator=config.annotator,
                         source=config.source)
-    if not paths:
-        raise ReaderError("give a file to open: reader open ARTICLE.txt")
-    if len(paths) > 1 or paths[0].is_dir():
-        raise ReaderError("opening several files or a folder is not supported yet")
-    loaded = load_text(paths[0], encoding)
+    who = annotator or config.annotator or default_annotator()
+
+    single = len(paths) == 1 and not paths[0].is_dir() and \
+        paths[0].suffix.lower() not in {".jsonl", ".ndjson", ".json"}
+    if single:
+        # The fast path: nothing but this file is read before the first paint.
+        from reader.text.loading import load_text
+
+        loaded = load_text(paths[0], encoding)
 
     from reader.store.database import connect
-    from reader.store.documents import add_document, get_progress
+    from reader.store.documents import add_document, get_document, get_progress
 
     conn = connect(db_path)
-    document, _created = add_document(conn, loaded)
-    who = annotator or config.annotator or "annotator"
-    progress = get_progress(conn, document.id, who)
-
-    from reader.ui.app import Session, make_app
-
-    app = make_app(Session(conn=conn, document=document, annotator=who, config=config,
-                           progress=progress))
     try:
-        app.run()
+        if single:
+            document, _created = add_document(conn, loaded)
+            ids = [document.id]
+            notices: list[str] = []
+        else:
+            from reader.corpus import first_not_done, gather
+
+            corpus = gather(conn, paths, encoding=encoding, annotator=who)
+            ids = corpus.document_ids
+            resume_id = first_not_done(conn, ids, who)
+            found = get_document(conn, resume_id)
+            if found is None:
+                raise ReaderError(f"document {resume_id} vanished from the database")
+            document = found
+            notices = [f"skipped {len(corpus.skipped)} file(s): {corpus.skipped[0]}"
+                       ] if corpus.skipped else []
+
+        from reader.ui.app import Session, make_app
+
+        session = Session(conn=conn, document=document, annotator=who, config=config,
+                          progress=get_progress(conn, document.id, who), document_ids=ids,
+                          show_library=not single, resume=bool(paths) and not single,
+                          notices=notices)
+        make_app(session, compare=compare).run()
     finally:
         conn.close()

@@ -20,7 +20,7 @@ from textual.widgets import Footer, Header, Input
 from reader.annotate.editing import decide_tag, tag_target
 from reader.annotate.span_index import Span, SpanIndex
 from reader.store.annotations import Annotation, AnnotationStore
-from reader.store.documents import save_position
+from reader.store.documents import Document, Progress, save_position
 from reader.ui.widgets.article_view import ArticleView, Match
 from reader.ui.widgets.status import Legend, StatusLine
 
@@ -65,12 +65,28 @@ class ArticleScreen(Screen[None]):
         Binding("y", "copy_text", "Copy text", show=False, id="copy.text"),
         Binding("Y", "copy_json", "Copy as JSON", show=False, id="copy.json"),
         Binding("R", "reload", "Reload annotations", show=False, id="annotations.reload"),
+        Binding("greater_than_sign", "step_document(1)", "Next document", show=False,
+                id="corpus.next"),
+        Binding("less_than_sign", "step_document(-1)", "Previous document", show=False,
+                id="corpus.previous"),
+        Binding("D", "toggle_done", "Mark done", show=False, id="corpus.done"),
+        Binding("L", "library", "Library", show=False, id="corpus.library"),
+        Binding("S", "stats", "Statistics", show=False, id="corpus.stats"),
+        Binding("c", "toggle_compare", "Compare", show=False, id="compare.toggle"),
+        Binding("right_curly_bracket", "disagreement(True)", "Next disagreement", show=False,
+                id="compare.next"),
+        Binding("left_curly_bracket", "disagreement(False)", "Previous disagreement",
+                show=False, id="compare.previous"),
+        Binding("A", "accept", "Accept their span", show=False, id="compare.accept"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
-    def __init__(self, *, store: AnnotationStore | None = None) -> None:
+    def __init__(self, document: Document, *, progress: Progress | None = None,
+                 store: AnnotationStore | None = None) -> None:
         super().__init__()
+        self.document = document
+        self.progress = progress or Progress()
         self.store = store
         self.annotations: dict[str, Annotation] = {}
         self.search_matches: list[Match] = []
@@ -87,8 +103,8 @@ class ArticleScreen(Screen[None]):
         app = self.reader_app
         yield Header(show_clock=False, icon="≡")
         with Horizontal(id="body"):
-            yield ArticleView(app.document.text, cursor=app.progress.cursor,
-                              top=app.progress.top, label_colors=self.label_colors, id="article")
+            yield ArticleView(self.document.text, cursor=self.progress.cursor,
+                              top=self.progress.top, label_colors=self.label_colors, id="article")
         yield Legend(app.config.labels, id="legend")
         yield StatusLine(id="status")
         yield Footer()
@@ -107,8 +123,8 @@ class ArticleScreen(Screen[None]):
 
     def on_mount(self) -> None:
         app = self.reader_app
-        self.title = app.document.title
-        self.sub_title = f"{app.annotator} · {app.document.source}"
+        self.title = self.document.title
+        self.sub_title = app.describe_position(self.document)
         self.view.focus()
         if self.store is not None:
             self._load_annotations()
@@ -486,7 +502,7 @@ class ArticleScreen(Screen[None]):
             return
         record = asdict(annotation)
         record["id"] = record.pop("uid")
-        record["document_sha256"] = self.reader_app.document.sha256
+        record["document_sha256"] = self.document.sha256
         self._copy(json.dumps(record, ensure_ascii=False), "annotation as JSON")
 
     def action_help(self) -> None:
@@ -500,6 +516,85 @@ class ArticleScreen(Screen[None]):
         ]
         self.app.push_screen(HelpScreen(sections, self.reader_app.config.labels))
 
+    # --- corpus and team -----------------------------------------------------------------
+
+    def action_step_document(self, step: int) -> None:
+        if not self.reader_app.step_document(self.document.id, step):
+            self.say("this is the " + ("last" if step > 0 else "first") + " document")
+
+    def action_toggle_done(self) -> None:
+        from reader.store.documents import get_progress, set_status
+
+        app = self.reader_app
+        if app.conn is None:
+            return
+        current = get_progress(app.conn, self.document.id, app.annotator).status
+        status = "in_progress" if current == "done" else "done"
+        try:
+            set_status(app.conn, self.document.id, app.annotator, status)
+        except sqlite3.Error as error:
+            self.notify(f"status NOT saved: {error}", severity="error")
+            return
+        self.sub_title = app.describe_position(self.document)
+        self.say("marked done · saved" if status == "done" else "marked not done · saved")
+
+    def action_library(self) -> None:
+        self.reader_app.show_library()
+
+    def action_stats(self) -> None:
+        from reader.ui.screens.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen())
+
+    def action_toggle_compare(self) -> None:
+        app = self.reader_app
+        app.compare = not app.compare
+        self._load_annotations()
+        others = {a.annotator for a in self.annotations.values()} - {app.annotator}
+        if app.compare:
+            who = ", ".join(sorted(others)) or "nobody else yet"
+            self.say(f"compare mode: showing {who} (underlined); }} / {{ jump, A accepts")
+        else:
+            self.say("compare mode off")
+
+    def action_disagreement(self, forward: bool) -> None:
+        from reader.annotate.compare import disagreements
+
+        if not self.reader_app.compare:
+            self.say("press c for compare mode first")
+            return
+        found = disagreements(self.view.spans)
+        cursor = self.view.cursor
+        if forward:
+            target = next((s for s in found if s.start > cursor), None)
+        else:
+            target = next((s for s in reversed(found) if s.start < cursor), None)
+        if target is None:
+            self.say(f"no more disagreements ({len(found)} in this document)")
+            return
+        self.view.move_cursor(target.start, center=True)
+        index = found.index(target) + 1
+        self.say(f"disagreement {index}/{len(found)}")
+
+    def action_accept(self) -> None:
+        """Adjudicate: copy another annotator's span under the cursor as one's own."""
+        store = self.store
+        if store is None:
+            return
+        theirs = [s for s in self.view.spans.at(self.view.cursor) if not s.own]
+        own = {(s.start, s.end, s.label) for s in self.view.spans.at(self.view.cursor) if s.own}
+        theirs = [s for s in theirs if (s.start, s.end, s.label) not in own]
+        if not theirs:
+            self.say("no other annotator's span to accept here (compare mode: c)")
+            return
+        span = theirs[0]
+        created = self._commit("annotation", lambda: store.create(
+            span.start, span.end, span.label, self.view.text[span.start:span.end]))
+        if created is not None:
+            self._apply(None, created)  # type: ignore[arg-type]
+            self.say(f"accepted {span.annotator}'s {span.label} "
+                     f"{quote(self.view.text[span.start:span.end])} · saved ✓")
+
     # --- reading position ----------------------------------------------------------------
 
     def save_position(self) -> None:
@@ -509,7 +604,7 @@ class ArticleScreen(Screen[None]):
         if app.conn is None:
             return
         try:
-            save_position(app.conn, app.document.id, app.annotator, self.view.cursor,
+            save_position(app.conn, self.document.id, app.annotator, self.view.cursor,
                           self.view.top_offset)
             self._position_dirty = False
         except sqlite3.Error as error:

@@ -1,0 +1,141 @@
+"""What `reader open` works on: one file, a folder of text files, a JSONL corpus, several of
+these, or (with no paths) every document already in the database.
+
+Everything named on the command line is read and checked before the database is written,
+so a bad input leaves the database as it was."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reader.errors import ReaderError
+from reader.text.loading import LoadedText, load_text
+
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+CORPUS_SUFFIXES = {".jsonl", ".ndjson", ".json"}
+
+
+@dataclass
+class Corpus:
+    """The documents of one `reader open`, in the order given."""
+
+    document_ids: list[int]
+    skipped: list[str] = field(default_factory=list)  # "path: reason", files left out
+    single_file: bool = False
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*")
+                  if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
+                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+
+
+def gather(conn: sqlite3.Connection, paths: list[Path], *, encoding: str,
+           annotator: str) -> Corpus:
+    """Load `paths` into the database and return the documents to show, in order."""
+    if not paths:
+        ids = [row[0] for row in conn.execute("SELECT id FROM documents ORDER BY id")]
+        if not ids:
+            raise ReaderError("the database has no documents yet: reader open FILE|FOLDER")
+        return Corpus(ids)
+
+    # Read and check everything first.
+    plan: list[tuple[str, object]] = []  # ("text", LoadedText) | ("corpus", Path)
+    skipped: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            files = _folder_files(path)
+            if not files:
+                raise ReaderError(f"{path}: no text files (*.txt, *.md) in this folder")
+            for file in files:
+                try:
+                    plan.append(("text", load_text(file, encoding)))
+                except ReaderError as error:
+                    skipped.append(str(error))
+        elif path.suffix.lower() in CORPUS_SUFFIXES and path.is_file():
+            plan.append(("corpus", path))
+        else:
+            plan.append(("text", load_text(path, encoding)))
+    if not plan:
+        raise ReaderError("nothing to open: " + "; ".join(skipped[:3]))
+
+    corpus_files = [item for kind, item in plan if kind == "corpus"]
+    parsed = _parse_corpora(corpus_files, annotator) if corpus_files else {}
+
+    from reader.store.database import transaction
+    from reader.store.documents import add_documents
+
+    ids: list[int] = []
+    with transaction(conn):
+        texts = [item for kind, item in plan if kind == "text"]
+        text_ids = iter(add_documents(conn, texts))  # type: ignore[arg-type]
+        for kind, item in plan:
+            if kind == "text":
+                ids.append(next(text_ids))
+            else:
+                ids.extend(_import_corpus(conn, parsed[item], annotator))  # type: ignore[index]
+    unique = list(dict.fromkeys(ids))
+    return Corpus(unique, skipped, single_file=len(paths) == 1 and len(plan) == 1
+                  and plan[0][0] == "text")
+
+
+def _parse_corpora(files: list[object], annotator: str) -> dict[object, list[object]]:
+    """Parse JSONL corpora (reader's or Prodigy's form) with the importer's own readers;
+    any bad record is an error naming FILE:LINE, before anything is written."""
+    from reader.formats.incoming import ImportContext, RecordError
+    from reader.formats.readers import PARSERS, detect
+    from reader.formats.sources import iter_json_lines
+
+    context = ImportContext(annotator, False, "codepoints")
+    parsed: dict[object, list[object]] = {}
+    for path in files:
+        assert isinstance(path, Path)
+        documents: list[object] = []
+        for line, record in iter_json_lines(path):
+            where = f"{path}:{line}"
+            try:
+                if isinstance(record, RecordError):
+                    raise record
+                fmt = detect(record)
+                if fmt not in ("jsonl", "prodigy"):
+                    fmt = "jsonl"
+                documents.append(PARSERS[fmt](record, where, context))
+            except RecordError as error:
+                raise ReaderError(f"{where}: {error}") from None
+        if not documents:
+            raise ReaderError(f"{path}: no documents in this file")
+        parsed[path] = documents
+    return parsed
+
+
+def _import_corpus(conn: sqlite3.Connection, documents: list[object],
+                   annotator: str) -> list[int]:
+    from reader.formats.importer import Importer
+    from reader.store.database import now_iso
+
+    importer = Importer(conn, now_iso(), annotator)
+    hashes = []
+    for document in documents:
+        importer.add(document)  # type: ignore[arg-type]
+        hashes.append(document.sha256)  # type: ignore[attr-defined]
+    importer.flush()
+    found = dict(conn.execute(
+        f"SELECT sha256, id FROM documents WHERE sha256 IN ({','.join('?' * len(hashes))})",
+        hashes,
+    ).fetchall()) if len(hashes) < 30000 else {
+        sha: doc_id for sha, doc_id in conn.execute("SELECT sha256, id FROM documents")
+    }
+    return [found[sha] for sha in hashes]
+
+
+def first_not_done(conn: sqlite3.Connection, ids: list[int], annotator: str) -> int:
+    """Where a corpus resumes: the first document this annotator has not marked done."""
+    done = {row[0] for row in conn.execute(
+        "SELECT document_id FROM progress WHERE annotator = ? AND status = 'done'",
+        (annotator,))}
+    return next((doc_id for doc_id in ids if doc_id not in done), ids[0])
+
+
+__all__ = ["Corpus", "LoadedText", "first_not_done", "gather"]

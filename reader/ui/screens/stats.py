@@ -1,0 +1,73 @@
+"""Corpus statistics: progress and the label distribution as a bar chart."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from reader.store.library import corpus_stats
+
+if TYPE_CHECKING:
+    from reader.ui.app import ReaderApp
+
+BAR_WIDTH = 40
+
+
+def bar(count: int, largest: int, color: str) -> Text:
+    """A horizontal bar in eighth-block steps, so small differences still show."""
+    eighths = round(8 * BAR_WIDTH * count / largest) if largest else 0
+    full, part = divmod(eighths, 8)
+    return Text("█" * full + (" ▏▎▍▌▋▊▉"[part] if part else ""), style=color)
+
+
+class StatsScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    StatsScreen { align: center middle; }
+    StatsScreen > VerticalScroll {
+        width: 80; max-width: 95%; height: auto; max-height: 90%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    """
+
+    BINDINGS = [Binding("escape,q,S", "dismiss", "Close", id="stats.close")]
+
+    def compose(self) -> ComposeResult:
+        app: ReaderApp = self.app  # type: ignore[assignment]
+        with VerticalScroll():
+            if app.conn is None:
+                yield Static("no database")
+                return
+            stats = corpus_stats(app.conn, app.annotator, app.session.document_ids)
+            done = stats.statuses.get("done", 0)
+            progress = Table(box=None, show_header=False, padding=(0, 1))
+            largest = max(stats.total, 1)
+            for status, color in (("done", "green"), ("in_progress", "yellow"),
+                                  ("new", "grey50")):
+                count = stats.statuses.get(status, 0)
+                progress.add_row(status.replace("_", " "), str(count),
+                                 bar(count, largest, color))
+            yield Static(Text(f"Progress of {app.annotator}: {done}/{stats.total} done",
+                              style="bold"))
+            yield Static(progress)
+            colors = {label.name: label.color for label in app.config.labels}
+            labels = Table(box=None, show_header=False, padding=(0, 1))
+            largest = max(stats.labels.values(), default=0)
+            for name, count in sorted(stats.labels.items(), key=lambda item: -item[1]):
+                labels.add_row(name, str(count), bar(count, largest, colors.get(name, "white")))
+            yield Static(Text(f"\nYour spans by label ({sum(stats.labels.values())})",
+                              style="bold"))
+            yield Static(labels if stats.labels else Text("no spans yet", style="dim"))
+            people = Table(box=None, show_header=False, padding=(0, 1))
+            largest = max(stats.annotators.values(), default=0)
+            for name, count in sorted(stats.annotators.items(), key=lambda item: -item[1]):
+                people.add_row(name, str(count), bar(count, largest, "cyan"))
+            yield Static(Text("\nSpans by annotator", style="bold"))
+            yield Static(people if stats.annotators else Text("no spans yet", style="dim"))
+            yield Static(Text("\nescape closes", style="dim"))
