@@ -6,6 +6,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Shared, noisy machines: time limits per example would make property tests flaky.
+settings.register_profile(
+    "reader", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("reader")
 
 sys.path.insert(0, str(Path(__file__).parent))
 
