@@ -60,8 +60,10 @@ def agree(
     jobs: int,
     db_path: Path | None,
 ) -> None:
-    """Agreement between annotators: exact and partial span F1 and token-level Cohen's kappa,
-    per label and overall, on the documents both annotated; then where they disagree."""
+    """Agreement between annotators: span F1 and token kappa.
+
+    Exact and partial-overlap span F1 and token-level Cohen's kappa, per label and overall,
+    for each pair on the documents both annotated; then where they disagree."""
     from reader.store.database import connect
     from reader.team.annotated import run_agreement
 

@@ -14,8 +14,10 @@ from reader.errors import ReaderError
 @click.argument("other", type=click.Path(path_type=Path))
 @db_option
 def merge(other: Path, db_path: Path | None) -> None:
-    """Add OTHER's documents, annotations, progress and history to this database, without
-    duplicates: running it again adds nothing. OTHER is only read."""
+    """Gather another reader database into this one.
+
+    Adds OTHER's documents, annotations, progress and history without duplicates: running
+    it again adds nothing. OTHER is only read."""
     import sqlite3
 
     from reader.store.database import connect
