@@ -115,12 +115,11 @@ def _import_corpus(conn: sqlite3.Connection, documents: list[object],
     from reader.formats.importer import Importer
     from reader.store.database import now_iso
 
-    importer = Importer(conn, now_iso(), annotator)
     hashes = []
-    for document in documents:
-        importer.add(document)  # type: ignore[arg-type]
-        hashes.append(document.sha256)  # type: ignore[attr-defined]
-    importer.flush()
+    with Importer(conn, now_iso(), annotator) as importer:
+        for document in documents:
+            importer.add(document)  # type: ignore[arg-type]
+            hashes.append(document.sha256)  # type: ignore[attr-defined]
     found = dict(conn.execute(
         f"SELECT sha256, id FROM documents WHERE sha256 IN ({','.join('?' * len(hashes))})",
         hashes,
