@@ -197,3 +197,17 @@ def test_label_studio_bad_task_names_its_line(tmp_path: Path) -> None:
                     + "\n]\n", encoding="utf-8")
     result = run("import", str(path), "--db", str(tmp_path / "db"))
     assert result.stderr.startswith(f"{path}:3: result s-cjk [0:999] is outside the text")
+
+
+def test_a_failure_while_writing_rolls_everything_back(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from reader.formats import importer
+
+    def broken(*args: Any) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    db = tmp_path / "db.sqlite"
+    monkeypatch.setattr(importer.Importer, "_write_progress", broken)
+    result = run("import", str(CORPUS), "--db", str(db))
+    assert isinstance(result.exception, sqlite3.OperationalError)
+    assert counts(db) == (0, 0, 0)

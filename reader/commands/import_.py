@@ -72,21 +72,20 @@ def import_(files: tuple[Path, ...], fmt: str, annotator: str | None, db_path: P
     errors: list[str] = []
     try:
         with transaction(conn):
-            importer = Importer(conn, now_iso(), context.annotator)
-            for path, path_format in formats.items():
-                parse = PARSERS[path_format]
-                for line, record in _records(path, path_format):
-                    where = f"{path}:{line}"
-                    try:
-                        if isinstance(record, RecordError):
-                            raise record
-                        document = parse(record, where, context)
-                    except RecordError as error:
-                        errors.append(f"{where}: {error}")
-                        continue
-                    if skip_invalid or not errors:
-                        importer.add(document)
-            importer.flush()
+            with Importer(conn, now_iso(), context.annotator) as importer:
+                for path, path_format in formats.items():
+                    parse = PARSERS[path_format]
+                    for line, record in _records(path, path_format):
+                        where = f"{path}:{line}"
+                        try:
+                            if isinstance(record, RecordError):
+                                raise record
+                            document = parse(record, where, context)
+                        except RecordError as error:
+                            errors.append(f"{where}: {error}")
+                            continue
+                        if skip_invalid or not errors:
+                            importer.add(document)
             if errors and not skip_invalid:
                 _show(errors)
                 raise ReaderError(

@@ -10,8 +10,10 @@ history stays auditable and the annotator can undo it like their own."""
 from __future__ import annotations
 
 import json
+import queue
 import secrets
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -79,7 +81,12 @@ class SequentialUids:
 
 
 class Importer:
-    """Collects documents and writes them a batch at a time; call `flush()` at the end."""
+    """Collects checked documents and writes them a batch at a time on a writer thread.
+
+    sqlite3 lets go of the GIL while SQLite inserts, so the next batch is parsed and checked
+    while the last one is written: the two halves of an import use both cores. Use it as a
+    context manager inside the caller's transaction; leaving it waits for the writer (and
+    re-raises its error), so nothing touches the connection after that but the caller."""
 
     def __init__(self, conn: sqlite3.Connection, stamp: str, annotator: str) -> None:
         self.conn = conn
@@ -89,19 +96,46 @@ class Importer:
         self._new_uid = SequentialUids()
         self._pending: list[IncomingDocument] = []
         self._pending_spans = 0
+        self._batches: queue.Queue[list[IncomingDocument] | None] = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._writer = threading.Thread(target=self._drain, name="import-writer", daemon=True)
+
+    def __enter__(self) -> Importer:
+        self._writer.start()
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self._submit()
+        self._batches.put(None)
+        self._writer.join()
+        if exc_type is None and self._error is not None:
+            raise self._error
 
     def add(self, document: IncomingDocument) -> None:
         self._pending.append(document)
         self._pending_spans += len(document.spans)
         if len(self._pending) >= BATCH_DOCUMENTS or self._pending_spans >= BATCH_SPANS:
-            self.flush()
+            self._submit()
 
-    def flush(self) -> None:
-        documents, self._pending, self._pending_spans = self._pending, [], 0
-        if documents:
-            ids, known = self._write_documents(documents)
-            self._write_spans(documents, ids, known)
-            self._write_progress(documents, ids)
+    def _submit(self) -> None:
+        batch, self._pending, self._pending_spans = self._pending, [], 0
+        if batch:
+            self._batches.put(batch)
+
+    def _drain(self) -> None:
+        """The writer thread: write each batch; after an error, only keep the queue moving."""
+        while (batch := self._batches.get()) is not None:
+            if self._error is None:
+                try:
+                    self._write(batch)
+                except BaseException as error:
+                    self._error = error
+
+    def _write(self, documents: list[IncomingDocument]) -> None:
+        ids, known = self._write_documents(documents)
+        self._write_spans(documents, ids, known)
+        self._write_progress(documents, ids)
 
     def _ids(self, hashes: Iterable[str]) -> dict[str, int]:
         found: dict[str, int] = {}
