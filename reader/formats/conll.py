@@ -7,6 +7,7 @@ and a span touching a token already taken is left out and counted in the summary
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import IO, Any
 
@@ -17,6 +18,7 @@ from reader.formats.summary import Summary, describe_span
 TARGET = "text"
 JSON_HEAD = False
 SENTENCE_ENDS = frozenset(".!?。！？")
+_WHITESPACE = re.compile(r"\s+")
 
 
 def tags(row: ExportRow, index: TokenIndex, summary: Summary) -> list[str]:
@@ -36,9 +38,12 @@ def tags(row: ExportRow, index: TokenIndex, summary: Summary) -> list[str]:
             continue
         if not cover.aligned:
             summary.note("spans cut a token (tagged whole tokens)", where)
-        result[cover.first] = f"B-{span['label']}"
+        label = _WHITESPACE.sub("_", span["label"])
+        if label != span["label"]:
+            summary.note("labels with whitespace (written with '_')", where)
+        result[cover.first] = f"B-{label}"
         for number in range(cover.first + 1, cover.last + 1):
-            result[number] = f"I-{span['label']}"
+            result[number] = f"I-{label}"
     return result
 
 
