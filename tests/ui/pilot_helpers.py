@@ -163,10 +163,17 @@ KEY_NAMES = {" ": "space", "/": "slash", "?": "question_mark", "[": "left_square
 
 
 async def type_text(pilot: Pilot[Any], text: str) -> None:
-    """Type `text` into the focused input: every key goes into the app's queue at once, then
-    one wait (a Pilot press waits for the app to go idle after each key, ~90 ms apiece)."""
-    for char in text:
-        key = KEY_NAMES.get(char, char)
+    """Type `text` into the focused input as one burst (see `burst`)."""
+    await burst(pilot, *(KEY_NAMES.get(char, char) for char in text))
+
+
+async def burst(pilot: Pilot[Any], *keys: str) -> None:
+    """Press `keys` as one burst, the way a terminal delivers fast typing or a held key: all
+    queued at once, then one wait. (A Pilot press waits for the app to go idle after each
+    key, ~90 ms apiece.) Only for keys that do not move the focus between them."""
+    characters = {name: char for char, name in KEY_NAMES.items()}
+    for key in keys:
+        char = key if len(key) == 1 else characters.get(key)
         pilot.app.post_message(events.Key(key, char))
     await pilot.pause()
 
