@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,6 +83,8 @@ def load_config(path: Path) -> Config:
         raise ReaderError(f"{path}: cannot read config ({error.strerror})") from None
     except UnicodeDecodeError:
         raise ReaderError(f"{path}: config is not valid UTF-8") from None
+    import tomllib  # only when there is a config file to read
+
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as error:

@@ -3,15 +3,17 @@ screen however many annotations a document carries."""
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
-from dataclasses import dataclass
-from itertools import accumulate
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """What the view needs to draw an annotation."""
+class Span(NamedTuple):
+    """What the view needs to draw an annotation.
+
+    A named tuple rather than a dataclass: a document can carry tens of thousands, built at
+    every open, and a tuple is made in half the time and sorts by plain comparison. Its
+    field order is the index's sort order: start, end, label, uid."""
 
     start: int
     end: int
@@ -23,16 +25,44 @@ class Span:
 
 
 class SpanIndex:
-    """Spans sorted by start, with a running maximum of their ends.
+    """Spans sorted by start, grouped by length.
 
-    The spans that overlap [a, b) all start before b (a bisect on starts) and sit at or
-    after the first index whose running-max end passes a (a bisect on the running max,
-    which never decreases); only that window is scanned."""
+    Within a group whose longest span has length L, the spans that overlap [a, b) all start
+    in [a - L + 1, b): two bisects on the group's starts find that window, and only the
+    window is scanned. Lengths are grouped by powers of four, so a window holds few spans
+    that end before a, and one span over the whole text costs one check per row instead of
+    stretching every row's window back to the start of the text."""
 
     def __init__(self, spans: Iterable[Span] = ()) -> None:
-        self.spans = sorted(spans, key=lambda s: (s.start, s.end, s.label, s.uid))
-        self._starts = [span.start for span in self.spans]
-        self._max_ends = list(accumulate((span.end for span in self.spans), max))
+        # Plain tuple order: (start, end, label, uid), then the other fields, which only
+        # decide between spans equal on all four.
+        self._set(sorted(spans))
+
+    def _set(self, ordered: list[Span]) -> None:
+        self.spans = ordered
+        self._starts = [span.start for span in ordered]
+        groups: dict[int, list[Span]] = {}
+        for span in ordered:
+            groups.setdefault((span.end - span.start).bit_length() >> 1, []).append(span)
+        self._groups = [
+            (max(span.end - span.start for span in group), [span.start for span in group], group)
+            for group in groups.values()
+        ]
+
+    def changed(self, removed: Iterable[Span] = (), added: Iterable[Span] = ()) -> SpanIndex:
+        """A new index without `removed` (matched on start, end, label and uid) and with
+        `added`: one annotation operation costs list copies, not a re-sort of every span."""
+        ordered = list(self.spans)
+        for span in removed:
+            key = span[:4]
+            index = bisect_left(ordered, key)  # a 4-tuple sorts before its 7-tuple extensions
+            if index < len(ordered) and ordered[index][:4] == key:
+                del ordered[index]
+        for span in added:
+            insort(ordered, span)
+        result = SpanIndex.__new__(SpanIndex)
+        result._set(ordered)
+        return result
 
     def __len__(self) -> int:
         return len(self.spans)
@@ -41,10 +71,15 @@ class SpanIndex:
         return iter(self.spans)
 
     def overlapping(self, start: int, end: int) -> list[Span]:
-        """Spans with at least one code point in [start, end)."""
-        high = bisect_left(self._starts, end)
-        low = bisect_right(self._max_ends, start, 0, high)
-        return [span for span in self.spans[low:high] if span.end > start]
+        """Spans with at least one code point in [start, end), in index order."""
+        found: list[Span] = []
+        for longest, starts, group in self._groups:
+            low = bisect_left(starts, start - longest + 1)
+            high = bisect_left(starts, end, low)
+            found.extend(span for span in group[low:high] if span.end > start)
+        if len(self._groups) > 1:
+            found.sort()
+        return found
 
     def at(self, offset: int) -> list[Span]:
         """Spans covering the code point at `offset`, innermost (shortest) first."""

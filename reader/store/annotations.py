@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import uuid
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -36,6 +35,8 @@ def _row(row: tuple[Any, ...]) -> Annotation:
 
 
 def new_uid() -> str:
+    import uuid  # here, not at start-up: uuid pulls in platform probing
+
     return uuid.uuid4().hex
 
 

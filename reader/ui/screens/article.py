@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Header, Input
 
 from reader.annotate.editing import decide_tag, tag_target
 from reader.annotate.span_index import Span, SpanIndex
@@ -107,7 +107,6 @@ class ArticleScreen(Screen[None]):
                               top=self.progress.top, label_colors=self.label_colors, id="article")
         yield Legend(app.config.labels, id="legend")
         yield StatusLine(id="status")
-        yield Footer()
 
     @property
     def label_colors(self) -> dict[str, str]:
@@ -130,6 +129,14 @@ class ArticleScreen(Screen[None]):
             self._load_annotations()
         self.set_interval(POSITION_SAVE_INTERVAL_S, self.save_position)
         self._update_status()
+        # Textual's Footer builds a widget per key: worth a frame's delay, not the first paint.
+        self.call_after_refresh(self._mount_footer)
+
+    def _mount_footer(self) -> None:
+        from textual.widgets import Footer
+
+        if not self.query(Footer):
+            self.mount(Footer())
 
     # --- annotations in memory -----------------------------------------------------------
 

@@ -156,6 +156,11 @@ class ArticleView(ScrollView, can_focus=True):
         self.layout_ = WrappedText(self.lines, width)
         self._scroll_to_row(self.wrapped.row_of_offset(top))
         if self._refine_timer is None and not self.wrapped.exact:
+            # Exact row counts for the rest of the document come after the paint.
+            self.call_after_refresh(self._start_refining)
+
+    def _start_refining(self) -> None:
+        if self._refine_timer is None and not self.wrapped.exact:
             self._refine_timer = self.set_interval(0.01, self._refine_step)
 
     def _sync_virtual_size(self) -> None:
