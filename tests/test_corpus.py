@@ -112,7 +112,7 @@ def test_library_screen_filters_opens_and_steps(tmp_path: Path, corpus_dir: Path
 
 
 async def library_screen_scenario(tmp_path: Path, corpus_dir: Path) -> None:
-    from textual.widgets import DataTable
+    from reader.ui.widgets.document_table import DocumentTable as DataTable
 
     from reader.ui.app import Session, make_app
     from reader.ui.screens.article import ArticleScreen

@@ -70,7 +70,12 @@ class AnnotationStore:
         self.annotator = annotator
         self._undo: list[int] = []
         self._redo: list[int] = []
-        self._replay_history()
+        # The undo history is read from the event log on first use, not here: a document
+        # with 20,000 annotations has 20,000 events, tens of ms before the first paint.
+        # Until then this session's own operations wait in `_pending`.
+        (self._history_upto,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()
+        self._history_read = False
+        self._pending: list[int] = []
 
     # --- reading -------------------------------------------------------------------------
 
@@ -88,10 +93,12 @@ class AnnotationStore:
 
     @property
     def can_undo(self) -> bool:
+        self._read_history()
         return bool(self._undo)
 
     @property
     def can_redo(self) -> bool:
+        self._read_history()
         return bool(self._redo)
 
     # --- operations ----------------------------------------------------------------------
@@ -125,6 +132,7 @@ class AnnotationStore:
 
     def undo(self) -> Change | None:
         """Revert this annotator's latest operation on this document (None if none is left)."""
+        self._read_history()
         if not self._undo:
             return None
         event_id = self._undo[-1]
@@ -136,6 +144,7 @@ class AnnotationStore:
         return Change(after, before)
 
     def redo(self) -> Change | None:
+        self._read_history()
         if not self._redo:
             return None
         event_id = self._redo[-1]
@@ -155,6 +164,9 @@ class AnnotationStore:
         return annotation
 
     def _push(self, event_id: int) -> None:
+        if not self._history_read:
+            self._pending.append(event_id)
+            return
         self._undo.append(event_id)
         self._redo.clear()
 
@@ -206,17 +218,28 @@ class AnnotationStore:
             Annotation(**json.loads(after)) if after else None,
         )
 
-    def _replay_history(self) -> None:
-        """Rebuild the undo and redo stacks from the event log, so `u` works after a restart."""
+    def _read_history(self) -> None:
+        """Rebuild the undo and redo stacks from the event log as it was when this store
+        was opened, so `u` works after a restart; then replay this session's operations."""
+        if self._history_read:
+            return
+        undo: list[int] = []
+        redo: list[int] = []
         for event_id, kind, ref in self.conn.execute(
-            "SELECT id, kind, ref FROM events WHERE document_id = ? AND annotator = ? ORDER BY id",
-            (self.document_id, self.annotator),
+            "SELECT id, kind, ref FROM events WHERE document_id = ? AND annotator = ?"
+            " AND id <= ? ORDER BY id",
+            (self.document_id, self.annotator, self._history_upto),
         ):
             if kind == "undo":
-                if self._undo and self._undo[-1] == ref:
-                    self._redo.append(self._undo.pop())
+                if undo and undo[-1] == ref:
+                    redo.append(undo.pop())
             elif kind == "redo":
-                if self._redo and self._redo[-1] == ref:
-                    self._undo.append(self._redo.pop())
+                if redo and redo[-1] == ref:
+                    undo.append(redo.pop())
             else:
-                self._push(event_id)
+                undo.append(event_id)
+                redo.clear()
+        self._undo, self._redo, self._history_read = undo, redo, True
+        for event_id in self._pending:
+            self._push(event_id)
+        self._pending.clear()

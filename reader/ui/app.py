@@ -78,7 +78,6 @@ class ReaderApp(App[None]):
             self.push_screen(self.article_screen(self.session.document, self.session.progress))
         for notice in self.session.notices:
             self.notify(notice, severity="warning", timeout=8)
-        self.call_after_refresh(self._record_visit, self.session.document.id)
 
     def article_screen(self, document: Document, progress: Progress) -> ArticleScreen:
         store = None
@@ -101,7 +100,6 @@ class ReaderApp(App[None]):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
-        self.call_after_refresh(self._record_visit, document_id)
 
     def step_document(self, current: int, step: int) -> bool:
         """Open the next (step=1) or previous (-1) document of the corpus."""
@@ -145,7 +143,7 @@ class ReaderApp(App[None]):
             "SELECT document_id FROM progress WHERE annotator = ? AND status = 'done'",
             (self.annotator,)) if doc_id in ids)
 
-    def _record_visit(self, document_id: int) -> None:
+    def record_visit(self, document_id: int) -> None:
         """After the paint: the visit is bookkeeping, not something to wait for."""
         if self.conn is not None:
             from reader.store.documents import mark_opened

@@ -131,6 +131,7 @@ class ArticleScreen(Screen[None]):
         self._update_status()
         # Textual's Footer builds a widget per key: worth a frame's delay, not the first paint.
         self.call_after_refresh(self._mount_footer)
+        self.call_after_refresh(app.record_visit, self.document.id)
 
     def _mount_footer(self) -> None:
         from textual.widgets import Footer

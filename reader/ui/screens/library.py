@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input
+from textual.widgets import Footer, Header, Input
 
 from reader.store.library import LibraryRow, library_rows
+from reader.ui.widgets.document_table import DocumentTable
 
 if TYPE_CHECKING:
     from reader.ui.app import ReaderApp
 
-STATUS_STYLE = {"new": "dim", "in_progress": "yellow", "done": "green"}
 SORTS = ("order", "title", "status", "spans", "opened")
 
 
@@ -24,7 +23,6 @@ class LibraryScreen(Screen[None]):
     DEFAULT_CSS = """
     LibraryScreen #library-filter { height: 1; border: none; padding: 0 1; }
     LibraryScreen #library-filter:focus { border: none; }
-    LibraryScreen DataTable { height: 1fr; }
     """
 
     BINDINGS = [
@@ -50,21 +48,18 @@ class LibraryScreen(Screen[None]):
         yield Header(show_clock=False, icon="≡")
         yield Input(placeholder="/ filter by title or source · s sort · enter open",
                     id="library-filter")
-        yield DataTable(cursor_type="row", zebra_stripes=True, id="library-table")
+        yield DocumentTable(id="library-table")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for key, title, width in (("title", "Title", 48), ("source", "Source", 30),
-                                  ("status", "Status", 11), ("spans", "Spans", 6),
-                                  ("opened", "Last opened", 16)):
-            table.add_column(title, key=key, width=width)
+        table = self.query_one(DocumentTable)
         self.title = "Library"
         self.refresh_rows()
         table.focus()
 
     def on_screen_resume(self) -> None:
-        self.refresh_rows()
+        if self.rows:  # back from an article: statuses and counts may have changed
+            self.refresh_rows()
 
     def refresh_rows(self) -> None:
         app = self.reader_app
@@ -92,32 +87,17 @@ class LibraryScreen(Screen[None]):
         return rows
 
     def _fill(self) -> None:
-        table = self.query_one(DataTable)
-        table.clear()
-        table.add_rows(
-            (
-                Text(row.title, overflow="ellipsis", no_wrap=True),
-                Text(row.source, overflow="ellipsis", no_wrap=True),
-                Text(row.status.replace("_", " "), style=STATUS_STYLE.get(row.status, "")),
-                row.spans,
-                row.opened_at[:16].replace("T", " "),
-            )
-            for row in self.shown_rows()
-        )
-        # DataTable row keys are generated; keep our own map from row index to document.
-        self._shown_ids = [row.id for row in self.shown_rows()]
+        self.query_one(DocumentTable).set_rows(self.shown_rows())
 
-    @on(DataTable.RowSelected)
-    def _open(self, event: DataTable.RowSelected) -> None:
-        index = event.cursor_row
-        if 0 <= index < len(self._shown_ids):
-            self.reader_app.open_document(self._shown_ids[index])
+    @on(DocumentTable.Opened)
+    def _open(self, event: DocumentTable.Opened) -> None:
+        self.reader_app.open_document(event.row.id)
 
-    @on(DataTable.HeaderSelected)
-    def _sort_by_header(self, event: DataTable.HeaderSelected) -> None:
-        key = str(event.column_key.value)
-        self.sort = {"source": "title"}.get(key, key) if key in SORTS or key == "source" \
-            else "order"
+    @on(DocumentTable.HeaderClicked)
+    def _sort_by_header(self, event: DocumentTable.HeaderClicked) -> None:
+        self.sort = {"source": "title"}.get(event.column, event.column)
+        if self.sort not in SORTS:
+            self.sort = "order"
         self.refresh_rows()
 
     @on(Input.Changed, "#library-filter")
@@ -127,14 +107,14 @@ class LibraryScreen(Screen[None]):
 
     @on(Input.Submitted, "#library-filter")
     def _filter_done(self) -> None:
-        self.query_one(DataTable).focus()
+        self.query_one(DocumentTable).focus()
 
     def action_filter(self) -> None:
         self.query_one("#library-filter", Input).focus()
 
     def action_clear_filter(self) -> None:
         self.query_one("#library-filter", Input).value = ""
-        self.query_one(DataTable).focus()
+        self.query_one(DocumentTable).focus()
 
     def action_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
