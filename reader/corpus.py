@@ -32,17 +32,20 @@ def _folder_files(folder: Path) -> list[Path]:
                   and not any(part.startswith(".") for part in p.relative_to(folder).parts))
 
 
-def gather(conn: sqlite3.Connection, paths: list[Path], *, encoding: str,
-           annotator: str) -> Corpus:
-    """Load `paths` into the database and return the documents to show, in order."""
-    if not paths:
-        ids = [row[0] for row in conn.execute("SELECT id FROM documents ORDER BY id")]
-        if not ids:
-            raise ReaderError("the database has no documents yet: reader open FILE|FOLDER")
-        return Corpus(ids)
+@dataclass
+class Plan:
+    """Everything named on the command line, read and checked, nothing written yet."""
 
-    # Read and check everything first.
-    plan: list[tuple[str, object]] = []  # ("text", LoadedText) | ("corpus", Path)
+    items: list[tuple[str, object]]  # ("text", LoadedText) | ("corpus", Path)
+    parsed: dict[object, list[object]]
+    skipped: list[str]
+    single_file: bool
+
+
+def read_inputs(paths: list[Path], *, encoding: str, annotator: str) -> Plan:
+    """Read and check every input before the database is opened, so a bad one leaves no
+    trace (not even a new database file)."""
+    items: list[tuple[str, object]] = []
     skipped: list[str] = []
     for path in paths:
         if path.is_dir():
@@ -51,34 +54,46 @@ def gather(conn: sqlite3.Connection, paths: list[Path], *, encoding: str,
                 raise ReaderError(f"{path}: no text files (*.txt, *.md) in this folder")
             for file in files:
                 try:
-                    plan.append(("text", load_text(file, encoding)))
+                    items.append(("text", load_text(file, encoding)))
                 except ReaderError as error:
                     skipped.append(str(error))
         elif path.suffix.lower() in CORPUS_SUFFIXES and path.is_file():
-            plan.append(("corpus", path))
+            items.append(("corpus", path))
         else:
-            plan.append(("text", load_text(path, encoding)))
-    if not plan:
+            items.append(("text", load_text(path, encoding)))
+    if paths and not items:
         raise ReaderError("nothing to open: " + "; ".join(skipped[:3]))
-
-    corpus_files = [item for kind, item in plan if kind == "corpus"]
+    corpus_files = [item for kind, item in items if kind == "corpus"]
     parsed = _parse_corpora(corpus_files, annotator) if corpus_files else {}
+    single = len(paths) == 1 and len(items) == 1 and items[0][0] == "text"
+    return Plan(items, parsed, skipped, single)
+
+
+def gather(conn: sqlite3.Connection, paths: list[Path] | Plan, *, encoding: str = "utf-8",
+           annotator: str) -> Corpus:
+    """Store what `paths` (or an already read Plan) hold; return the documents in order.
+    With no paths: every document already in the database."""
+    plan = paths if isinstance(paths, Plan) else read_inputs(paths, encoding=encoding,
+                                                              annotator=annotator)
+    if not plan.items:
+        ids = [row[0] for row in conn.execute("SELECT id FROM documents ORDER BY id")]
+        if not ids:
+            raise ReaderError("the database has no documents yet: reader open FILE|FOLDER")
+        return Corpus(ids)
 
     from reader.store.database import transaction
     from reader.store.documents import add_documents
 
     ids: list[int] = []
     with transaction(conn):
-        texts = [item for kind, item in plan if kind == "text"]
+        texts = [item for kind, item in plan.items if kind == "text"]
         text_ids = iter(add_documents(conn, texts))  # type: ignore[arg-type]
-        for kind, item in plan:
+        for kind, item in plan.items:
             if kind == "text":
                 ids.append(next(text_ids))
             else:
-                ids.extend(_import_corpus(conn, parsed[item], annotator))  # type: ignore[index]
-    unique = list(dict.fromkeys(ids))
-    return Corpus(unique, skipped, single_file=len(paths) == 1 and len(plan) == 1
-                  and plan[0][0] == "text")
+                ids.extend(_import_corpus(conn, plan.parsed[item], annotator))  # type: ignore[index]
+    return Corpus(list(dict.fromkeys(ids)), plan.skipped, single_file=plan.single_file)
 
 
 def _parse_corpora(files: list[object], annotator: str) -> dict[object, list[object]]:

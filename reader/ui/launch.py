@@ -26,6 +26,10 @@ def launch(*, paths: list[Path], db_path: Path, annotator: str | None, encoding:
         from reader.text.loading import load_text
 
         loaded = load_text(paths[0], encoding)
+    else:
+        from reader.corpus import read_inputs
+
+        plan = read_inputs(paths, encoding=encoding, annotator=who)
 
     from reader.store.database import connect
     from reader.store.documents import add_document, get_document, get_progress
@@ -39,7 +43,7 @@ def launch(*, paths: list[Path], db_path: Path, annotator: str | None, encoding:
         else:
             from reader.corpus import first_not_done, gather
 
-            corpus = gather(conn, paths, encoding=encoding, annotator=who)
+            corpus = gather(conn, plan, annotator=who)
             ids = corpus.document_ids
             resume_id = first_not_done(conn, ids, who)
             found = get_document(conn, resume_id)
