@@ -1,0 +1,49 @@
+"""`SpanIndex.changed` gives the index a full rebuild would give, and long spans do not
+slow the lookup of the spans on one row."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reader.annotate.span_index import Span, SpanIndex
+
+spans_strategy = st.lists(
+    st.tuples(st.integers(0, 300), st.integers(1, 400), st.sampled_from(["actor", "topic"]),
+              st.integers(0, 30)).map(lambda t: Span(t[0], t[0] + t[1], t[2], f"u{t[3]}")),
+    max_size=40,
+    unique_by=lambda s: s.uid,
+)
+
+
+@given(spans_strategy, st.data())
+def test_changed_equals_a_rebuild(spans: list[Span], data: st.DataObject) -> None:
+    index = SpanIndex(spans)
+    removed = data.draw(st.lists(st.sampled_from(spans), unique=True)) if spans else []
+    added = [Span(s.start + 1, s.end + 2, s.label, s.uid + "-new") for s in removed[:2]]
+    changed = index.changed(removed, added)
+    rebuilt = SpanIndex([s for s in spans if s not in removed] + added)
+    assert changed.spans == rebuilt.spans
+    for start in range(0, 720, 7):
+        assert changed.overlapping(start, start + 11) == rebuilt.overlapping(start, start + 11)
+    assert index.spans == sorted(spans)  # the old index is left as it was
+
+
+def test_removing_matches_start_end_label_and_uid() -> None:
+    same_place = [Span(0, 5, "actor", "a"), Span(0, 5, "actor", "b")]
+    index = SpanIndex(same_place).changed([Span(0, 5, "actor", "b", note="stale note")])
+    assert index.spans == [same_place[0]]
+
+
+def test_a_span_over_the_whole_text_does_not_widen_every_row() -> None:
+    short = [Span(start, start + 4, "actor", f"s{start}") for start in range(0, 100_000, 10)]
+    whole = Span(0, 100_000, "topic", "whole")
+    index = SpanIndex([*short, whole])
+    group_windows = []
+    for longest, starts, _group in index._groups:
+        from bisect import bisect_left
+
+        low = bisect_left(starts, 99_000 - longest + 1)
+        group_windows.append(bisect_left(starts, 99_100) - low)
+    assert sum(group_windows) <= 12  # the row's ~10 short spans and the whole-text span
+    assert index.overlapping(99_000, 99_100)[0] == whole
