@@ -11,14 +11,17 @@ Method
   closing paragraph). It is stored in two template databases through the store
   (`add_document`); the "annotated" one then gets 20,000 annotations by the annotator the runs
   use, written through `AnnotationStore.create` like the UI writes them (so the event log
-  holds 20,000 create events that the store replays at open). Only for this seeding the
-  connection runs with synchronous=OFF. Spans are 1 to 4 words at random word positions over
-  the whole text, 15% of them overlapping or nesting another (a wider span around it, a second
-  label on the same words, or a shifted one); every span's text is checked against
-  `text[start:end]` after seeding.
+  holds 20,000 create events, the undo history). Only for this seeding the connection runs
+  with synchronous=OFF. Spans are 1 to 4 words at random word positions over the whole text,
+  15% of them overlapping or nesting another (a wider span around it, a second label on the
+  same words, or a shifted one), plus --long-spans (10) of 300 to 8,000 words; with
+  --whole-text-span the first long one covers the whole text (a stress case for the span
+  index). Every span's text is checked against `text[start:end]` after seeding.
 - In-process phases (both databases, interleaved, median of --runs): what `reader open` does
-  with annotations before the first paint: `AnnotationStore(...)` (event-log replay),
-  `store.live()` (the query and the Annotation objects) and building the `SpanIndex`.
+  with annotations before the first paint, step by step as ArticleScreen does it:
+  `AnnotationStore(...)`, `store.live()` (the query and the Annotation objects), the Span
+  objects and the `SpanIndex`; next to them the alternatives the report suggests (a narrow
+  query straight into Span; `SpanIndex.changed` instead of a rebuild after one tag).
 - Real terminal (the pty harness of first_paint.py): `reader open` on a fresh copy of each
   template, cases interleaved round by round after one untimed warm-up each. First paint is
   the time from spawn until the first body paragraph's opening words appear; PgDn and G are
@@ -94,17 +97,25 @@ def write_article(folder: Path, paragraphs: int) -> Path:
     return path
 
 
-def plan_spans(text: str, count: int, seed: int) -> list[tuple[int, int, str]]:
-    """`count` distinct (start, end, label) spans of whole words over the whole text; 15%
-    overlap or nest an earlier one."""
+def plan_spans(text: str, count: int, seed: int, long: int = 0,
+               whole: bool = False) -> list[tuple[int, int, str]]:
+    """`count` distinct (start, end, label) spans of whole words over the whole text: `long`
+    of them long (300 to 8,000 words; with `whole` the first of them covers the whole text),
+    the rest 1 to 4 words, 15% of which overlap or nest an earlier one."""
     rng = random.Random(seed)
     words = [(m.start(), m.end()) for m in WORD.finditer(text)]
     last_word = len(words) - 1
     planned: list[tuple[int, int, str]] = []  # first word, last word, label
-    seen: set[tuple[int, int, str]] = set()
+    if long > 0 and whole:
+        planned.append((0, last_word, "topic"))
+    while len(planned) < min(long, count):
+        first = rng.randrange(len(words))
+        planned.append((first, first + rng.randint(300, 8000), "topic"))
+    planned = [(first, min(last, last_word), label) for first, last, label in planned]
+    seen: set[tuple[int, int, str]] = set(planned)
     while len(planned) < count:
-        if planned and rng.random() < 0.15:
-            first, last, label = rng.choice(planned)
+        if len(planned) > long and rng.random() < 0.15:
+            first, last, label = rng.choice(planned[long:])
             kind = rng.randrange(3)
             if kind == 0:  # a wider span around it
                 first, last = max(first - rng.randint(1, 3), 0), last + rng.randint(1, 3)
@@ -124,7 +135,8 @@ def plan_spans(text: str, count: int, seed: int) -> list[tuple[int, int, str]]:
     return [(words[first][0], words[last][1], label) for first, last, label in planned]
 
 
-def make_templates(folder: Path, article: Path, count: int) -> tuple[Path, Path, int]:
+def make_templates(folder: Path, article: Path, count: int, long: int,
+                   whole: bool) -> tuple[Path, Path, int]:
     """Two databases holding the article: one with no annotations, one with `count`."""
     loaded = load_text(article)
     empty, annotated = folder / "template-empty.db", folder / "template-annotated.db"
@@ -136,7 +148,7 @@ def make_templates(folder: Path, article: Path, count: int) -> tuple[Path, Path,
     conn = connect(annotated)
     conn.execute("PRAGMA synchronous = OFF")  # seeding only: the timed runs use FULL
     store = AnnotationStore(conn, document.id, ANNOTATOR)
-    for start, end, label in plan_spans(loaded.text, count, seed=11):
+    for start, end, label in plan_spans(loaded.text, count, seed=11, long=long, whole=whole):
         store.create(start, end, label, loaded.text[start:end])
     bad = [row for row in conn.execute("SELECT start, end, text FROM annotations")
            if loaded.text[row[0]:row[1]] != row[2]]
@@ -167,26 +179,64 @@ class Phases:
 
 
 def time_phases(phases: Phases, document_id: int) -> None:
+    """The steps of ArticleScreen._load_annotations and _publish_spans, one by one, and the
+    alternatives this benchmark's report suggests next to them."""
     from reader.annotate.span_index import Span, SpanIndex
 
     conn = connect(phases.db)
     try:
-        began = time.perf_counter()
+        clock = Clock(phases)
         store = AnnotationStore(conn, document_id, ANNOTATOR)
-        replayed = time.perf_counter()
+        clock.lap("AnnotationStore(...)")
         annotations = store.live([ANNOTATOR])
-        queried = time.perf_counter()
-        SpanIndex(
+        clock.lap("store.live(): query + Annotation objects")
+        by_uid = {a.uid: a for a in annotations}
+        index = SpanIndex(
             Span(a.start, a.end, a.label, a.uid, a.annotator, a.note, own=True)
-            for a in annotations
+            for a in by_uid.values()
         )
-        built = time.perf_counter()
-        phases.add("AnnotationStore() (event replay)", replayed - began)
-        phases.add("store.live() (query + objects)", queried - replayed)
-        phases.add("SpanIndex(...) build", built - queried)
-        phases.add("total before paint", built - began)
+        clock.lap("Span objects + SpanIndex(...)")
+        phases.add("= before the first paint", clock.total)
+
+        clock.restart()
+        rows = conn.execute(
+            "SELECT start, end, label, uid, annotator, note FROM annotations"
+            " WHERE document_id = ? AND deleted_at IS NULL AND annotator = ?",
+            (document_id, ANNOTATOR)).fetchall()
+        SpanIndex(Span(*row) for row in rows)
+        clock.lap("alternative: 6 columns straight into Span + SpanIndex")
+
+        clock.restart()
+        assert store.can_undo in (True, False)
+        clock.lap("undo history, read on first use (was at open)")
+
+        new = Span(10, 20, "topic", "bench-new", ANNOTATOR)
+        clock.restart()
+        SpanIndex([*index.spans, new])
+        clock.lap("one tag: rebuild SpanIndex (as _publish_spans does)")
+        clock.restart()
+        index.changed(added=[new])
+        clock.lap("one tag: SpanIndex.changed (suggested)")
     finally:
         conn.close()
+
+
+class Clock:
+    """Laps of perf_counter, each recorded under its name."""
+
+    def __init__(self, phases: Phases) -> None:
+        self.phases = phases
+        self.total = 0.0
+        self.restart()
+
+    def restart(self) -> None:
+        self.mark = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.phases.add(name, now - self.mark)
+        self.total += now - self.mark
+        self.mark = now
 
 
 # --- real terminal -------------------------------------------------------------------------
@@ -496,6 +546,11 @@ def parse_args() -> argparse.Namespace:
                         help="paragraphs in the generated article (default 6000, ~3 MB)")
     parser.add_argument("--annotations", type=int, default=20_000,
                         help="annotations in the annotated database (default 20000)")
+    parser.add_argument("--long-spans", type=int, default=10,
+                        help="how many of the annotations are long, 300-8,000 words "
+                             "(default 10)")
+    parser.add_argument("--whole-text-span", action="store_true",
+                        help="make the first long span cover the whole text (a stress case)")
     parser.add_argument("--pages", type=int, default=3, help="PgDn presses per run (default 3)")
     parser.add_argument("--tags", type=int, default=3,
                         help="w + 1 (tag) pairs per terminal run (default 3)")
@@ -523,7 +578,8 @@ def main() -> None:
         article = write_article(work, args.paragraphs)
         text = load_text(article).text
         began = time.perf_counter()
-        empty, annotated, document_id = make_templates(work, article, args.annotations)
+        empty, annotated, document_id = make_templates(work, article, args.annotations,
+                                                     args.long_spans, args.whole_text_span)
         print(f"seeded {args.annotations:,} annotations in {time.perf_counter() - began:.1f} s",
               file=sys.stderr)
         with_label = f"{args.annotations:,} annotations"
