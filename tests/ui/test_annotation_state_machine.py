@@ -1,0 +1,294 @@
+"""Random sequences of tag / delete / note / undo / redo / restart on a running app keep the
+database, the sidebar list and the spans drawn on screen equal to a small model.
+
+The model is deliberately naive: a dict of spans plus two stacks of (uid, before, after)
+changes. One headless app runs per example on its own event loop; rules press keys through
+the Pilot."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from pilot_helpers import SIZE, ReaderFactory, assert_exact, burst, screen_of, status_text, view_of
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from reader.text.tokens import tokenize
+from reader.ui.app import ReaderApp
+from reader.ui.screens.dialogs import ChooseScreen, NoteScreen
+from reader.ui.widgets.annotation_list import AnnotationList
+
+TEXT = ("Ararat Mirzoyan met 👨🏻\u200d🚒 in 東京 today.\r\nRene\u0301e said: مرحبا\tand שלום.\r\n"
+        "\r\nThe CSTO session — 中文字 ❤️ ends; Lavrov left.\n")
+TOKENS = [(token.start, token.end) for token in tokenize(TEXT)]
+LABEL_KEYS = {"actor": "1", "topic": "2", "commitment": "3"}
+NOTES = ["", "x", " x ", "see 東京 ✍️", "checked"]
+
+
+@dataclass(frozen=True)
+class ModelSpan:
+    start: int
+    end: int
+    label: str
+    note: str = ""
+
+    @property
+    def key(self) -> tuple[int, int, str]:
+        return self.start, self.end, self.label
+
+
+Change = tuple[str, ModelSpan | None, ModelSpan | None]  # (uid, before, after)
+
+
+def trimmed(start: int, end: int) -> tuple[int, int]:
+    while TEXT[start].isspace():
+        start += 1
+    while TEXT[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+class AppDriver:
+    """One app running in one long-lived task, so Textual's context variables stay in one
+    context across the steps; each step sends it a function of the Pilot to run."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, app: ReaderApp) -> None:
+        self.loop = loop
+        self.app = app
+        self.jobs: asyncio.Queue[tuple[Callable[[Pilot[Any]], Any] | None, asyncio.Future[Any]]]
+        self.jobs = asyncio.Queue()
+        ready: asyncio.Future[None] = loop.create_future()
+        self.task = loop.create_task(self._serve(ready))
+        loop.run_until_complete(ready)
+
+    async def _serve(self, ready: asyncio.Future[None]) -> None:
+        async with self.app.run_test(size=SIZE) as pilot:
+            ready.set_result(None)
+            while True:
+                job, done = await self.jobs.get()
+                if job is None:
+                    done.set_result(None)
+                    return
+                try:
+                    result = job(pilot)
+                    if inspect.isawaitable(result):
+                        result = await result
+                    done.set_result(result)
+                except BaseException as error:  # handed to the step that asked
+                    done.set_exception(error)
+
+    def __call__(self, job: Callable[[Pilot[Any]], Any]) -> Any:
+        done: asyncio.Future[Any] = self.loop.create_future()
+        self.jobs.put_nowait((job, done))
+        return self.loop.run_until_complete(done)
+
+    def close(self) -> None:
+        done: asyncio.Future[Any] = self.loop.create_future()
+        self.jobs.put_nowait((None, done))
+        self.loop.run_until_complete(self.task)
+
+
+class AnnotationMachine(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.folder = Path(tempfile.mkdtemp(prefix="reader-sm-"))
+        self.reader = ReaderFactory(self.folder / "annotations.db")
+        self.loop = asyncio.new_event_loop()
+        self.spans: dict[str, ModelSpan] = {}
+        self.undo_stack: list[Change] = []
+        self.redo_stack: list[Change] = []
+        self.restarted = False
+        self._start_app()
+
+    # --- driving the app -----------------------------------------------------------------
+
+    def _start_app(self) -> None:
+        app = self.reader.open(TEXT, source="state-machine.txt")
+        self.drive = AppDriver(self.loop, app)
+
+        async def open_sidebar(pilot: Pilot[Any]) -> None:
+            await pilot.press("tab")  # the sidebar stays open: its list is checked too
+            view_of(pilot.app).focus()  # type: ignore[arg-type]
+            await pilot.pause()
+
+        self.drive(open_sidebar)
+
+    def _stop_app(self) -> None:
+        self.drive.close()
+        self.reader.close()
+
+    def teardown(self) -> None:
+        try:
+            self._stop_app()
+        finally:
+            self.loop.close()
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _uids_on_disk(self) -> set[str]:
+        return {row.uid for row in self.reader.rows()}
+
+    def _record(self, change: Change) -> None:
+        uid, _before, after = change
+        if after is None:
+            self.spans.pop(uid)
+        else:
+            self.spans[uid] = after
+        self.undo_stack.append(change)
+        self.redo_stack.clear()
+
+    async def _pick_span(self, pilot: Pilot[Any], uid: str) -> None:
+        """With the cursor on the span's start, answer the chooser if one opened."""
+        screen = pilot.app.screen
+        if isinstance(screen, ChooseScreen):
+            values = [choice.value for choice in screen.choices]
+            covering = {u for u, s in self.spans.items()
+                        if s.start <= self.spans[uid].start < s.end}
+            assert set(values) == covering, "the chooser offers exactly the spans there"
+            await burst(pilot, *["down"] * values.index(uid), "enter")
+
+    # --- rules ---------------------------------------------------------------------------
+
+    @rule(data=st.data(), label=st.sampled_from(sorted(LABEL_KEYS)))
+    def tag(self, data: st.DataObject, label: str) -> None:
+        first = data.draw(st.integers(0, len(TOKENS) - 1), label="first token")
+        if data.draw(st.booleans(), label="select"):
+            last = data.draw(st.integers(first, min(first + 3, len(TOKENS) - 1)), label="last")
+            start, end = TOKENS[first][0], TOKENS[last][1]
+            pad_start = start - 1 if start and TEXT[start - 1].isspace() else start
+            pad_end = end + 1 if end < len(TEXT) and TEXT[end].isspace() else end
+            target = trimmed(pad_start, pad_end)
+
+            def place(pilot: Pilot[Any]) -> None:
+                view_of(pilot.app).set_selection(pad_start, pad_end)  # type: ignore[arg-type]
+        else:
+            start, end = TOKENS[first]
+            cursor = data.draw(st.integers(start, end - 1), label="cursor")
+            target = (start, end)
+
+            def place(pilot: Pilot[Any]) -> None:
+                view_of(pilot.app).move_cursor(cursor)  # type: ignore[arg-type]
+
+        async def press(pilot: Pilot[Any]) -> None:
+            place(pilot)
+            await burst(pilot, LABEL_KEYS[label])
+
+        before = self._uids_on_disk()
+        self.drive(press)
+        existing = [u for u, s in self.spans.items() if s.key == (*target, label)]
+        if existing:
+            self._record((existing[0], self.spans[existing[0]], None))
+        else:
+            (uid,) = self._uids_on_disk() - before
+            self._record((uid, None, ModelSpan(*target, label)))
+
+    @precondition(lambda self: self.spans)
+    @rule(data=st.data())
+    def delete(self, data: st.DataObject) -> None:
+        uid = data.draw(st.sampled_from(sorted(self.spans)), label="span")
+
+        async def press(pilot: Pilot[Any]) -> None:
+            view_of(pilot.app).move_cursor(self.spans[uid].start)  # type: ignore[arg-type]
+            await pilot.press("x")
+            await self._pick_span(pilot, uid)
+
+        self.drive(press)
+        self._record((uid, self.spans[uid], None))
+
+    @precondition(lambda self: self.spans)
+    @rule(data=st.data(), note=st.sampled_from(NOTES))
+    def note(self, data: st.DataObject, note: str) -> None:
+        uid = data.draw(st.sampled_from(sorted(self.spans)), label="span")
+        span = self.spans[uid]
+
+        async def press(pilot: Pilot[Any]) -> None:
+            view_of(pilot.app).move_cursor(span.start)  # type: ignore[arg-type]
+            await pilot.press("a")
+            await self._pick_span(pilot, uid)
+            editor = pilot.app.screen
+            assert isinstance(editor, NoteScreen)
+            field = editor.query_one(Input)
+            assert field.value == span.note
+            field.value = note
+            await burst(pilot, "enter")
+
+        self.drive(press)
+        if note != span.note:
+            self._record((uid, span, replace(span, note=note.strip())))
+
+    @rule()
+    def undo(self) -> None:
+        self.drive(lambda pilot: burst(pilot, "u"))
+        if self.undo_stack:
+            uid, before, _after = change = self.undo_stack.pop()
+            self._apply(uid, before)
+            self.redo_stack.append(change)
+
+    @rule()
+    def redo(self) -> None:
+        self.drive(lambda pilot: burst(pilot, "ctrl+r"))
+        if self.redo_stack:
+            uid, _before, after = change = self.redo_stack.pop()
+            self._apply(uid, after)
+            self.undo_stack.append(change)
+
+    @precondition(lambda self: not self.restarted)
+    @rule()
+    def restart(self) -> None:
+        """Quit and open again: the spans and the undo history come back from the disk.
+        (Once per example: starting an app costs as much as ten other steps.)"""
+        self.restarted = True
+        self.drive(lambda pilot: pilot.press("q"))
+        self._stop_app()
+        self._start_app()
+
+    def _apply(self, uid: str, state: ModelSpan | None) -> None:
+        if state is None:
+            self.spans.pop(uid, None)
+        else:
+            self.spans[uid] = state
+
+    # --- the three views of the truth ----------------------------------------------------
+
+    @invariant()
+    def database_matches_the_model(self) -> None:
+        rows = self.reader.rows()
+        assert_exact(rows, TEXT)
+        assert {row.uid: ModelSpan(row.start, row.end, row.label, row.note)
+                for row in rows} == self.spans
+
+    @invariant()
+    def screen_matches_the_model(self) -> None:
+        def look(pilot: Pilot[Any]) -> tuple[list[Any], list[Any], str]:
+            app = pilot.app
+            view = view_of(app)  # type: ignore[arg-type]
+            drawn = [(s.start, s.end, s.label, s.note, s.uid, s.own) for s in view.spans]
+            sidebar = screen_of(app).query_one(AnnotationList)  # type: ignore[arg-type]
+            listed = [(s.start, s.end, s.label, s.note, s.uid, s.own) for s in sidebar.spans]
+            return drawn, listed, status_text(app)  # type: ignore[arg-type]
+
+        drawn, listed, status = self.drive(look)
+        expected = sorted((s.start, s.end, s.label, s.note, u, True)
+                          for u, s in self.spans.items())
+        assert sorted(drawn) == expected
+        assert sorted(listed) == expected
+        assert [s[:2] for s in listed] == sorted(s[:2] for s in listed), "in text order"
+        assert f"spans {len(self.spans)}" in status
+
+
+TestAnnotationMachine = AnnotationMachine.TestCase
+TestAnnotationMachine.settings = settings(
+    max_examples=10, stateful_step_count=10, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+TestAnnotationMachine = pytest.mark.slow(TestAnnotationMachine)
