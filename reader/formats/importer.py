@@ -10,10 +10,8 @@ history stays auditable and the annotator can undo it like their own."""
 from __future__ import annotations
 
 import json
-import queue
 import secrets
 import sqlite3
-import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -81,12 +79,12 @@ class SequentialUids:
 
 
 class Importer:
-    """Collects checked documents and writes them a batch at a time on a writer thread.
+    """Collects checked documents and writes them a batch at a time. Use it as a context
+    manager inside the caller's transaction: leaving it writes the last batch.
 
-    sqlite3 lets go of the GIL while SQLite inserts, so the next batch is parsed and checked
-    while the last one is written: the two halves of an import use both cores. Use it as a
-    context manager inside the caller's transaction; leaving it waits for the writer (and
-    re-raises its error), so nothing touches the connection after that but the caller."""
+    (Writing on a second thread while the next batch is parsed was tried: sqlite3 releases
+    the GIL while SQLite works, but on a busy two-core machine the handoffs made the import
+    slower, so batches are written in line.)"""
 
     def __init__(self, conn: sqlite3.Connection, stamp: str, annotator: str) -> None:
         self.conn = conn
@@ -96,41 +94,25 @@ class Importer:
         self._new_uid = SequentialUids()
         self._pending: list[IncomingDocument] = []
         self._pending_spans = 0
-        self._batches: queue.Queue[list[IncomingDocument] | None] = queue.Queue(maxsize=2)
-        self._error: BaseException | None = None
-        self._writer = threading.Thread(target=self._drain, name="import-writer", daemon=True)
 
     def __enter__(self) -> Importer:
-        self._writer.start()
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         if exc_type is None:
-            self._submit()
-        self._batches.put(None)
-        self._writer.join()
-        if exc_type is None and self._error is not None:
-            raise self._error
+            self.flush()
 
     def add(self, document: IncomingDocument) -> None:
         self._pending.append(document)
         self._pending_spans += len(document.spans)
         if len(self._pending) >= BATCH_DOCUMENTS or self._pending_spans >= BATCH_SPANS:
-            self._submit()
+            self.flush()
 
-    def _submit(self) -> None:
+    def flush(self) -> None:
+        """Write what is pending now."""
         batch, self._pending, self._pending_spans = self._pending, [], 0
         if batch:
-            self._batches.put(batch)
-
-    def _drain(self) -> None:
-        """The writer thread: write each batch; after an error, only keep the queue moving."""
-        while (batch := self._batches.get()) is not None:
-            if self._error is None:
-                try:
-                    self._write(batch)
-                except BaseException as error:
-                    self._error = error
+            self._write(batch)
 
     def _write(self, documents: list[IncomingDocument]) -> None:
         ids, known = self._write_documents(documents)
