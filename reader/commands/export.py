@@ -77,7 +77,7 @@ def _target(output: str | None, kind: str, fmt: str) -> Path | None:
     return None if to_stdout else Path(output).expanduser()  # type: ignore[arg-type]
 
 
-@click.command("export")
+@click.command("export", short_help="Write the annotations as a dataset file.")
 @click.option("-o", "--output", default=None, metavar="FILE|-",
               help="Where to write (default: standard output; a folder for brat).")
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="jsonl",

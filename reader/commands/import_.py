@@ -41,7 +41,7 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' * (count != 1)}"
 
 
-@click.command("import")
+@click.command("import", short_help="Bring documents and spans in from dataset files.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS), default="auto",
               show_default=True, help="Input format; auto tells them apart by content.")

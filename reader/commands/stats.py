@@ -42,7 +42,7 @@ def _table(title: str, rows: dict[str, int]) -> list[str]:
     return [f"{title}:"] + [f"  {name:<{width}}  {count:>8}" for name, count in rows.items()]
 
 
-@click.command("stats")
+@click.command("stats", short_help="Count documents and spans by label and annotator.")
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 @db_option
 def stats(as_json: bool, db_path: Path | None) -> None:
