@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from reader.annotate.span_index import Span
 from reader.text.tokens import token_at
@@ -26,8 +26,7 @@ def tag_target(text: str, selection: tuple[int, int] | None, cursor: int) -> tup
     return (token.start, token.end) if token else None
 
 
-@dataclass(frozen=True, slots=True)
-class TagDecision:
+class TagDecision(NamedTuple):
     """Either remove an existing span (toggle off) or create a new one."""
 
     remove: Span | None

@@ -63,21 +63,6 @@ def _chunks(values: list[Any]) -> Iterator[list[Any]]:
         yield values[start:start + CHUNK]
 
 
-class SequentialUids:
-    """Ids for spans that arrive without one: 32 hex digits like reader's own uuid4 ids and
-    as unique across databases (import time in ms + 48 random bits + a counter), but
-    increasing within an import, so the uid index is appended to instead of written at
-    random, which halves the insert time of a million spans."""
-
-    def __init__(self) -> None:
-        self._prefix = f"{int(time.time() * 1000):012x}{secrets.randbits(48):012x}"
-        self._count = 0
-
-    def __call__(self) -> str:
-        self._count += 1
-        return f"{self._prefix}{self._count:08x}"
-
-
 class Importer:
     """Collects checked documents and writes them a batch at a time. Use it as a context
     manager inside the caller's transaction: leaving it writes the last batch.
@@ -86,12 +71,19 @@ class Importer:
     the GIL while SQLite works, but on a busy two-core machine the handoffs made the import
     slower, so batches are written in line.)"""
 
-    def __init__(self, conn: sqlite3.Connection, stamp: str, annotator: str) -> None:
+    def __init__(self, conn: sqlite3.Connection, stamp: str, annotator: str,
+                 events: bool = True) -> None:
         self.conn = conn
         self.stamp = stamp
         self.annotator = annotator
+        self.events = events
         self.counts = ImportCounts()
-        self._new_uid = SequentialUids()
+        # Ids for spans that arrive without one: 32 hex digits like reader's own uuid4 ids
+        # and as unique across databases (import time in ms + 48 random bits + a counter),
+        # but increasing within an import, so the uid index is appended to instead of
+        # written at random, which halves the insert time of a million spans.
+        self._uid_prefix = f"{int(time.time() * 1000):012x}{secrets.randbits(48):012x}"
+        self._uid_count = 0
         self._pending: list[IncomingDocument] = []
         self._pending_spans = 0
 
@@ -162,23 +154,29 @@ class Importer:
 
     def _write_spans(self, documents: list[IncomingDocument], ids: dict[str, int],
                      known_documents: set[int]) -> None:
+        """The hot loop of an import: one row per span not already present."""
         live = self._live_keys(known_documents)
-        rows = []
-        wheres: list[str] = []  # FILE:LINE of each row, for messages
-        stamp = self.stamp
+        rows: list[tuple[Any, ...]] = []
+        given_ids: list[tuple[int, str]] = []  # (row, FILE:LINE) of spans that came with an id
+        stamp, prefix, count, known = self.stamp, self._uid_prefix, self._uid_count, 0
         for document in documents:
             doc_id = ids[document.sha256]
-            for span in document.spans:
-                key = (doc_id, span.start, span.end, span.label, span.annotator)
+            for start, end, label, text, annotator, note, uid, created, updated in document.spans:
+                key = (doc_id, start, end, label, annotator)
                 if key in live:
-                    self.counts.spans_known += 1
+                    known += 1
                     continue
                 live.add(key)
-                uid = span.uid or self._new_uid()
-                wheres.append(document.where)
-                created = span.created_at or stamp
-                rows.append((uid, doc_id, span.start, span.end, span.label, span.text,
-                             span.note, span.annotator, created, span.updated_at or created))
+                if uid is None:
+                    count += 1
+                    uid = f"{prefix}{count:08x}"
+                else:
+                    given_ids.append((len(rows), document.where))
+                created = created or stamp
+                rows.append((uid, doc_id, start, end, label, text, note, annotator, created,
+                             updated or created))
+        self._uid_count = count
+        self.counts.spans_known += known
         if not rows:
             return
         (last_id,) = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM annotations").fetchone()
@@ -186,17 +184,19 @@ class Importer:
         self.conn.executemany(_INSERT_SPAN, rows)
         inserted = self.conn.total_changes - before
         if inserted < len(rows):
-            self._explain_skipped(rows, last_id, wheres)
-        self.conn.execute(_INSERT_EVENTS, (stamp, last_id))
+            self._explain_skipped(rows, last_id, given_ids)
+        if self.events:
+            self.conn.execute(_INSERT_EVENTS, (stamp, last_id))
         self.counts.spans_new += inserted
 
     def _explain_skipped(self, rows: list[tuple[Any, ...]], last_id: int,
-                         wheres: list[str]) -> None:
+                         given_ids: list[tuple[int, str]]) -> None:
         """Rows whose id was already taken: the same span again is simply known; a different
         span under that id is reported (the one in the database is kept)."""
         inserted = {uid for (uid,) in self.conn.execute(
             "SELECT uid FROM annotations WHERE id > ?", (last_id,))}
-        for row, where in zip(rows, wheres, strict=True):
+        for number, where in given_ids:
+            row = rows[number]
             uid = row[0]
             if uid in inserted:
                 inserted.discard(uid)  # its first row went in; a repeat of it did not

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import asdict, dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from reader.store.database import now_iso, transaction
 
 
-@dataclass(frozen=True, slots=True)
-class Annotation:
+class Annotation(NamedTuple):
     """A labelled span: `text == document.text[start:end]`, offsets in code points."""
 
     uid: str
@@ -40,8 +38,7 @@ def new_uid() -> str:
     return uuid.uuid4().hex
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(NamedTuple):
     """What an operation (or its undo) did: the annotation before and after (None = absent)."""
 
     before: Annotation | None
@@ -123,7 +120,7 @@ class AnnotationStore:
 
     def set_note(self, uid: str, note: str) -> Annotation:
         before = self._require(uid)
-        after = replace(before, note=note, updated_at=now_iso())
+        after = before._replace(note=note, updated_at=now_iso())
         with transaction(self.conn):
             self._write(before, after)
             event = self._record("note", uid, before, after)
@@ -179,7 +176,7 @@ class AnnotationStore:
                 (now_iso(), now_iso(), before.uid),
             )
             return
-        values = asdict(after)
+        values = after._asdict()
         exists = self.conn.execute(
             "SELECT 1 FROM annotations WHERE uid = ?", (after.uid,)
         ).fetchone()
@@ -203,8 +200,8 @@ class AnnotationStore:
             "INSERT INTO events (document_id, annotator, kind, annotation_uid, ref, before, after,"
             " at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (self.document_id, self.annotator, kind, uid, ref,
-             json.dumps(asdict(before), ensure_ascii=False) if before else None,
-             json.dumps(asdict(after), ensure_ascii=False) if after else None, now_iso()),
+             json.dumps(before._asdict(), ensure_ascii=False) if before else None,
+             json.dumps(after._asdict(), ensure_ascii=False) if after else None, now_iso()),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid

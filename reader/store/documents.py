@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from reader.store.database import now_iso, transaction
 from reader.text.loading import LoadedText
@@ -13,8 +12,7 @@ from reader.text.loading import LoadedText
 STATUSES = ("new", "in_progress", "done")
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+class Document(NamedTuple):
     id: int
     sha256: str
     source: str
@@ -24,8 +22,7 @@ class Document:
     meta: dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class Progress:
+class Progress(NamedTuple):
     status: str = "new"
     cursor: int = 0
     top: int = 0

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
 from itertools import accumulate
+from typing import NamedTuple
 
 from reader.text.cells import WRAP_SPACES, Unit, is_single_cell_text, iter_units
 
@@ -145,8 +145,7 @@ class Fenwick:
         return min(position, self.size - 1)
 
 
-@dataclass(frozen=True, slots=True)
-class RowUnit:
+class RowUnit(NamedTuple):
     """A display unit placed on a row."""
 
     start: int

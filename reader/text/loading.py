@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from reader.errors import ReaderError
 
@@ -13,14 +13,13 @@ MAX_BYTES = 100 * 1024 * 1024
 TITLE_MAX = 120
 
 
-@dataclass(frozen=True)
-class LoadedText:
+class LoadedText(NamedTuple):
     """A document's text exactly as decoded: every offset in reader indexes `text`."""
 
     text: str
     source: str
     title: str
-    sha256: str = field(default="")
+    sha256: str = ""
 
     @classmethod
     def from_text(cls, text: str, source: str, title: str | None = None) -> LoadedText:

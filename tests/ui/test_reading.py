@@ -6,7 +6,6 @@ from __future__ import annotations
 import inspect
 import re
 
-import pytest
 from pilot_helpers import (
     LONG_PATH,
     SIZE,
@@ -270,8 +269,6 @@ async def test_search_escape_cancels_and_returns(reader, seed_text) -> None:
         assert view.has_focus
 
 
-@pytest.mark.xfail(strict=True, reason="article.py: a failed search leaves the cursor where a "
-                   "prefix of the query matched (lead's file)")
 async def test_failed_search_leaves_the_cursor_where_it_was(reader, seed_text) -> None:
     app = reader.open(seed_text)
     async with app.run_test(size=SIZE) as pilot:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -15,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Header, Input
+from textual.widgets import Header, Input, Static
 
 from reader.annotate.editing import decide_tag, tag_target
 from reader.annotate.span_index import Span, SpanIndex
@@ -107,6 +106,7 @@ class ArticleScreen(Screen[None]):
                               top=self.progress.top, label_colors=self.label_colors, id="article")
         yield Legend(app.config.labels, id="legend")
         yield StatusLine(id="status")
+        yield Static(id="footer-slot")  # holds the Footer's row until it is mounted
 
     @property
     def label_colors(self) -> dict[str, str]:
@@ -137,7 +137,9 @@ class ArticleScreen(Screen[None]):
         from textual.widgets import Footer
 
         if not self.query(Footer):
+            slot = self.query("#footer-slot")
             self.mount(Footer())
+            slot.remove()
 
     # --- annotations in memory -----------------------------------------------------------
 
@@ -405,6 +407,8 @@ class ArticleScreen(Screen[None]):
         view.set_matches(self.search_matches)
         if not self.search_matches:
             view.set_matches([], None)
+            if view.cursor != origin:  # nothing matches: back to where the search began
+                view.move_cursor(origin, center=True)
             self.say(f"not found: {query}" if query else "")
             return
         current = view.match_index_after(origin - 1)
@@ -508,7 +512,7 @@ class ArticleScreen(Screen[None]):
         annotation = self.annotations.get(spans[0].uid)
         if annotation is None:
             return
-        record = asdict(annotation)
+        record = annotation._asdict()
         record["id"] = record.pop("uid")
         record["document_sha256"] = self.document.sha256
         self._copy(json.dumps(record, ensure_ascii=False), "annotation as JSON")

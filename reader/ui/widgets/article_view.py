@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import time
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
@@ -28,8 +28,7 @@ from reader.text.tokens import TOKEN_PATTERN
 REFINE_BUDGET_S = 0.008
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
     start: int
     end: int
 
