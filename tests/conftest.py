@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -15,6 +16,10 @@ settings.register_profile(
 settings.load_profile("reader")
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+# Hugging Face `datasets` reads our JSONL locally; it must never reach for the network.
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
 @pytest.fixture(autouse=True)
