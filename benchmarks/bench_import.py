@@ -41,7 +41,8 @@ if mode == "floor":
                   s.get("annotator", "a"), "", "") for k, s in enumerate(record["spans"])])
 else:
     from reader.cli import cli
-    cli.main(["import", source, "--db", db], standalone_mode=False)
+    extra = ["--no-history"] if mode == "reader-no-history" else []
+    cli.main(["import", source, "--db", db, *extra], standalone_mode=False)
 seconds = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"seconds": seconds, "peak_mb": peak}))
@@ -91,7 +92,8 @@ def main() -> None:
     print(f"{'input':<22} {'job':<34} {'seconds':>8} {'spans/s':>10} {'peak MB':>8}")
     for label, path in (("model predictions", predictions), ("reader's own export", source)):
         for name, mode in (("floor: json.loads + executemany", "floor"),
-                           ("reader import", "reader")):
+                           ("reader import", "reader"),
+                           ("reader import --no-history", "reader-no-history")):
             runs = [measure(mode, path, target) for _ in range(args.repeat)]
             seconds = min(r["seconds"] for r in runs)
             peak = max(r["peak_mb"] for r in runs)

@@ -211,3 +211,9 @@ def test_a_failure_while_writing_rolls_everything_back(tmp_path: Path,
     result = run("import", str(CORPUS), "--db", str(db))
     assert isinstance(result.exception, sqlite3.OperationalError)
     assert counts(db) == (0, 0, 0)
+
+
+def test_no_history_imports_without_events(tmp_path: Path) -> None:
+    db = tmp_path / "db.sqlite"
+    assert run("import", str(CORPUS), "--db", str(db), "--no-history").exit_code == 0
+    assert counts(db) == (3, 10, 0)

@@ -53,8 +53,11 @@ def _plural(count: int, word: str) -> str:
               help="Import the good records and report the bad ones (default: import nothing).")
 @click.option("--offsets", type=click.Choice(["utf16", "codepoints"]), default="utf16",
               show_default=True, help="doccano only: offset unit of the file.")
+@click.option("--no-history", is_flag=True,
+              help="Record no per-span 'create' event: faster bulk loads of pre-annotations,"
+              " which then are not in the undo history.")
 def import_(files: tuple[Path, ...], fmt: str, annotator: str | None, db_path: Path | None,
-            strict: bool, skip_invalid: bool, offsets: str) -> None:
+            strict: bool, skip_invalid: bool, offsets: str, no_history: bool) -> None:
     """Import documents and spans from FILE... (reader JSONL, Prodigy, doccano, Label Studio).
 
     Documents are matched by the hash of their text; spans already present (same id, or
@@ -72,7 +75,7 @@ def import_(files: tuple[Path, ...], fmt: str, annotator: str | None, db_path: P
     errors: list[str] = []
     try:
         with transaction(conn):
-            with Importer(conn, now_iso(), context.annotator) as importer:
+            with Importer(conn, now_iso(), context.annotator, not no_history) as importer:
                 for path, path_format in formats.items():
                     parse = PARSERS[path_format]
                     for line, record in _records(path, path_format):
