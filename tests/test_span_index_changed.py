@@ -23,10 +23,18 @@ def test_changed_equals_a_rebuild(spans: list[Span], data: st.DataObject) -> Non
     added = [Span(s.start + 1, s.end + 2, s.label, s.uid + "-new") for s in removed[:2]]
     changed = index.changed(removed, added)
     rebuilt = SpanIndex([s for s in spans if s not in removed] + added)
+    # a second change on top of the first, undoing it
+    back = changed.changed(added, removed)
+    fresh = SpanIndex(spans)
     assert changed.spans == rebuilt.spans
+    assert back.spans == index.spans == fresh.spans  # the old index is left as it was
     for start in range(0, 720, 7):
         assert changed.overlapping(start, start + 11) == rebuilt.overlapping(start, start + 11)
-    assert index.spans == sorted(spans)  # the old index is left as it was
+        assert index.overlapping(start, start + 11) == fresh.overlapping(start, start + 11)
+        assert back.overlapping(start, start + 11) == fresh.overlapping(start, start + 11)
+    for offset in range(0, 720, 13):
+        assert changed.next_after(offset) == rebuilt.next_after(offset)
+        assert changed.previous_before(offset) == rebuilt.previous_before(offset)
 
 
 def test_removing_matches_start_end_label_and_uid() -> None:
@@ -40,10 +48,10 @@ def test_a_span_over_the_whole_text_does_not_widen_every_row() -> None:
     whole = Span(0, 100_000, "topic", "whole")
     index = SpanIndex([*short, whole])
     group_windows = []
-    for longest, starts, _group in index._groups:
+    for group in index._groups.values():
         from bisect import bisect_left
 
-        low = bisect_left(starts, 99_000 - longest + 1)
-        group_windows.append(bisect_left(starts, 99_100) - low)
+        low = bisect_left(group.starts, 99_000 - group.longest + 1)
+        group_windows.append(bisect_left(group.starts, 99_100) - low)
     assert sum(group_windows) <= 12  # the row's ~10 short spans and the whole-text span
     assert index.overlapping(99_000, 99_100)[0] == whole

@@ -3,8 +3,9 @@ screen however many annotations a document carries."""
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import NamedTuple
 
 
@@ -22,6 +23,37 @@ class Span(NamedTuple):
     annotator: str = ""
     note: str = ""
     own: bool = True  # False: another annotator's span, shown in compare mode
+
+
+@dataclass(slots=True)
+class _Group:
+    """Spans of similar length, in index order, and the longest length among them."""
+
+    longest: int
+    starts: list[int]
+    spans: list[Span]
+
+
+def _group_of(span: Span) -> int:
+    """Lengths 1, 2-7, 8-31, 32-127, ...: powers of four."""
+    return (span.end - span.start).bit_length() >> 1
+
+
+def _remove(spans: list[Span], starts: list[int], span: Span) -> bool:
+    """Take out the span equal to `span` on start, end, label and uid, if there is one."""
+    key = span[:4]
+    index = bisect_left(spans, key)  # a 4-tuple sorts before the spans that extend it
+    if index < len(spans) and spans[index][:4] == key:
+        del spans[index]
+        del starts[index]
+        return True
+    return False
+
+
+def _insert(spans: list[Span], starts: list[int], span: Span) -> None:
+    index = bisect_right(spans, span)
+    spans.insert(index, span)
+    starts.insert(index, span.start)
 
 
 class SpanIndex:
@@ -43,25 +75,40 @@ class SpanIndex:
         self._starts = [span.start for span in ordered]
         groups: dict[int, list[Span]] = {}
         for span in ordered:
-            groups.setdefault((span.end - span.start).bit_length() >> 1, []).append(span)
-        self._groups = [
-            (max(span.end - span.start for span in group), [span.start for span in group], group)
-            for group in groups.values()
-        ]
+            groups.setdefault(_group_of(span), []).append(span)
+        self._groups = {
+            key: _Group(max(span.end - span.start for span in group),
+                        [span.start for span in group], group)
+            for key, group in groups.items()
+        }
 
     def changed(self, removed: Iterable[Span] = (), added: Iterable[Span] = ()) -> SpanIndex:
         """A new index without `removed` (matched on start, end, label and uid) and with
-        `added`: one annotation operation costs list copies, not a re-sort of every span."""
-        ordered = list(self.spans)
-        for span in removed:
-            key = span[:4]
-            index = bisect_left(ordered, key)  # a 4-tuple sorts before its 7-tuple extensions
-            if index < len(ordered) and ordered[index][:4] == key:
-                del ordered[index]
-        for span in added:
-            insort(ordered, span)
+        `added`, for one annotation operation: list copies and bisects, not a rebuild.
+        The groups it does not touch are shared with this index, which stays as it was."""
         result = SpanIndex.__new__(SpanIndex)
-        result._set(ordered)
+        result.spans, result._starts = list(self.spans), list(self._starts)
+        result._groups = dict(self._groups)
+        copied: set[int] = set()
+
+        def group_for(span: Span) -> _Group:
+            key = _group_of(span)
+            if key not in copied:
+                copied.add(key)
+                old = result._groups.get(key)
+                result._groups[key] = (_Group(old.longest, list(old.starts), list(old.spans))
+                                       if old else _Group(0, [], []))
+            return result._groups[key]
+
+        for span in removed:
+            if _remove(result.spans, result._starts, span):
+                group = group_for(span)
+                _remove(group.spans, group.starts, span)  # `longest` stays an upper bound
+        for span in added:
+            _insert(result.spans, result._starts, span)
+            group = group_for(span)
+            _insert(group.spans, group.starts, span)
+            group.longest = max(group.longest, span.end - span.start)
         return result
 
     def __len__(self) -> int:
@@ -73,10 +120,10 @@ class SpanIndex:
     def overlapping(self, start: int, end: int) -> list[Span]:
         """Spans with at least one code point in [start, end), in index order."""
         found: list[Span] = []
-        for longest, starts, group in self._groups:
-            low = bisect_left(starts, start - longest + 1)
-            high = bisect_left(starts, end, low)
-            found.extend(span for span in group[low:high] if span.end > start)
+        for group in self._groups.values():
+            low = bisect_left(group.starts, start - group.longest + 1)
+            high = bisect_left(group.starts, end, low)
+            found.extend(span for span in group.spans[low:high] if span.end > start)
         if len(self._groups) > 1:
             found.sort()
         return found
