@@ -49,13 +49,32 @@ def live_annotations(
     conn: sqlite3.Connection, document_id: int, annotators: list[str] | None = None
 ) -> list[Annotation]:
     """Annotations not deleted, in text order; all annotators' when `annotators` is None."""
-    sql = f"SELECT {_COLUMNS} FROM annotations WHERE document_id = ? AND deleted_at IS NULL"
+    sql, params = _live_query(_COLUMNS, document_id, annotators)
+    return [_row(row) for row in conn.execute(sql, params)]
+
+
+SpanRow = tuple[int, int, str, str, str, str]
+
+
+def live_span_rows(
+    conn: sqlite3.Connection, document_id: int, annotators: list[str] | None = None
+) -> list[SpanRow]:
+    """(start, end, label, uid, annotator, note) of the annotations `live_annotations`
+    returns, in the same order: what drawing needs (the leading fields of
+    `reader.annotate.span_index.Span`, in its order), without the covered text or an
+    Annotation object per row, which cost about half the open time at 20,000 annotations."""
+    sql, params = _live_query("start, end, label, uid, annotator, note", document_id, annotators)
+    return conn.execute(sql, params).fetchall()
+
+
+def _live_query(columns: str, document_id: int,
+                annotators: list[str] | None) -> tuple[str, list[Any]]:
+    sql = f"SELECT {columns} FROM annotations WHERE document_id = ? AND deleted_at IS NULL"
     params: list[Any] = [document_id]
     if annotators is not None:
         sql += f" AND annotator IN ({', '.join('?' * len(annotators))})"
         params.extend(annotators)
-    sql += " ORDER BY start, end, label, uid"
-    return [_row(row) for row in conn.execute(sql, params)]
+    return sql + " ORDER BY start, end, label, uid", params
 
 
 class AnnotationStore:

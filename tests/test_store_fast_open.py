@@ -1,5 +1,7 @@
-"""The undo history is read from the event log on first use, not at open: whatever the
-order of operations, restarts and other writers, a store behaves as if it had read it at open."""
+"""What keeps opening a heavily annotated document cheap: the undo history is read from the
+event log on first use, not at open (whatever the order of operations, restarts and other
+writers, a store behaves as if it had read it at open), and the span rows for drawing come
+without Annotation objects."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.store.annotations import AnnotationStore
+from reader.annotate.span_index import Span
+from reader.store.annotations import AnnotationStore, live_annotations, live_span_rows
 from reader.store.database import connect
 from reader.store.documents import add_document
 from reader.text.loading import LoadedText
@@ -113,3 +116,21 @@ def test_opening_reads_no_event(tmp_path: Path) -> None:
     assert [a.text for a in reopened.live()] == []
     conn.set_trace_callback(None)
     assert isinstance(conn, sqlite3.Connection)
+
+
+def test_live_span_rows_are_live_annotations_in_short(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "a.db")
+    document_id = add_document(conn, LoadedText.from_text(TEXT, "/t.txt"))[0].id
+    me, other = AnnotationStore(conn, document_id, "me"), AnnotationStore(conn, document_id, "bo")
+    for store, (start, end), label in [(me, WORDS[2], "actor"), (other, WORDS[0], "topic"),
+                                       (me, WORDS[0], "actor"), (me, WORDS[4], "topic")]:
+        store.create(start, end, label, TEXT[start:end])
+    me.set_note(me.mine()[0].uid, "first")
+    me.delete(me.mine()[-1].uid)
+    for annotators in (None, ["me"], ["bo"], []):
+        expected = [(a.start, a.end, a.label, a.uid, a.annotator, a.note)
+                    for a in live_annotations(conn, document_id, annotators)]
+        assert live_span_rows(conn, document_id, annotators) == expected
+    spans = [Span(*row) for row in live_span_rows(conn, document_id)]
+    assert [TEXT[s.start:s.end] for s in spans] == ["Alice", "Alice", "Carol"]
+    assert spans[0].note == "first"
