@@ -3,6 +3,7 @@ the database on disk and checked against the document: text[start:end] == its te
 
 from __future__ import annotations
 
+import colorsys
 import json
 import re
 import sqlite3
@@ -25,6 +26,7 @@ from pilot_helpers import (
     type_text,
     view_of,
 )
+from textual.color import Color
 from textual.widgets import Input, OptionList
 
 from reader.annotate.labels import Config, labels_from_names
@@ -592,3 +594,38 @@ async def test_each_label_key_tags_its_label(reader, seed_text, key: str) -> Non
         await pilot.press("4")  # no label on this key
         assert "no label on key 4" in status_text(app)
     assert keys(live(reader)) == [(0, len("Mirzoyan"), label)]
+
+
+def looks_alike(first: Color, second: Color) -> bool:
+    """Two backgrounds an annotator could mistake for each other: two colours of about the
+    same hue and lightness, or two greys of about the same lightness."""
+    h1, l1, s1 = colorsys.rgb_to_hls(*first.normalized)
+    h2, l2, s2 = colorsys.rgb_to_hls(*second.normalized)
+    coloured = s1 > 0.2, s2 > 0.2
+    if all(coloured):
+        hue_gap = abs(h1 - h2) * 360
+        return min(hue_gap, 360 - hue_gap) < 30 and abs(l1 - l2) < 0.3
+    if any(coloured):
+        return False
+    return abs(l1 - l2) < 0.12
+
+
+async def test_selection_and_matches_never_look_like_a_label(reader, seed_text) -> None:
+    """A selected word, a search match and a tagged span must not share a colour (in the
+    default theme the selection and the matches were all orange, like the topic label)."""
+    app = reader.open(seed_text, config=Config(labels=labels_from_names(
+        ",".join(f"label{n}" for n in range(10)))))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        view = view_of(app)
+        highlights = {name: Color.from_rich_color(
+            view.get_component_rich_style(f"article-view--{name}").bgcolor)
+            for name in ("selection", "match", "current-match", "cursor")}
+        label_colours = [Color.parse(label.color) for label in app.config.labels]
+    for name, colour in highlights.items():
+        for label, label_colour in zip(app.config.labels, label_colours, strict=True):
+            assert not looks_alike(colour, label_colour), (name, colour.hex, label.color)
+    names = sorted(highlights)
+    for index, name in enumerate(names):
+        for other in names[index + 1:]:
+            assert not looks_alike(highlights[name], highlights[other]), (name, other)

@@ -52,10 +52,14 @@ class ArticleView(ScrollView, can_focus=True):
         scrollbar-size-vertical: 1;
         padding: 0 1;
     }
+    /* Greys, not theme colours: labels own the hues (the theme's orange accent was the
+       topic label's colour), so a selection or a match never looks like a tagged span. */
     ArticleView > .article-view--cursor { background: $foreground; color: $background; }
-    ArticleView > .article-view--selection { background: $accent 60%; }
-    ArticleView > .article-view--match { background: $warning 40%; }
-    ArticleView > .article-view--current-match { background: $warning; color: $background; }
+    ArticleView > .article-view--selection { background: $foreground 35%; color: $foreground; }
+    ArticleView > .article-view--match { background: $foreground 15%; text-style: underline; }
+    ArticleView > .article-view--current-match {
+        background: $foreground 55%; color: $background; text-style: bold underline;
+    }
     """
 
     BINDINGS = [

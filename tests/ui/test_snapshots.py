@@ -1,0 +1,105 @@
+"""SVG snapshots of the screens people look at. Refresh with `pytest --snapshot-update` and
+look at the SVG diff before committing one (tests/ui/__snapshots__/)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pilot_helpers import MULTILINGUAL_PATH, SEED_PATH, ReaderFactory, screen_of, view_of
+from textual.pilot import Pilot
+
+SIZE = (100, 30)
+FIREFIGHTER = "👨🏻\u200d🚒"
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Wait for the first screen, and fill the Footer, which stays empty in a headless run
+    until the bindings change (see test_footer_shows_the_main_keys_from_the_start)."""
+    await pilot.pause()
+    pilot.app.screen.refresh_bindings()
+    await pilot.pause()
+
+
+def tag(pilot: Pilot[Any], start: int, end: int, label: str) -> None:
+    view = view_of(pilot.app)  # type: ignore[arg-type]
+    view.set_selection(start, end)
+    screen_of(pilot.app).tag(label)  # type: ignore[arg-type]
+
+
+def annotate_seed(pilot: Pilot[Any]) -> None:
+    """One span of each label, a nested pair, and a live selection."""
+    text = view_of(pilot.app).text  # type: ignore[arg-type]
+    for phrase, label in (("Ararat Mirzoyan", "actor"), ("Sergey Lavrov", "actor"),
+                          ("CSTO Collective Security Council session", "topic"),
+                          ("set to take place in Yerevan", "commitment")):
+        start = text.index(phrase)
+        tag(pilot, start, start + len(phrase), label)
+    mirzoyan = text.index("Mirzoyan", text.index("Ararat"))
+    tag(pilot, mirzoyan, mirzoyan + len("Mirzoyan"), "topic")  # nested in the actor span
+    moscow = text.index("Moscow")
+    view_of(pilot.app).set_selection(moscow, moscow + len("Moscow. Mirzoyan"))  # type: ignore[arg-type]
+
+
+def test_main_screen_with_spans_and_selection(snap_compare, reader: ReaderFactory) -> None:
+    app = reader.open(path=SEED_PATH)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        annotate_seed(pilot)
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+
+
+def test_search_highlight(snap_compare, reader: ReaderFactory) -> None:
+    app = reader.open(path=SEED_PATH)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        """Enter made the first match the selection; the other matches stay highlighted."""
+        await settle(pilot)
+        await pilot.press("slash", *"Lavrov", "enter")
+
+    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+
+
+def test_help_screen(snap_compare, reader: ReaderFactory) -> None:
+    app = reader.open(path=SEED_PATH)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("question_mark")
+
+    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+
+
+def test_sidebar_open(snap_compare, reader: ReaderFactory) -> None:
+    app = reader.open(path=SEED_PATH)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        annotate_seed(pilot)
+        view_of(pilot.app).clear_selection()  # type: ignore[arg-type]
+        await pilot.press("tab")
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+
+
+def test_multilingual_crlf_sample(snap_compare, reader: ReaderFactory) -> None:
+    """CJK, Arabic, Hebrew, emoji sequences, combining marks, tabs and CRLF endings, with a
+    span on an emoji and one on a decomposed name."""
+    app = reader.open(path=MULTILINGUAL_PATH)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        text = view_of(pilot.app).text  # type: ignore[arg-type]
+        emoji = text.index(FIREFIGHTER)
+        tag(pilot, emoji, emoji + len(FIREFIGHTER), "actor")
+        renee = text.index("Rene\u0301e")
+        tag(pilot, renee, renee + 6, "topic")
+        chinese = text.index("北京市")
+        tag(pilot, chinese, chinese + 3, "commitment")
+        view_of(pilot.app).move_cursor(text.index("Cairo"), center=True)  # type: ignore[arg-type]
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
