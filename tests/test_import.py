@@ -217,3 +217,60 @@ def test_no_history_imports_without_events(tmp_path: Path) -> None:
     db = tmp_path / "db.sqlite"
     assert run("import", str(CORPUS), "--db", str(db), "--no-history").exit_code == 0
     assert counts(db) == (3, 10, 0)
+
+
+def _export_records(db: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in run("export", "--db", str(db)).stdout.split("\n")[:-1]]
+
+
+def test_label_studio_native_export(tmp_path: Path) -> None:
+    """Label Studio's own export: completed_by user ids, predictions, cancelled annotations,
+    other result types, a region with two labels."""
+    text = "Ararat 👩‍👩‍👧 family"
+    tasks = [{"id": 7, "data": {"text": text, "genre": "news"}, "annotations": [
+        {"id": 1, "completed_by": 3, "result": [
+            {"id": "r1", "from_name": "label", "to_name": "text", "type": "labels",
+             "value": {"start": 0, "end": 6, "text": "Ararat", "labels": ["PER", "LOC"]}},
+            {"id": "c1", "from_name": "sentiment", "to_name": "text", "type": "choices",
+             "value": {"choices": ["Positive"]}}]},
+        {"id": 2, "completed_by": {"email": "ann@example.org"}, "was_cancelled": True,
+         "result": [{"id": "r9", "type": "labels", "value": {
+             "start": 7, "end": 12, "text": "👩‍👩‍👧", "labels": ["X"]}}]}],
+        "predictions": [{"model_version": "ner-v2", "result": [
+            {"id": "p1", "type": "labels", "value": {"start": 7, "end": 12,
+                                                     "labels": ["MISC"]}}]}]}]
+    path = tmp_path / "ls.json"
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    db = tmp_path / "db.sqlite"
+    assert run("import", str(path), "--db", str(db)).exit_code == 0
+    (record,) = _export_records(db)
+    assert record["meta"] == {"genre": "news"}  # other data columns go to meta
+    assert [(s["id"], s["label"], s["annotator"], s["text"]) for s in record["spans"]] == [
+        ("r1-LOC", "LOC", "label-studio-user-3", "Ararat"),
+        ("r1-PER", "PER", "label-studio-user-3", "Ararat"),
+        ("p1", "MISC", "ner-v2", "👩‍👩‍👧")]
+    strict = run("import", str(path), "--db", str(tmp_path / "s.db"), "--strict")
+    assert "unknown data key: genre" in strict.stderr
+    del tasks[0]["data"]["genre"]
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    strict = run("import", str(path), "--db", str(tmp_path / "s.db"), "--strict")
+    assert "result of type 'choices': only 'labels' results can be imported" in strict.stderr
+
+
+def test_doccano_extra_columns_become_meta(tmp_path: Path) -> None:
+    source = write_lines(tmp_path / "d.jsonl", [
+        {"id": 12, "text": "a 😀 b", "labels": [[5, 6, "B"]], "Comments": [], "topic": "x"}])
+    db = tmp_path / "db.sqlite"
+    assert run("import", str(source), "--db", str(db), "--annotator", "ann").exit_code == 0
+    (record,) = _export_records(db)
+    assert record["meta"] == {"topic": "x", "import_id": 12}
+    assert [(s["start"], s["text"], s["annotator"]) for s in record["spans"]] == [
+        (4, "b", "ann")]  # UTF-16 offset 5 is code point 4, after the emoji
+
+
+def test_prodigy_annotator_id_names_the_annotator(tmp_path: Path) -> None:
+    source = write_lines(tmp_path / "p.jsonl", [
+        {**GOOD, "_annotator_id": "news-alice", "answer": "accept", "_input_hash": 1}])
+    db = tmp_path / "db.sqlite"
+    assert run("import", str(source), "--db", str(db), "--format", "prodigy").exit_code == 0
+    assert _export_records(db)[0]["spans"][0]["annotator"] == "news-alice"
