@@ -6,7 +6,6 @@ from __future__ import annotations
 import inspect
 import re
 
-import pytest
 from pilot_helpers import (
     LONG_PATH,
     SIZE,
@@ -378,8 +377,6 @@ async def test_resize_rewraps_and_keeps_the_reading_position(reader) -> None:
 # --- what the screen shows ---------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="article.py: the Footer is mounted after the first "
-                   "paint and stays empty until the bindings next change (a focus change)")
 async def test_footer_shows_the_main_keys_from_the_start(reader, seed_text) -> None:
     app = reader.open(seed_text)
     async with app.run_test(size=SIZE) as pilot:
@@ -390,8 +387,6 @@ async def test_footer_shows_the_main_keys_from_the_start(reader, seed_text) -> N
             assert word in footer, footer
 
 
-@pytest.mark.xfail(strict=True, reason="search_bar.py: the `/` prompt docks at the bottom "
-                   "under the Footer, which covers it: the query typed is never shown")
 async def test_search_prompt_shows_the_query(reader, seed_text) -> None:
     app = reader.open(seed_text)
     async with app.run_test(size=SIZE) as pilot:

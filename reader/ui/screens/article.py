@@ -133,13 +133,14 @@ class ArticleScreen(Screen[None]):
         self.call_after_refresh(self._mount_footer)
         self.call_after_refresh(app.record_visit, self.document.id)
 
-    def _mount_footer(self) -> None:
+    async def _mount_footer(self) -> None:
         from textual.widgets import Footer
 
         if not self.query(Footer):
             slot = self.query("#footer-slot")
-            self.mount(Footer())
-            slot.remove()
+            await self.mount(Footer())
+            await slot.remove()
+            self.refresh_bindings()  # a late Footer learns the keys only when told
 
     # --- annotations in memory -----------------------------------------------------------
 

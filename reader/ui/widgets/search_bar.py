@@ -10,7 +10,7 @@ class SearchBar(Input):
     """The `/` prompt: matches highlight as you type; Enter selects, Escape cancels."""
 
     DEFAULT_CSS = """
-    SearchBar { dock: bottom; height: 1; border: none; padding: 0 1; display: none; }
+    SearchBar { height: 1; border: none; padding: 0 1; display: none; }
     SearchBar:focus { border: none; }
     SearchBar.-active { display: block; }
     """
