@@ -163,7 +163,7 @@ def test_external_ids_are_kept_in_meta(tmp_path: Path) -> None:
     run("import", str(source), "--db", str(db))
     record = json.loads(run("export", "--db", str(db)).stdout)
     assert record["meta"] == {"import_id": "doc-17"}
-    assert record["source"] == f"{source}:1"
+    assert record["source"] == f"{source.resolve()}:1"
 
 
 def test_imported_spans_have_create_events_and_can_be_undone(tmp_path: Path) -> None:

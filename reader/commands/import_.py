@@ -87,6 +87,8 @@ def import_(files: tuple[Path, ...], fmt: str, annotator: str | None, db_path: P
                         except RecordError as error:
                             errors.append(f"{where}: {error}")
                             continue
+                        if document.source is None:  # where it came from, findable later
+                            document.source = f"{path.resolve()}:{line}"
                         if skip_invalid or not errors:
                             importer.add(document)
             if errors and not skip_invalid:
