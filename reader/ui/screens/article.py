@@ -91,6 +91,7 @@ class ArticleScreen(Screen[None]):
         self.search_matches: list[Match] = []
         self._search_origin: int | None = None
         self._position_dirty = False
+        self.corpus_place = ""
 
     @property
     def reader_app(self) -> ReaderApp:
@@ -108,6 +109,15 @@ class ArticleScreen(Screen[None]):
         yield StatusLine(id="status")
         yield Static(id="footer-slot")  # holds the Footer's row until it is mounted
 
+    def _describe_place(self) -> None:
+        """Header subtitle and, in a corpus, the status line's "doc 2/40 · done 7/40"."""
+        app = self.reader_app
+        self.sub_title = app.describe_position(self.document)
+        if app.is_corpus:
+            ids = app.session.document_ids
+            place = ids.index(self.document.id) + 1 if self.document.id in ids else 0
+            self.corpus_place = f"doc {place}/{len(ids)} · done {app.done_count()}/{len(ids)}"
+
     @property
     def label_colors(self) -> dict[str, str]:
         return {label.name: label.color for label in self.reader_app.config.labels}
@@ -123,7 +133,7 @@ class ArticleScreen(Screen[None]):
     def on_mount(self) -> None:
         app = self.reader_app
         self.title = self.document.title
-        self.sub_title = app.describe_position(self.document)
+        self._describe_place()
         self.view.focus()
         if self.store is not None:
             self._load_annotations()
@@ -185,6 +195,8 @@ class ArticleScreen(Screen[None]):
         column = view.cursor - lines.starts[line] + 1
         percent = round(100 * view.cursor / max(len(view.text), 1))
         where = f"{line + 1}:{column}  {percent}%  spans {len(self.annotations)}"
+        if self.corpus_place:
+            where = f"{self.corpus_place}  {where}"
         under = [
             f"[{s.label}{'' if s.own else ' · ' + s.annotator}{' ✎' if s.note else ''}]"
             f" {quote(view.text[s.start:s.end])}"
@@ -548,7 +560,7 @@ class ArticleScreen(Screen[None]):
         except sqlite3.Error as error:
             self.notify(f"status NOT saved: {error}", severity="error")
             return
-        self.sub_title = app.describe_position(self.document)
+        self._describe_place()
         self.say("marked done · saved" if status == "done" else "marked not done · saved")
 
     def action_library(self) -> None:

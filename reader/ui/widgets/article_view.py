@@ -154,10 +154,13 @@ class ArticleView(ScrollView, can_focus=True):
         width = max(self._content_width(), 1)
         if self.layout_ is not None and self.layout_.width == width:
             self._prepare()
+            self.scroll_cursor_visible()  # a shorter window must not hide the cursor
             return
         top = self.top_offset
         self.layout_ = WrappedText(self.lines, width)
         self._scroll_to_row(self.wrapped.row_of_offset(top))
+        # Same top row where the cursor allows; narrower rows can push the cursor below.
+        self.scroll_cursor_visible()
         if self._refine_timer is None and not self.wrapped.exact:
             # Exact row counts for the rest of the document come after the paint.
             self.call_after_refresh(self._start_refining)
