@@ -112,11 +112,10 @@ def test_library_screen_filters_opens_and_steps(tmp_path: Path, corpus_dir: Path
 
 
 async def library_screen_scenario(tmp_path: Path, corpus_dir: Path) -> None:
-    from reader.ui.widgets.document_table import DocumentTable as DataTable
-
     from reader.ui.app import Session, make_app
     from reader.ui.screens.article import ArticleScreen
     from reader.ui.screens.library import LibraryScreen
+    from reader.ui.widgets.document_table import DocumentTable
 
     conn = connect(tmp_path / "a.db")
     ids = gather(conn, [corpus_dir], encoding="utf-8", annotator="me").document_ids
@@ -143,7 +142,7 @@ async def library_screen_scenario(tmp_path: Path, corpus_dir: Path) -> None:
         await pilot.press("L")
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(DocumentTable)
         assert table.row_count == 3
         assert "done 2/3" in app.screen.sub_title
         await pilot.press("slash", *"third", "enter")
