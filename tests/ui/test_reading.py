@@ -395,3 +395,21 @@ async def test_search_prompt_shows_the_query(reader, seed_text) -> None:
         assert bar.has_focus
         row = screen_lines(app)[bar.region.y]
         assert "Yerevan" in row and "Cancel search" not in row, row
+
+
+async def test_resize_keeps_the_cursor_on_screen(reader) -> None:
+    """At the end of the article, a narrower or shorter window must not push the cursor off
+    the bottom (the next key would act on a word nobody can see)."""
+    app = reader.open(path=LONG_PATH)
+    async with app.run_test(size=SIZE) as pilot:
+        view = view_of(app)
+        await pilot.press("G", "k", "k")
+        cursor = view.cursor
+        for width, height in ((60, 30), (100, 12), (45, 20)):
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+            top = round(view.scroll_y)
+            row = view.wrapped.row_of_offset(cursor)
+            assert top <= row < top + view.scrollable_content_region.height, (width, height)
+            assert view.cursor == cursor
+            assert_rows_on_screen(app, view.scrollable_content_region.height)
