@@ -98,11 +98,11 @@ def test_two_annotators_on_one_database_at_once(terminal, sample_articles,
     workdir.mkdir()
     other = type(terminal)(installed_reader, other_env, workdir)  # a second tmux server
     try:
-        # One after the other: two started at the very same moment on a new database can
-        # still collide (tests/ui/test_concurrent_open.py, xfail until connect() is fixed).
+        # Both started at once on a database that does not exist yet: they race to create
+        # it, switch it to WAL and migrate it (tests/ui/test_concurrent_open.py).
         terminal.run("open", str(sample_articles / SEED))
-        terminal.wait_for(TITLE)
         other.run("open", str(sample_articles / SEED))
+        terminal.wait_for(TITLE)
         other.wait_for(TITLE)
         # Alternate between the two, each waiting for "saved" while the other writes.
         search_and_tag(terminal, "Ararat Mirzoyan", "1", "actor")
