@@ -13,10 +13,8 @@ FIREFIGHTER = "👨🏻\u200d🚒"
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Wait for the first screen, and fill the Footer, which stays empty in a headless run
-    until the bindings change (see test_footer_shows_the_main_keys_from_the_start)."""
+    """Wait for the first screen and the Footer, which is mounted after the first paint."""
     await pilot.pause()
-    pilot.app.screen.refresh_bindings()
     await pilot.pause()
 
 
