@@ -199,6 +199,42 @@ async def test_mouse_drag_selects_exact_offsets(reader, seed_text) -> None:
     assert keys(live(reader)) == [(start, end, "actor")]
 
 
+async def test_mouse_drag_backwards_keeps_the_cell_first_pressed(reader, seed_text) -> None:
+    app = reader.open(seed_text)
+    start = seed_text.index("Sergey Lavrov")
+    end = start + len("Sergey Lavrov")
+    async with app.run_test(size=SIZE) as pilot:
+        view = view_of(app)
+        await pilot.mouse_down(view, cell_of(app, end - 1))  # on the final "v"
+        await pilot.hover(view, cell_of(app, start + 7))
+        assert view.selection == (start + 7, end)
+        await pilot.hover(view, cell_of(app, start))
+        await pilot.mouse_up(view, cell_of(app, start))
+        assert view.selection == (start, end), seed_text[slice(*view.selection)]
+        await pilot.press("1")
+    assert keys(live(reader)) == [(start, end, "actor")]
+
+
+async def test_mouse_drag_past_the_end_of_a_line_stops_at_the_line_end(reader,
+                                                                       seed_text) -> None:
+    app = reader.open(seed_text)
+    line_start = seed_text.index("Minister Mirzoyan expressed")
+    line_end = seed_text.index("\n", line_start)
+    last_row_start = seed_text.index("for all those who were injured.")
+    async with app.run_test(size=SIZE) as pilot:
+        view = view_of(app)
+        x, y = cell_of(app, last_row_start)
+        await pilot.mouse_down(view, (x, y))
+        await pilot.hover(view, (x + 60, y))  # the blank cells right of the text
+        await pilot.mouse_up(view, (x + 60, y))
+        assert view.selection == (last_row_start, line_end)
+        # Backwards from past the end: the line break is not selected either.
+        await pilot.mouse_down(view, (x + 60, y))
+        await pilot.hover(view, (x + 4, y))
+        await pilot.mouse_up(view, (x + 4, y))
+        assert view.selection == (last_row_start + 4, line_end)
+
+
 async def test_mouse_drag_over_wide_characters_and_emoji(reader, multilingual_text) -> None:
     text = multilingual_text
     app = reader.open(text)

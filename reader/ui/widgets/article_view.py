@@ -116,6 +116,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._pending_top = self._clamp(top)
         self._goal_column: int | None = None
         self._dragging = False
+        self._drag_origin = 0
         self._style_cache: dict[tuple[object, ...], Style] = {}
         self._refine_timer = None
 
@@ -404,6 +405,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.selection_anchor = None
         self.move_cursor(offset)
         self.selection_anchor = offset
+        self._drag_origin = offset
         self._dragging = True
         self.capture_mouse()
 
@@ -413,8 +415,15 @@ class ArticleView(ScrollView, can_focus=True):
         offset = self._offset_at_event(event)
         if offset is None or self.selection_anchor is None:
             return
-        if offset >= self.selection_anchor:
-            offset = self.next_position(offset) if offset < len(self.text) else offset
+        # The selection covers every cell the drag went over, in either direction: the cell
+        # first pressed and the one under the pointer (a line's end has no cell, so the
+        # line break is never taken in).
+        origin = self._drag_origin
+        if offset >= origin:
+            self.selection_anchor = origin
+            offset = self.wrapped.unit_bounds(offset).end
+        else:
+            self.selection_anchor = self.wrapped.unit_bounds(origin).end
         self.cursor = self._clamp(offset)
         self.scroll_cursor_visible()
         self.refresh()
