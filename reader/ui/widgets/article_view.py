@@ -119,6 +119,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._drag_origin = 0
         self._style_cache: dict[tuple[object, ...], Style] = {}
         self._refine_timer = None
+        self._render_top: int | None = None  # the top row drawn before scroll_y catches up
 
     # --- state ---------------------------------------------------------------------------
 
@@ -140,7 +141,7 @@ class ArticleView(ScrollView, can_focus=True):
         """The offset of the first code point on the top row: the reading position."""
         if self.layout_ is None:
             return self._pending_top
-        start, _end, _last = self.wrapped.row_span(round(self.scroll_y))
+        start, _end, _last = self.wrapped.row_span(self._top_row)
         return start
 
     def _clamp(self, offset: int) -> int:
@@ -152,19 +153,42 @@ class ArticleView(ScrollView, can_focus=True):
     # --- layout and scrolling ------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
+        if not self._ensure_layout():
+            self._prepare()
+        self.scroll_cursor_visible()  # a shorter window must not hide the cursor
+
+    def _ensure_layout(self) -> bool:
+        """Lay the text out for the current width if it is not yet; keep the reading
+        position (the top row's first character) where it was. True if it re-laid.
+
+        Called from `render_line` too: Textual draws the first frame before the Resize
+        event arrives, and that frame must already show the text, not a blank pane."""
         width = max(self._content_width(), 1)
         if self.layout_ is not None and self.layout_.width == width:
-            self._prepare()
-            self.scroll_cursor_visible()  # a shorter window must not hide the cursor
-            return
+            return False
         top = self.top_offset
         self.layout_ = WrappedText(self.lines, width)
-        self._scroll_to_row(self.wrapped.row_of_offset(top))
-        # Same top row where the cursor allows; narrower rows can push the cursor below.
-        self.scroll_cursor_visible()
+        y = self.wrapped.row_of_offset(top)
+        height = max(self.scrollable_content_region.height, 1)
+        self.wrapped.prepare(y, height)
+        self._render_top = min(y, max(self.wrapped.total_rows - height, 0))
+        self.call_later(self._apply_layout)
         if self._refine_timer is None and not self.wrapped.exact:
             # Exact row counts for the rest of the document come after the paint.
             self.call_after_refresh(self._start_refining)
+        return True
+
+    def _apply_layout(self) -> None:
+        """Make the scroll state match the layout drawn (see `_ensure_layout`)."""
+        top = self._render_top
+        self._render_top = None
+        if top is not None:
+            self._scroll_to_row(top)
+            self.scroll_cursor_visible()
+
+    @property
+    def _top_row(self) -> int:
+        return self._render_top if self._render_top is not None else round(self.scroll_y)
 
     def _start_refining(self) -> None:
         if self._refine_timer is None and not self.wrapped.exact:
@@ -179,6 +203,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.wrapped.prepare(y, height)
         self._sync_virtual_size()
         max_y = max(self.wrapped.total_rows - height, 0)
+        self._render_top = None  # from here on, scroll_y is where the top row is
         self.set_scroll(None, min(max(y, 0), max_y))
         self._prepare()
         self.refresh()
@@ -186,7 +211,7 @@ class ArticleView(ScrollView, can_focus=True):
     def _prepare(self) -> None:
         height = max(self.scrollable_content_region.height, 1)
         before = self.wrapped.total_rows
-        self.wrapped.prepare(round(self.scroll_y), height)
+        self.wrapped.prepare(self._top_row, height)
         if self.wrapped.total_rows != before or self.virtual_size.height != before:
             self._sync_virtual_size()
 
@@ -218,7 +243,7 @@ class ArticleView(ScrollView, can_focus=True):
         """Scroll the least needed so the cursor's row is on screen."""
         height = max(self.scrollable_content_region.height, 1)
         y, _x = self.wrapped.position_of(self.cursor)
-        top = round(self.scroll_y)
+        top = self._top_row
         if center and not top <= y < top + height:
             self._scroll_to_row(y - height // 3)
         elif y < top:
@@ -491,8 +516,9 @@ class ArticleView(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self._content_width()
         base = self.rich_style
-        absolute_y = round(self.scroll_y) + y
-        if self.layout_ is None or absolute_y >= self.wrapped.total_rows:
+        self._ensure_layout()
+        absolute_y = self._top_row + y
+        if absolute_y >= self.wrapped.total_rows:
             return Strip.blank(width, base)
         start, end, last = self.wrapped.row_span(absolute_y)
         units = list(self.wrapped.row_units(start, end))
