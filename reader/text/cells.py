@@ -4,7 +4,12 @@ Every unit covers a run of code points `[start, end)` of the document and a numb
 cells. Widths come from Rich's grapheme splitter, the same measure Textual uses to lay out
 the strips we hand it, so the cursor never drifts from what is drawn. Tabs and control codes
 are ours: a tab expands to the next tab stop of its row and a control code is shown as its
-one-cell Unicode "control picture", so no raw escape byte ever reaches the terminal."""
+one-cell Unicode "control picture", so no raw escape byte ever reaches the terminal. A
+zero-width cluster with nothing to attach to (a joiner or mark at a line's start or after a
+space, a zero-width space, a stray BOM) is shown as a one-cell dotted circle, and a joiner
+that ends a cluster is not drawn: either would join the next character in Rich's measure
+(and in terminals), shifting the rest of the row away from the offsets the cursor and the
+mouse use."""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from rich.cells import split_graphemes
+from rich.cells import cell_len, split_graphemes
 
 TAB_SIZE = 8
 
@@ -27,6 +32,7 @@ is_single_cell_text = SINGLE_CELL.issuperset
 # Tabs and control codes are drawn by us; the rest goes through Rich's grapheme splitter.
 SPECIAL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 WRAP_SPACES = " \t"
+ORPHAN = "\u25cc"  # ◌, the dotted circle fonts draw for a mark with no base
 
 
 class Unit(NamedTuple):
@@ -65,6 +71,7 @@ def iter_units(text: str, start: int, end: int, column: int = 0) -> Iterator[Uni
             else:
                 spans, _ = split_graphemes(piece)
                 for low, high, cells in spans:
+                    cells = cells or 1  # an orphan zero-width cluster: drawn as ORPHAN
                     yield Unit(position + low, position + high, cells)
                     column += cells
         if special is None:
@@ -80,4 +87,9 @@ def display_text(text: str, unit: Unit) -> str:
     piece = text[unit.start : unit.end]
     if len(piece) == 1 and SPECIAL.match(piece):
         return " " * unit.cells if piece == "\t" else control_picture(piece)
-    return piece
+    if is_single_cell_text(piece):
+        return piece
+    # A joiner left at the end would join whatever is drawn next (in Rich's measure and in
+    # many terminals); a cluster of no width would be invisible.
+    drawn = piece.rstrip("\u200d")
+    return drawn if drawn and cell_len(drawn) else ORPHAN

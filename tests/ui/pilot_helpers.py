@@ -4,12 +4,16 @@ not what one connection holds in memory), and small Pilot shortcuts."""
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from textual import events
+from textual.app import App
 from textual.pilot import Pilot
 
 from reader.annotate.labels import Config
@@ -222,3 +226,45 @@ def assert_rows_on_screen(app: ReaderApp, rows: int = 3) -> None:
         shown = view.text[start:end].strip()
         if shown and not any(char in shown for char in "\t\x1b\r"):
             assert shown in lines[first + y], (shown, lines[first + y])
+
+
+class AppDriver:
+    """One app running in one long-lived task, so Textual's context variables stay in one
+    context across the steps; each step sends it a function of the Pilot to run."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, app: App[Any],
+                 size: tuple[int, int] = SIZE) -> None:
+        self.loop = loop
+        self.app = app
+        self.size = size
+        self.jobs: asyncio.Queue[tuple[Callable[[Pilot[Any]], Any] | None, asyncio.Future[Any]]]
+        self.jobs = asyncio.Queue()
+        ready: asyncio.Future[None] = loop.create_future()
+        self.task = loop.create_task(self._serve(ready))
+        loop.run_until_complete(ready)
+
+    async def _serve(self, ready: asyncio.Future[None]) -> None:
+        async with self.app.run_test(size=self.size) as pilot:
+            ready.set_result(None)
+            while True:
+                job, done = await self.jobs.get()
+                if job is None:
+                    done.set_result(None)
+                    return
+                try:
+                    result = job(pilot)
+                    if inspect.isawaitable(result):
+                        result = await result
+                    done.set_result(result)
+                except BaseException as error:  # handed to the step that asked
+                    done.set_exception(error)
+
+    def __call__(self, job: Callable[[Pilot[Any]], Any]) -> Any:
+        done: asyncio.Future[Any] = self.loop.create_future()
+        self.jobs.put_nowait((job, done))
+        return self.loop.run_until_complete(done)
+
+    def close(self) -> None:
+        done: asyncio.Future[Any] = self.loop.create_future()
+        self.jobs.put_nowait((None, done))
+        self.loop.run_until_complete(self.task)

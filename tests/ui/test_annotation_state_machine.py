@@ -8,10 +8,8 @@ the Pilot."""
 from __future__ import annotations
 
 import asyncio
-import inspect
 import shutil
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -20,12 +18,19 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
-from pilot_helpers import SIZE, ReaderFactory, assert_exact, burst, screen_of, status_text, view_of
+from pilot_helpers import (
+    AppDriver,
+    ReaderFactory,
+    assert_exact,
+    burst,
+    screen_of,
+    status_text,
+    view_of,
+)
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from reader.text.tokens import tokenize
-from reader.ui.app import ReaderApp
 from reader.ui.screens.dialogs import ChooseScreen, NoteScreen
 from reader.ui.widgets.annotation_list import AnnotationList
 
@@ -57,46 +62,6 @@ def trimmed(start: int, end: int) -> tuple[int, int]:
     while TEXT[end - 1].isspace():
         end -= 1
     return start, end
-
-
-class AppDriver:
-    """One app running in one long-lived task, so Textual's context variables stay in one
-    context across the steps; each step sends it a function of the Pilot to run."""
-
-    def __init__(self, loop: asyncio.AbstractEventLoop, app: ReaderApp) -> None:
-        self.loop = loop
-        self.app = app
-        self.jobs: asyncio.Queue[tuple[Callable[[Pilot[Any]], Any] | None, asyncio.Future[Any]]]
-        self.jobs = asyncio.Queue()
-        ready: asyncio.Future[None] = loop.create_future()
-        self.task = loop.create_task(self._serve(ready))
-        loop.run_until_complete(ready)
-
-    async def _serve(self, ready: asyncio.Future[None]) -> None:
-        async with self.app.run_test(size=SIZE) as pilot:
-            ready.set_result(None)
-            while True:
-                job, done = await self.jobs.get()
-                if job is None:
-                    done.set_result(None)
-                    return
-                try:
-                    result = job(pilot)
-                    if inspect.isawaitable(result):
-                        result = await result
-                    done.set_result(result)
-                except BaseException as error:  # handed to the step that asked
-                    done.set_exception(error)
-
-    def __call__(self, job: Callable[[Pilot[Any]], Any]) -> Any:
-        done: asyncio.Future[Any] = self.loop.create_future()
-        self.jobs.put_nowait((job, done))
-        return self.loop.run_until_complete(done)
-
-    def close(self) -> None:
-        done: asyncio.Future[Any] = self.loop.create_future()
-        self.jobs.put_nowait((None, done))
-        self.loop.run_until_complete(self.task)
 
 
 class AnnotationMachine(RuleBasedStateMachine):
