@@ -22,17 +22,34 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def check_sqlite_header(path: Path, what: str, allow_empty: bool = False) -> None:
+    """Refuse a file that is not SQLite before SQLite touches it (it would write to it)."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise ReaderError(f"{what}: cannot read ({error.strerror})") from None
+    if header != SQLITE_HEADER and not (allow_empty and not header):
+        raise ReaderError(f"{what}: not a SQLite database")
+
+
+def refuse_newer_schema(conn: sqlite3.Connection, what: str) -> int:
+    """The schema version, or a ReaderError (closing `conn`) if it is newer than ours."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise ReaderError(
+            f"{what}: schema version {version} is newer than this reader "
+            f"understands ({SCHEMA_VERSION}); upgrade reader"
+        )
+    return version
+
+
 def _check_file(path: Path) -> None:
     if path.is_dir():
         raise ReaderError(f"database {path}: is a directory")
     if path.exists():
-        try:
-            with path.open("rb") as handle:
-                header = handle.read(len(SQLITE_HEADER))
-        except OSError as error:
-            raise ReaderError(f"database {path}: cannot read ({error.strerror})") from None
-        if header and header != SQLITE_HEADER:
-            raise ReaderError(f"database {path}: not a SQLite database")
+        check_sqlite_header(path, f"database {path}", allow_empty=True)
         if not os.access(path, os.W_OK):
             raise ReaderError(f"database {path}: not writable")
         return
@@ -59,15 +76,9 @@ def connect(path: Path | str) -> sqlite3.Connection:
         conn = sqlite3.connect(
             path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
         )
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        refuse_newer_schema(conn, f"database {path}")
     except sqlite3.DatabaseError as error:
         raise ReaderError(f"database {path}: {error}") from None
-    if version > SCHEMA_VERSION:
-        conn.close()
-        raise ReaderError(
-            f"database {path}: schema version {version} is newer than this reader "
-            f"understands ({SCHEMA_VERSION}); upgrade reader"
-        )
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         _enable_wal(conn)

@@ -19,9 +19,9 @@ from typing import Any
 from reader.errors import ReaderError
 from reader.store.database import (
     BUSY_TIMEOUT_MS,
-    SCHEMA_VERSION,
-    SQLITE_HEADER,
+    check_sqlite_header,
     now_iso,
+    refuse_newer_schema,
     transaction,
 )
 
@@ -81,26 +81,14 @@ def open_other(path: Path) -> sqlite3.Connection:
         raise ReaderError(f"{path}: no such file")
     if path.is_dir():
         raise ReaderError(f"{path}: is a directory, not a database")
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except OSError as error:
-        raise ReaderError(f"{path}: cannot read ({error.strerror})") from None
-    if header != SQLITE_HEADER:
-        raise ReaderError(f"{path}: not a SQLite database")
+    check_sqlite_header(path, str(path))
     try:
         conn = sqlite3.connect(
             f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
         )
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        refuse_newer_schema(conn, str(path))
     except sqlite3.Error as error:
         raise ReaderError(f"{path}: cannot open ({error})") from None
-    if version > SCHEMA_VERSION:
-        conn.close()
-        raise ReaderError(
-            f"{path}: schema version {version} is newer than this reader understands "
-            f"({SCHEMA_VERSION}); upgrade reader"
-        )
     try:
         for table, columns in TABLES.items():
             present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
