@@ -536,6 +536,8 @@ class ArticleView(ScrollView, can_focus=True):
         run_text: list[str] = []
         run_style: Style | None = None
         for unit in units:
+            if unit.column >= width:
+                break  # spaces hanging past the edge (the wrap lets only those hang)
             style = base
             covering = [s for s in spans if s.start <= unit.start < s.end]
             if covering:
@@ -557,13 +559,19 @@ class ArticleView(ScrollView, can_focus=True):
                 segments.append(Segment("".join(run_text), run_style))
                 run_text = []
             run_style = style
-            run_text.append(display_text(self.text, unit))
+            if unit.column + unit.cells > width:  # a tab hanging over the edge
+                run_text.append(" " * (width - unit.column))
+            else:
+                run_text.append(display_text(self.text, unit))
         if run_text:
             segments.append(Segment("".join(run_text), run_style))
-        if last and self.cursor == end and (start <= self.cursor):
-            segments.append(Segment(" ", base + cursor_style))
         strip = Strip(segments)
-        return strip.crop_extend(0, width, base)
+        if last and self.cursor == end and start <= self.cursor and strip.cell_length < width:
+            strip = Strip([*segments, Segment(" ", base + cursor_style)])
+        # No crop when it fits: cropping at the edge drops a combining mark on the last cell.
+        if strip.cell_length > width:
+            return strip.crop_extend(0, width, base)
+        return strip.extend_cell_length(width, base)
 
     def _matches_in(self, start: int, end: int) -> list[Match]:
         if not self.matches:
