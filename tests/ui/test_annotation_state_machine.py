@@ -150,6 +150,9 @@ class AnnotationMachine(RuleBasedStateMachine):
 
         before = self._uids_on_disk()
         self.drive(press)
+        # The toggle: the same label on exactly the same range removes it. (When the label key
+        # on a longer span under the cursor removes that span too, see
+        # test_same_key_inside_a_longer_span_removes_it, this is where the model follows.)
         existing = [u for u, s in self.spans.items() if s.key == (*target, label)]
         if existing:
             self._record((existing[0], self.spans[existing[0]], None))
