@@ -33,9 +33,20 @@ class TagDecision(NamedTuple):
     create: tuple[int, int, str] | None
 
 
-def decide_tag(own_spans: Iterable[Span], target: tuple[int, int], label: str) -> TagDecision:
-    """The same label on exactly the same range toggles it off; anything else adds a span
-    (a different label on the same range is a second label, not a replacement)."""
+def decide_tag(own_spans: Iterable[Span], target: tuple[int, int] | None, label: str, *,
+               under_cursor: Iterable[Span] = ()) -> TagDecision | None:
+    """What a label key does.
+
+    With a selection (`under_cursor` empty): the same label on exactly that range toggles it
+    off; anything else adds a span (a different label on the same range is a second label).
+    Without one, the cursor decides: the same label on a span the cursor is in removes that
+    span (the innermost, if several), else the word under the cursor gets the label. To nest
+    a span of the same label inside another, select it. None: nothing to tag."""
+    for span in under_cursor:  # innermost first
+        if span.label == label:
+            return TagDecision(remove=span, create=None)
+    if target is None:
+        return None
     start, end = target
     for span in own_spans:
         if span.start == start and span.end == end and span.label == label:

@@ -106,9 +106,6 @@ async def test_same_key_toggles_off_and_another_key_adds_a_label(reader, seed_te
                                                      "delete"]
 
 
-@pytest.mark.xfail(strict=True, reason="article.py tag() / editing.py decide_tag toggle only a "
-                   "span with exactly the word's range: the same key with the cursor inside a "
-                   "longer span of that label nests a new one-word span instead of removing it")
 async def test_same_key_inside_a_longer_span_removes_it(reader, seed_text) -> None:
     """Issue 3: "The same key on a span that already has that label removes it"."""
     app = reader.open(seed_text)

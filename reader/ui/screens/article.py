@@ -232,18 +232,19 @@ class ArticleScreen(Screen[None]):
         self.tag(label.name)
 
     def tag(self, label: str) -> None:
-        """Apply `label` to the selection or the word under the cursor (toggling it off if
-        that exact span already has it)."""
+        """Apply `label` to the selection or the word under the cursor; the same label on
+        the same span removes it (see `decide_tag`)."""
         if self.store is None:
             return
         view = self.view
         target = tag_target(view.text, view.selection, view.cursor)
-        if target is None:
+        own = [s for s in view.spans.overlapping(*target) if s.own] if target else []
+        under_cursor = [] if view.selection else self._own_spans_at(view.cursor)
+        decision = decide_tag(own, target, label, under_cursor=under_cursor)
+        if decision is None:
             self.say("nothing to tag here: select text or put the cursor on a word")
             self.app.bell()
             return
-        own = [s for s in view.spans.overlapping(*target) if s.own]
-        decision = decide_tag(own, target, label)
         store = self.store
         if decision.remove is not None:
             uid = decision.remove.uid
@@ -252,8 +253,8 @@ class ArticleScreen(Screen[None]):
                 return
             self._apply(removed, None)  # type: ignore[arg-type]
             view.clear_selection()
-            self.say(f"removed {label} {quote(decision.remove and view.text[target[0]:target[1]])}"
-                     " · saved")
+            gone = decision.remove
+            self.say(f"removed {label} {quote(view.text[gone.start:gone.end])} · saved")
             return
         assert decision.create is not None
         start, end, name = decision.create
