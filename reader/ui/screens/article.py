@@ -87,7 +87,6 @@ class ArticleScreen(Screen[None]):
         self.document = document
         self.progress = progress or Progress()
         self.store = store
-        self.annotations: dict[str, Annotation] = {}
         self.search_matches: list[Match] = []
         self._search_origin: int | None = None
         self._position_dirty = False
@@ -155,28 +154,32 @@ class ArticleScreen(Screen[None]):
     # --- annotations in memory -----------------------------------------------------------
 
     def _load_annotations(self) -> None:
-        assert self.store is not None
-        annotators = None if self.reader_app.compare else [self.store.annotator]
-        self.annotations = {a.uid: a for a in self.store.live(annotators)}
-        self._publish_spans()
+        """The spans to draw, straight from SQL rows (no object per annotation beyond the
+        Span itself: this is most of the open time of a heavily annotated document)."""
+        from reader.store.annotations import live_span_rows
 
-    def _publish_spans(self) -> None:
-        me = self.store.annotator if self.store else ""
-        index = SpanIndex(
-            Span(a.start, a.end, a.label, a.uid, a.annotator, a.note, own=a.annotator == me)
-            for a in self.annotations.values()
-        )
+        assert self.store is not None
+        me = self.store.annotator
+        annotators = None if self.reader_app.compare else [me]
+        rows = live_span_rows(self.store.conn, self.document.id, annotators)
+        self._publish_spans(SpanIndex(Span(*row, own=row[4] == me) for row in rows))
+
+    def _publish_spans(self, index: SpanIndex) -> None:
         self.view.set_spans(index)
         for sidebar in self.query("#annotation-list"):
             sidebar.update_spans(index.spans)  # type: ignore[attr-defined]
         self._update_status()
 
+    def _span_of(self, annotation: Annotation) -> Span:
+        me = self.store.annotator if self.store else ""
+        return Span(annotation.start, annotation.end, annotation.label, annotation.uid,
+                    annotation.annotator, annotation.note, own=annotation.annotator == me)
+
     def _apply(self, before: Annotation | None, after: Annotation | None) -> None:
-        if before is not None:
-            self.annotations.pop(before.uid, None)
-        if after is not None:
-            self.annotations[after.uid] = after
-        self._publish_spans()
+        """Show a committed change: the index is updated in place, not rebuilt."""
+        removed = [self._span_of(before)] if before is not None else []
+        added = [self._span_of(after)] if after is not None else []
+        self._publish_spans(self.view.spans.changed(removed, added))
 
     def _own_spans_at(self, offset: int) -> list[Span]:
         return [s for s in self.view.spans.at(offset) if s.own]
@@ -194,7 +197,7 @@ class ArticleScreen(Screen[None]):
         line = lines.line_of(view.cursor)
         column = view.cursor - lines.starts[line] + 1
         percent = round(100 * view.cursor / max(len(view.text), 1))
-        where = f"{line + 1}:{column}  {percent}%  spans {len(self.annotations)}"
+        where = f"{line + 1}:{column}  {percent}%  spans {len(self.view.spans)}"
         if self.corpus_place:
             where = f"{self.corpus_place}  {where}"
         under = [
@@ -324,8 +327,7 @@ class ArticleScreen(Screen[None]):
                     return
                 after = self._commit("note", lambda: store.set_note(span.uid, note.strip()))
                 if after is not None:
-                    before = self.annotations.get(span.uid)
-                    self._apply(before, after)  # type: ignore[arg-type]
+                    self._apply(after._replace(note=span.note), after)  # type: ignore[union-attr]
                     self.say(f"note on {span.label} · saved ✓" if note.strip()
                              else f"note removed from {span.label} · saved")
 
@@ -372,7 +374,7 @@ class ArticleScreen(Screen[None]):
     def action_reload(self) -> None:
         if self.store is not None:
             self._load_annotations()
-            self.say(f"reloaded: {len(self.annotations)} annotations")
+            self.say(f"reloaded: {len(self.view.spans)} annotations")
 
     # --- selection and search ------------------------------------------------------------
 
@@ -523,7 +525,7 @@ class ArticleScreen(Screen[None]):
         if not spans:
             self.say("no annotation under the cursor")
             return
-        annotation = self.annotations.get(spans[0].uid)
+        annotation = self.store.get(spans[0].uid) if self.store else None
         if annotation is None:
             return
         record = annotation._asdict()
@@ -576,7 +578,7 @@ class ArticleScreen(Screen[None]):
         app = self.reader_app
         app.compare = not app.compare
         self._load_annotations()
-        others = {a.annotator for a in self.annotations.values()} - {app.annotator}
+        others = {span.annotator for span in self.view.spans} - {app.annotator}
         if app.compare:
             who = ", ".join(sorted(others)) or "nobody else yet"
             self.say(f"compare mode: showing {who} (underlined); }} / {{ jump, A accepts")
