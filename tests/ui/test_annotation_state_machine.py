@@ -112,6 +112,12 @@ class AnnotationMachine(RuleBasedStateMachine):
         self.undo_stack.append(change)
         self.redo_stack.clear()
 
+    def _same_range(self, target: tuple[int, int], label: str) -> str | None:
+        """The span a label key toggles off on this exact range (the first by uid if undo
+        and redo made two alike), or None."""
+        same = sorted(u for u, s in self.spans.items() if s.key == (*target, label))
+        return same[0] if same else None
+
     async def _pick_span(self, pilot: Pilot[Any], uid: str) -> None:
         """With the cursor on the span's start, answer the chooser if one opened."""
         screen = pilot.app.screen
@@ -134,12 +140,19 @@ class AnnotationMachine(RuleBasedStateMachine):
             pad_end = end + 1 if end < len(TEXT) and TEXT[end].isspace() else end
             target = trimmed(pad_start, pad_end)
 
+            removed = self._same_range(target, label)
+
             def place(pilot: Pilot[Any]) -> None:
                 view_of(pilot.app).set_selection(pad_start, pad_end)  # type: ignore[arg-type]
         else:
             start, end = TOKENS[first]
             cursor = data.draw(st.integers(start, end - 1), label="cursor")
             target = (start, end)
+            # The same label on a span the cursor is in removes it (the innermost), else
+            # the word under the cursor is toggled.
+            inside = sorted((s.end - s.start, s.start, s.label, u) for u, s in self.spans.items()
+                            if s.start <= cursor < s.end and s.label == label)
+            removed = inside[0][3] if inside else self._same_range(target, label)
 
             def place(pilot: Pilot[Any]) -> None:
                 view_of(pilot.app).move_cursor(cursor)  # type: ignore[arg-type]
@@ -150,12 +163,8 @@ class AnnotationMachine(RuleBasedStateMachine):
 
         before = self._uids_on_disk()
         self.drive(press)
-        # The toggle: the same label on exactly the same range removes it. (When the label key
-        # on a longer span under the cursor removes that span too, see
-        # test_same_key_inside_a_longer_span_removes_it, this is where the model follows.)
-        existing = [u for u, s in self.spans.items() if s.key == (*target, label)]
-        if existing:
-            self._record((existing[0], self.spans[existing[0]], None))
+        if removed is not None:
+            self._record((removed, self.spans[removed], None))
         else:
             (uid,) = self._uids_on_disk() - before
             self._record((uid, None, ModelSpan(*target, label)))
