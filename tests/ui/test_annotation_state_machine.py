@@ -200,7 +200,7 @@ class AnnotationMachine(RuleBasedStateMachine):
             await burst(pilot, "enter")
 
         self.drive(press)
-        if note != span.note:
+        if note.strip() != span.note:
             self._record((uid, span, replace(span, note=note.strip())))
 
     @rule()

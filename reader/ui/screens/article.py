@@ -323,7 +323,7 @@ class ArticleScreen(Screen[None]):
 
         def edit(span: Span) -> None:
             def save(note: str | None) -> None:
-                if note is None or note == span.note:
+                if note is None or note.strip() == span.note:
                     return
                 after = self._commit("note", lambda: store.set_note(span.uid, note.strip()))
                 if after is not None:
