@@ -566,8 +566,17 @@ class ArticleView(ScrollView, can_focus=True):
         if run_text:
             segments.append(Segment("".join(run_text), run_style))
         strip = Strip(segments)
-        if last and self.cursor == end and start <= self.cursor and strip.cell_length < width:
+        cursor_here = start <= self.cursor < end or (last and self.cursor == end)
+        if last and self.cursor == end and strip.cell_length < width:
             strip = Strip([*segments, Segment(" ", base + cursor_style)])
+        elif cursor_here and width > 0 and not any(
+            unit.start <= self.cursor < unit.end and unit.column < width for unit in units
+        ):
+            # The cursor is on spaces hanging past the edge (or just past a full row): show
+            # it on the row's last cell rather than nowhere.
+            left, right = strip.extend_cell_length(width, base).divide([width - 1, width])[:2]
+            marked = [Segment(seg.text, (seg.style or base) + cursor_style) for seg in right]
+            return Strip.join([left, Strip(marked)])
         # No crop when it fits: cropping at the edge drops a combining mark on the last cell.
         if strip.cell_length > width:
             return strip.crop_extend(0, width, base)
