@@ -131,7 +131,7 @@ def _import_corpus(conn: sqlite3.Connection, documents: list[object],
     from reader.store.database import now_iso
 
     hashes = []
-    with Importer(conn, now_iso(), annotator) as importer:
+    with Importer(conn, now_iso(), annotator, source="reader open") as importer:
         for document in documents:
             importer.add(document)  # type: ignore[arg-type]
             hashes.append(document.sha256)  # type: ignore[attr-defined]

@@ -166,17 +166,24 @@ def test_external_ids_are_kept_in_meta(tmp_path: Path) -> None:
     assert record["source"] == f"{source.resolve()}:1"
 
 
-def test_imported_spans_have_create_events_and_can_be_undone(tmp_path: Path) -> None:
+def test_imports_are_recorded_per_document_and_not_undone_by_u(tmp_path: Path) -> None:
     db = tmp_path / "db.sqlite"
     run("import", str(CORPUS), "--db", str(db))
     conn = connect(db)
-    kinds = conn.execute("SELECT kind, count(*) FROM events GROUP BY kind").fetchall()
-    assert kinds == [("create", 10)]
+    events = conn.execute("SELECT kind, after FROM events").fetchall()
+    assert {kind for kind, _after in events} == {"import"}
+    recorded = [uid for _kind, after in events for uid in json.loads(after)["uids"]]
+    assert sorted(recorded) == sorted(
+        uid for (uid,) in conn.execute("SELECT uid FROM annotations"))
+    assert all(json.loads(after)["source"] == str(CORPUS.resolve()) for _kind, after in events)
     (document_id,) = conn.execute("SELECT document_id FROM annotations WHERE uid = 's-cjk'"
                                   ).fetchone()
     store = AnnotationStore(conn, document_id, "alice")
-    assert store.undo() is not None
-    assert store.get("s-cjk") is None
+    assert store.undo() is None  # `u` undoes what was done in the reader, not an import
+    assert store.get("s-cjk") is not None
+    created = store.create(0, 1, "actor", store.conn.execute(
+        "SELECT substr(text, 1, 1) FROM documents WHERE id = ?", (document_id,)).fetchone()[0])
+    assert store.undo() is not None and store.get(created.uid) is None
     conn.close()
 
 

@@ -75,7 +75,9 @@ def import_(files: tuple[Path, ...], fmt: str, annotator: str | None, db_path: P
     errors: list[str] = []
     try:
         with transaction(conn):
-            with Importer(conn, now_iso(), context.annotator, not no_history) as importer:
+            origin = ", ".join(str(path.resolve()) for path in files)
+            with Importer(conn, now_iso(), context.annotator, not no_history,
+                          origin) as importer:
                 for path, path_format in formats.items():
                     parse = PARSERS[path_format]
                     for line, record in _records(path, path_format):

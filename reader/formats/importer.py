@@ -4,8 +4,8 @@ transaction: documents deduplicated by text hash, spans by id or by what they sa
 Batching (executemany, one lookup query per batch) is what makes an import fast; the
 rules are those of `reader.store.documents.add_document` and the annotation store: the
 same text is the same document, new text at a known source is that source's next version.
-Every span written gets a `create` event, as if it had been made in the reader, so the
-history stays auditable and the annotator can undo it like their own."""
+Each document's new spans are recorded as one `import` event per annotator (which spans,
+from where, when), so the history stays auditable."""
 
 from __future__ import annotations
 
@@ -34,12 +34,15 @@ _INSERT_SPAN = (
     " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (uid) DO NOTHING"
 )
+# One `import` event per document and annotator, listing the spans it brought in: the audit
+# trail says what came in, when and for whom, at a thousandth of the cost of an event per span.
+# Imports are not on anyone's undo stack: `u` undoes what the annotator did in the reader.
 _INSERT_EVENTS = (
     "INSERT INTO events (document_id, annotator, kind, annotation_uid, ref, before, after, at)"
-    " SELECT document_id, annotator, 'create', uid, NULL, NULL, json_object('uid', uid,"
-    " 'document_id', document_id, 'start', start, 'end', end, 'label', label, 'text', text,"
-    " 'note', note, 'annotator', annotator, 'created_at', created_at,"
-    " 'updated_at', updated_at), ? FROM annotations WHERE id > ? ORDER BY id"
+    " SELECT document_id, annotator, 'import', NULL, NULL, NULL,"
+    " json_object('source', ?, 'uids', json_group_array(uid)), ?"
+    " FROM (SELECT document_id, annotator, uid FROM annotations WHERE id > ? ORDER BY id)"
+    " GROUP BY document_id, annotator"
 )
 _UPSERT_PROGRESS = (
     "INSERT INTO progress (document_id, annotator, status, updated_at) VALUES (?, ?, ?, ?)"
@@ -72,8 +75,9 @@ class Importer:
     slower, so batches are written in line.)"""
 
     def __init__(self, conn: sqlite3.Connection, stamp: str, annotator: str,
-                 events: bool = True) -> None:
+                 events: bool = True, source: str = "") -> None:
         self.conn = conn
+        self.source = source  # what the import events say the spans came from
         self.stamp = stamp
         self.annotator = annotator
         self.events = events
@@ -186,7 +190,7 @@ class Importer:
         if inserted < len(rows):
             self._explain_skipped(rows, last_id, given_ids)
         if self.events:
-            self.conn.execute(_INSERT_EVENTS, (stamp, last_id))
+            self.conn.execute(_INSERT_EVENTS, (self.source, stamp, last_id))
         self.counts.spans_new += inserted
 
     def _explain_skipped(self, rows: list[tuple[Any, ...]], last_id: int,

@@ -9,6 +9,8 @@ from typing import Any, NamedTuple
 
 from reader.store.database import now_iso, transaction
 
+UNDOABLE = frozenset({"create", "delete", "note"})
+
 
 class Annotation(NamedTuple):
     """A labelled span: `text == document.text[start:end]`, offsets in code points."""
@@ -252,7 +254,7 @@ class AnnotationStore:
             elif kind == "redo":
                 if redo and redo[-1] == ref:
                     undo.append(redo.pop())
-            else:
+            elif kind in UNDOABLE:  # not `import`: bulk loads are history, not keystrokes
                 undo.append(event_id)
                 redo.clear()
         self._undo, self._redo, self._history_read = undo, redo, True
