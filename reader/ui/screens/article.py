@@ -165,7 +165,12 @@ class ArticleScreen(Screen[None]):
         self._publish_spans(SpanIndex(Span(*row, own=row[4] == me) for row in rows))
 
     def _publish_spans(self, index: SpanIndex) -> None:
-        self.view.set_spans(index)
+        marked: frozenset[str] = frozenset()
+        if self.reader_app.compare:
+            from reader.annotate.compare import disagreements
+
+            marked = frozenset(span.uid for span in disagreements(index))
+        self.view.set_spans(index, marked)
         for sidebar in self.query("#annotation-list"):
             sidebar.update_spans(index.spans)  # type: ignore[attr-defined]
         self._update_status()

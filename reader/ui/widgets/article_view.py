@@ -43,6 +43,7 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--selection",
         "article-view--match",
         "article-view--current-match",
+        "article-view--disagreement",
     }
 
     DEFAULT_CSS = """
@@ -57,6 +58,7 @@ class ArticleView(ScrollView, can_focus=True):
     ArticleView > .article-view--cursor { background: $foreground; color: $background; }
     ArticleView > .article-view--selection { background: $foreground 35%; color: $foreground; }
     ArticleView > .article-view--match { background: $foreground 15%; text-style: underline; }
+    ArticleView > .article-view--disagreement { text-style: bold reverse; }
     ArticleView > .article-view--current-match {
         background: $foreground 55%; color: $background; text-style: bold underline;
     }
@@ -109,6 +111,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.cursor = self._clamp(cursor)
         self.selection_anchor: int | None = None
         self.spans = spans or SpanIndex()
+        self.disagreements: frozenset[str] = frozenset()  # uids marked in compare mode
         self.label_colors = label_colors or {}
         self.matches: list[Match] = []
         self._match_starts: list[int] = []
@@ -464,8 +467,10 @@ class ArticleView(ScrollView, can_focus=True):
 
     # --- highlights ----------------------------------------------------------------------
 
-    def set_spans(self, spans: SpanIndex) -> None:
+    def set_spans(self, spans: SpanIndex, disagreements: frozenset[str] = frozenset()) -> None:
+        """Spans to draw; `disagreements` (uids) are marked, for adjudication."""
         self.spans = spans
+        self.disagreements = disagreements
         self.refresh()
 
     def set_matches(self, matches: list[Match], current: int | None = None) -> None:
@@ -529,6 +534,7 @@ class ArticleView(ScrollView, can_focus=True):
         selection_style = self.get_component_rich_style("article-view--selection")
         match_style = self.get_component_rich_style("article-view--match")
         current_style = self.get_component_rich_style("article-view--current-match")
+        disagreement_style = self.get_component_rich_style("article-view--disagreement")
         current = self.matches[self.current_match] if self.current_match is not None and \
             self.current_match < len(self.matches) else None
 
@@ -547,6 +553,8 @@ class ArticleView(ScrollView, can_focus=True):
                 style += self._label_style((innermost.label,), len(shown), bool(own))
                 if own and len(own) < len(covering):
                     style += Style(underline=True)
+                if self.disagreements and any(s.uid in self.disagreements for s in covering):
+                    style += disagreement_style
             for match in matches:
                 if match.start <= unit.start < match.end:
                     style += current_style if match == current else match_style

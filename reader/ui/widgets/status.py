@@ -18,6 +18,11 @@ class Legend(Static):
     def __init__(self, labels: tuple[Label, ...], **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.labels = labels
+        self.tooltip = "\n".join(
+            f"{label.key or 'enter'}  {label.name}" + (f": {label.description}"
+                                                     if label.description else "")
+            for label in labels
+        )
 
     def render(self) -> Text:
         text = Text()
