@@ -26,6 +26,7 @@ from pilot_helpers import (
     type_text,
     view_of,
 )
+from rich.style import Style
 from textual.color import Color
 from textual.widgets import Input, OptionList
 
@@ -33,6 +34,7 @@ from reader.annotate.labels import Config, labels_from_names
 from reader.store.annotations import AnnotationStore
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.screens.dialogs import ChooseScreen, NoteScreen
+from reader.ui.widgets.annotation_list import SpanList
 
 FIREFIGHTER = "👨🏻\u200d🚒"
 
@@ -512,9 +514,10 @@ async def test_tab_shows_the_list_in_text_order_and_enter_jumps(reader, seed_tex
         assert sidebar.has_class("-visible") and sidebar.display
         in_order = sorted(spans)
         assert [(s.start, s.end, s.label) for s in sidebar.spans] == in_order
-        options = sidebar.query_one(OptionList)
-        assert options.option_count == 3 and options.has_focus
-        shown = [str(options.get_option_at_index(i).prompt) for i in range(3)]
+        options = sidebar.query_one(SpanList)
+        assert options.row_count == 3 and options.has_focus
+        shown = ["".join(segment.text for segment in options.render_row(row, 40, Style()))
+                 for row in options.rows]
         assert "Lavrov" in shown[0] and "Moscow" in shown[1] and "Yerevan" in shown[2]
         assert "✎" in shown[1] and "✎" not in shown[0], "a mark for notes"
         await pilot.press("down", "down", "enter")
@@ -527,7 +530,7 @@ async def test_tab_shows_the_list_in_text_order_and_enter_jumps(reader, seed_tex
         assert not sidebar.display and view.has_focus
         await move_to(pilot, seed_text.index("Armenia"))
         await pilot.press("3", "tab")
-        assert len(sidebar.spans) == 4 and options.option_count == 4
+        assert len(sidebar.spans) == 4 and options.row_count == 4
 
 
 async def test_sidebar_filters_by_label(reader, seed_text) -> None:
@@ -543,7 +546,7 @@ async def test_sidebar_filters_by_label(reader, seed_text) -> None:
         await pilot.pause()
         await type_text(pilot, "act")
         assert [s.label for s in sidebar.shown_spans()] == ["actor", "actor"]
-        assert sidebar.query_one(OptionList).option_count == 2
+        assert sidebar.query_one(SpanList).row_count == 2
 
 
 # --- clipboard ---------------------------------------------------------------------------
