@@ -541,11 +541,20 @@ class ArticleScreen(Screen[None]):
     def action_help(self) -> None:
         from reader.ui.screens.help import HelpScreen
 
+        own = [b for b in self.BINDINGS
+               if isinstance(b, Binding) and b.id and not b.id.startswith("tag.key")]
+
+        def group(*prefixes: str) -> list[Binding]:
+            return [b for b in own if b.id and b.id.split(".")[0] in prefixes]
+
         sections = [
-            ("Reading", [b for b in ArticleView.BINDINGS if isinstance(b, Binding)]),
+            ("Reading", [b for b in ArticleView.BINDINGS if isinstance(b, Binding)]
+             + group("search")),
             ("Selecting, tagging and editing",
-             [b for b in self.BINDINGS if isinstance(b, Binding)
-              and b.id and not b.id.startswith("tag.key")]),
+             group("select", "tag", "annotation", "annotations", "history", "list", "copy")),
+            ("Corpus", group("corpus")),
+            ("Comparing annotators (adjudication)", group("compare")),
+            ("App", group("app")),
         ]
         self.app.push_screen(HelpScreen(sections, self.reader_app.config.labels))
 

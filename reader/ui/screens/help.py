@@ -47,7 +47,7 @@ class HelpScreen(ModalScreen[None]):
                 labels.add_row(label.key or "enter", Text(f" {label.name} ",
                                style=f"bold black on {label.color}"), label.description)
             yield Static(Text("\nLabels (tag the selection, or the word under the cursor; "
-                              "the same key again removes it)", style="bold"))
+                              "the same key on a span with that label removes it)", style="bold"))
             yield Static(labels)
             for title, bindings in self.sections:
                 table = Table(box=None, show_header=False, padding=(0, 2))
