@@ -70,7 +70,7 @@ def cli(ctx: click.Context) -> None:
         ctx.invoke(open_command)
 
 
-@cli.command("open")
+@cli.command("open", short_help="Read and annotate articles, a folder or a corpus.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @db_option
 @click.option(
