@@ -68,3 +68,19 @@ def test_directory_and_oversized_file(tmp_path: Path) -> None:
         handle.write(b"x")
     with pytest.raises(ReaderError, match="over the 100 MB limit"):
         load_text(big)
+
+
+@given(tricky_text)
+def test_the_hash_of_a_file_is_the_hash_of_its_text(text: str) -> None:
+    """load_text hashes the file's bytes; that must equal the hash of the decoded text."""
+    import tempfile
+
+    from reader.text.loading import text_sha256
+
+    text = text.replace("\x00", "") or "x"
+    with tempfile.TemporaryDirectory() as folder:
+        for bom in (b"", b"\xef\xbb\xbf"):
+            path = Path(folder) / "a.txt"
+            path.write_bytes(bom + text.encode("utf-8"))
+            loaded = load_text(path)
+            assert loaded.sha256 == text_sha256(loaded.text)

@@ -45,6 +45,18 @@ def find_by_sha256(conn: sqlite3.Connection, sha256: str) -> Document | None:
     return _row_to_document(row) if row else None
 
 
+def _known(conn: sqlite3.Connection, loaded: LoadedText) -> Document | None:
+    """The stored document with this text, without reading the text back: the same hash is
+    the same text, so the one just decoded serves (a second copy of a 50 MB text is not
+    free)."""
+    row = conn.execute("SELECT id, sha256, source, version, title, meta FROM documents"
+                       " WHERE sha256 = ?", (loaded.sha256,)).fetchone()
+    if row is None:
+        return None
+    return Document(row[0], row[1], row[2], row[3], row[4], loaded.text,
+                    json.loads(row[5] or "{}"))
+
+
 def add_document(
     conn: sqlite3.Connection, loaded: LoadedText, meta: dict[str, Any] | None = None
 ) -> tuple[Document, bool]:
@@ -52,11 +64,11 @@ def add_document(
 
     The same text is the same document wherever it came from; new text at a known source
     becomes that source's next version, and older versions keep their annotations."""
-    existing = find_by_sha256(conn, loaded.sha256)
+    existing = _known(conn, loaded)
     if existing:
         return existing, False
     with transaction(conn):
-        existing = find_by_sha256(conn, loaded.sha256)  # another process may have won
+        existing = _known(conn, loaded)  # another process may have won
         if existing:
             return existing, False
         document_id, version = _insert(conn, loaded, meta)

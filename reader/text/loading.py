@@ -83,4 +83,10 @@ def load_text(path: Path | str, encoding: str = "utf-8") -> LoadedText:
     if "\x00" in text:
         raise ReaderError(f"{path}: looks like a binary file (contains NUL characters)")
     source = str(path.resolve())
+    if is_utf8:
+        # Strict UTF-8 decoding round-trips byte for byte, so the file's bytes (without
+        # the BOM) are the UTF-8 text: hash them instead of encoding a second copy.
+        body = memoryview(data)[3:] if data.startswith(codecs.BOM_UTF8) else data
+        return LoadedText(text, source, guess_title(text, source),
+                          hashlib.sha256(body).hexdigest())
     return LoadedText.from_text(text, source)
