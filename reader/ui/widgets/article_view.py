@@ -537,32 +537,39 @@ class ArticleView(ScrollView, can_focus=True):
         disagreement_style = self.get_component_rich_style("article-view--disagreement")
         current = self.matches[self.current_match] if self.current_match is not None and \
             self.current_match < len(self.matches) else None
+        styles = (cursor_style, selection_style, match_style, current_style,
+                  disagreement_style)
+
+        # Styles change only where a span, match, the selection or the cursor begins or
+        # ends: work the style out at those points and reuse it for the units between, so a
+        # row under one long span costs no more than a plain one.
+        changes = {start}
+        for item in (*spans, *matches):
+            changes.update((item.start, item.end))
+        if selection:
+            changes.update(selection)
+        cursor_unit_start = next((u.start for u in units if u.start <= self.cursor < u.end),
+                                 None)
+        if cursor_unit_start is not None:
+            changes.add(cursor_unit_start)
+            changes.add(next((u.end for u in units if u.start == cursor_unit_start), end))
+        change_points = sorted(point for point in changes if start <= point <= end)
+        next_change_index = 0
 
         segments: list[Segment] = []
         run_text: list[str] = []
         run_style: Style | None = None
+        style = base
         for unit in units:
             if unit.column >= width:
                 break  # spaces hanging past the edge (the wrap lets only those hang)
-            style = base
-            covering = [s for s in spans if s.start <= unit.start < s.end]
-            if covering:
-                own = [s for s in covering if s.own]
-                shown = own or covering
-                innermost = min(shown, key=lambda s: s.end - s.start)
-                style += self._label_style((innermost.label,), len(shown), bool(own))
-                if own and len(own) < len(covering):
-                    style += Style(underline=True)
-                if self.disagreements and any(s.uid in self.disagreements for s in covering):
-                    style += disagreement_style
-            for match in matches:
-                if match.start <= unit.start < match.end:
-                    style += current_style if match == current else match_style
-                    break
-            if selection and selection[0] <= unit.start < selection[1]:
-                style += selection_style
-            if unit.start <= self.cursor < unit.end:
-                style += cursor_style
+            if (next_change_index < len(change_points)
+                    and unit.start >= change_points[next_change_index]):
+                while (next_change_index < len(change_points)
+                       and unit.start >= change_points[next_change_index]):
+                    next_change_index += 1
+                style = self._style_at(unit.start, unit.end, base, spans, matches, current,
+                                       selection, styles)
             if style != run_style and run_text:
                 segments.append(Segment("".join(run_text), run_style))
                 run_text = []
@@ -589,6 +596,34 @@ class ArticleView(ScrollView, can_focus=True):
         if strip.cell_length > width:
             return strip.crop_extend(0, width, base)
         return strip.extend_cell_length(width, base)
+
+    def _style_at(self, offset: int, unit_end: int, base: Style, spans: list[Span],
+                  matches: list[Match], current: Match | None,
+                  selection: tuple[int, int] | None,
+                  styles: tuple[Style, Style, Style, Style, Style]) -> Style:
+        """The style of the unit starting at `offset`: label, overlap, disagreement, search
+        match, selection and cursor, in that order of precedence (later wins)."""
+        cursor_style, selection_style, match_style, current_style, disagreement_style = styles
+        style = base
+        covering = [s for s in spans if s.start <= offset < s.end]
+        if covering:
+            own = [s for s in covering if s.own]
+            shown = own or covering
+            innermost = min(shown, key=lambda s: s.end - s.start)
+            style += self._label_style((innermost.label,), len(shown), bool(own))
+            if own and len(own) < len(covering):
+                style += Style(underline=True)
+            if self.disagreements and any(s.uid in self.disagreements for s in covering):
+                style += disagreement_style
+        for match in matches:
+            if match.start <= offset < match.end:
+                style += current_style if match == current else match_style
+                break
+        if selection and selection[0] <= offset < selection[1]:
+            style += selection_style
+        if offset <= self.cursor < unit_end:
+            style += cursor_style
+        return style
 
     def _matches_in(self, start: int, end: int) -> list[Match]:
         if not self.matches:
