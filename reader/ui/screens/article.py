@@ -32,9 +32,12 @@ POSITION_SAVE_INTERVAL_S = 2.0
 QUOTE_MAX = 40
 
 
-def quote(text: str) -> str:
-    flat = text.replace("\r", " ").replace("\n", " ")
-    return f"“{flat}”" if len(flat) <= QUOTE_MAX else f"“{flat[: QUOTE_MAX - 1]}…”"
+def quote(text: str, start: int = 0, end: int | None = None) -> str:
+    """`text[start:end]` in quotes, shortened; only the part shown is sliced, so quoting a
+    span over a whole 3 MB document costs what quoting a word does."""
+    end = len(text) if end is None else end
+    flat = text[start:min(end, start + QUOTE_MAX + 1)].replace("\r", " ").replace("\n", " ")
+    return f"“{flat}”" if end - start <= QUOTE_MAX else f"“{flat[: QUOTE_MAX - 1]}…”"
 
 
 LABEL_KEY_BINDINGS = [
@@ -207,7 +210,7 @@ class ArticleScreen(Screen[None]):
             where = f"{self.corpus_place}  {where}"
         under = [
             f"[{s.label}{'' if s.own else ' · ' + s.annotator}{' ✎' if s.note else ''}]"
-            f" {quote(view.text[s.start:s.end])}"
+            f" {quote(view.text, s.start, s.end)}"
             for s in view.spans.at(view.cursor)
         ]
         mode = ""
@@ -262,7 +265,7 @@ class ArticleScreen(Screen[None]):
             self._apply(removed, None)  # type: ignore[arg-type]
             view.clear_selection()
             gone = decision.remove
-            self.say(f"removed {label} {quote(view.text[gone.start:gone.end])} · saved")
+            self.say(f"removed {label} {quote(view.text, gone.start, gone.end)} · saved")
             return
         assert decision.create is not None
         start, end, name = decision.create
@@ -272,7 +275,7 @@ class ArticleScreen(Screen[None]):
             return
         self._apply(None, created)  # type: ignore[arg-type]
         view.clear_selection()
-        self.say(f"{name} {quote(view.text[start:end])} · saved ✓")
+        self.say(f"{name} {quote(view.text, start, end)} · saved ✓")
 
     def action_pick_label(self) -> None:
         from reader.ui.screens.dialogs import Choice, ChooseScreen
@@ -301,7 +304,7 @@ class ArticleScreen(Screen[None]):
             then(spans[0])
             return
         by_uid = {s.uid: s for s in spans}
-        choices = [Choice(s.uid, s.label, quote(self.view.text[s.start:s.end])) for s in spans]
+        choices = [Choice(s.uid, s.label, quote(self.view.text, s.start, s.end)) for s in spans]
         self.app.push_screen(ChooseScreen(title, choices),
                              lambda uid: then(by_uid[uid]) if uid else None)
 
@@ -314,7 +317,7 @@ class ArticleScreen(Screen[None]):
             removed = self._commit("deletion", lambda: store.delete(span.uid))
             if removed is not None:
                 self._apply(removed, None)  # type: ignore[arg-type]
-                self.say(f"deleted {span.label} {quote(self.view.text[span.start:span.end])}"
+                self.say(f"deleted {span.label} {quote(self.view.text, span.start, span.end)}"
                          " · saved (u undoes)")
 
         self._choose_own_span("Delete which annotation?", delete)
@@ -336,7 +339,7 @@ class ArticleScreen(Screen[None]):
                     self.say(f"note on {span.label} · saved ✓" if note.strip()
                              else f"note removed from {span.label} · saved")
 
-            title = f"Note on {span.label} {quote(self.view.text[span.start:span.end])}"
+            title = f"Note on {span.label} {quote(self.view.text, span.start, span.end)}"
             self.app.push_screen(NoteScreen(title, span.note), save)
 
         self._choose_own_span("Note on which annotation?", edit)
@@ -635,7 +638,7 @@ class ArticleScreen(Screen[None]):
         if created is not None:
             self._apply(None, created)  # type: ignore[arg-type]
             self.say(f"accepted {span.annotator}'s {span.label} "
-                     f"{quote(self.view.text[span.start:span.end])} · saved ✓")
+                     f"{quote(self.view.text, span.start, span.end)} · saved ✓")
 
     # --- reading position ----------------------------------------------------------------
 

@@ -29,7 +29,8 @@ class SpanList(LineList[Span]):
     def render_row(self, span: Span, width: int, style: Style) -> list[Segment]:
         color = self.label_colors.get(span.label, "grey50")
         chip = f" {span.label} "
-        covered = self.text[span.start:span.end].replace("\r", " ").replace("\n", " ")
+        shown_end = min(span.end, span.start + width + 1)  # never slice more than fits
+        covered = self.text[span.start:shown_end].replace("\r", " ").replace("\n", " ")
         extra = (" ✎" if span.note else "") + ("" if span.own else f" ({span.annotator})")
         room = max(width - cell_len(chip) - 1 - cell_len(extra), 1)
         if cell_len(covered) > room:

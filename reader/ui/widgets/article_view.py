@@ -589,7 +589,10 @@ class ArticleView(ScrollView, can_focus=True):
         ):
             # The cursor is on spaces hanging past the edge (or just past a full row): show
             # it on the row's last cell rather than nowhere.
-            left, right = strip.extend_cell_length(width, base).divide([width - 1, width])[:2]
+            visible = [unit for unit in units if unit.column < width]
+            cut = visible[-1].column if visible else width - 1  # the whole last unit: a wide
+            cut = min(cut, width - 1)                           # character is not split
+            left, right = strip.extend_cell_length(width, base).divide([cut, width])[:2]
             marked = [Segment(seg.text, (seg.style or base) + cursor_style) for seg in right]
             return Strip.join([left, Strip(marked)])
         # No crop when it fits: cropping at the edge drops a combining mark on the last cell.
