@@ -11,10 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.errors import ReaderError
-from reader.text.loading import LoadedText, load_text
-
-TEXT_SUFFIXES = {".txt", ".text", ".md"}
-CORPUS_SUFFIXES = {".jsonl", ".ndjson", ".json"}
+from reader.text.loading import CORPUS_SUFFIXES, TEXT_SUFFIXES, load_text
 
 
 @dataclass
@@ -23,7 +20,6 @@ class Corpus:
 
     document_ids: list[int]
     skipped: list[str] = field(default_factory=list)  # "path: reason", files left out
-    single_file: bool = False
 
 
 def _folder_files(folder: Path) -> list[Path]:
@@ -39,7 +35,6 @@ class Plan:
     items: list[tuple[str, object]]  # ("text", LoadedText) | ("corpus", Path)
     parsed: dict[object, list[object]]
     skipped: list[str]
-    single_file: bool
 
 
 def read_inputs(paths: list[Path], *, encoding: str, annotator: str) -> Plan:
@@ -65,8 +60,7 @@ def read_inputs(paths: list[Path], *, encoding: str, annotator: str) -> Plan:
         raise ReaderError("nothing to open: " + "; ".join(skipped[:3]))
     corpus_files = [item for kind, item in items if kind == "corpus"]
     parsed = _parse_corpora(corpus_files, annotator) if corpus_files else {}
-    single = len(paths) == 1 and len(items) == 1 and items[0][0] == "text"
-    return Plan(items, parsed, skipped, single)
+    return Plan(items, parsed, skipped)
 
 
 def gather(conn: sqlite3.Connection, paths: list[Path] | Plan, *, encoding: str = "utf-8",
@@ -93,7 +87,7 @@ def gather(conn: sqlite3.Connection, paths: list[Path] | Plan, *, encoding: str 
                 ids.append(next(text_ids))
             else:
                 ids.extend(_import_corpus(conn, plan.parsed[item], annotator))  # type: ignore[index]
-    return Corpus(list(dict.fromkeys(ids)), plan.skipped, single_file=plan.single_file)
+    return Corpus(list(dict.fromkeys(ids)), plan.skipped)
 
 
 def _parse_corpora(files: list[object], annotator: str) -> dict[object, list[object]]:
@@ -152,4 +146,4 @@ def first_not_done(conn: sqlite3.Connection, ids: list[int], annotator: str) -> 
     return next((doc_id for doc_id in ids if doc_id not in done), ids[0])
 
 
-__all__ = ["Corpus", "LoadedText", "first_not_done", "gather"]
+__all__ = ["Corpus", "Plan", "first_not_done", "gather", "read_inputs"]

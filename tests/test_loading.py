@@ -77,7 +77,7 @@ def test_the_hash_of_a_file_is_the_hash_of_its_text(text: str) -> None:
 
     from reader.text.loading import text_sha256
 
-    text = text.replace("\x00", "") or "x"
+    text = "x" + text.replace("\x00", "")  # a leading U+FEFF would be taken for a BOM
     with tempfile.TemporaryDirectory() as folder:
         for bom in (b"", b"\xef\xbb\xbf"):
             path = Path(folder) / "a.txt"

@@ -10,6 +10,8 @@ from typing import NamedTuple
 from reader.errors import ReaderError
 
 MAX_BYTES = 100 * 1024 * 1024
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})  # what a folder's articles are
+CORPUS_SUFFIXES = frozenset({".jsonl", ".ndjson", ".json"})  # one document per line
 TITLE_MAX = 120
 
 

@@ -19,8 +19,10 @@ def launch(*, paths: list[Path], db_path: Path, annotator: str | None, encoding:
                         source=config.source)
     who = annotator or config.annotator or default_annotator()
 
+    from reader.text.loading import CORPUS_SUFFIXES
+
     single = len(paths) == 1 and not paths[0].is_dir() and \
-        paths[0].suffix.lower() not in {".jsonl", ".ndjson", ".json"}
+        paths[0].suffix.lower() not in CORPUS_SUFFIXES
     if single:
         # The fast path: nothing but this file is read before the first paint.
         from reader.text.loading import load_text
