@@ -40,6 +40,11 @@ def get_document(conn: sqlite3.Connection, document_id: int) -> Document | None:
     return _row_to_document(row) if row else None
 
 
+def find_by_sha256(conn: sqlite3.Connection, sha256: str) -> Document | None:
+    row = conn.execute(f"SELECT {_COLUMNS} FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+    return _row_to_document(row) if row else None
+
+
 def _known(conn: sqlite3.Connection, loaded: LoadedText) -> Document | None:
     """The stored document with this text, without reading the text back: the same hash is
     the same text, so the one just decoded serves (a second copy of a 50 MB text is not
