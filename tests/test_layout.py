@@ -96,3 +96,11 @@ def test_lazy_estimates_are_replaced_by_exact_counts_without_losing_rows() -> No
         assert lazy.line_top(line) == top
         assert lazy.locate_row(top + height - 1) == (line, height - 1)
         top += height
+
+
+def test_a_tab_after_a_row_break_is_measured_from_the_row_start() -> None:
+    """Found by hypothesis: the word before the tab moves to a new row, so the tab starts
+    at row column 8 (a full 8 cells), not at line column 14 (2 cells)."""
+    text = "aaaaa aArarat \té"
+    rows = wrap_line(text, 0, len(text), 11)
+    assert rows == [0, 6, 15]

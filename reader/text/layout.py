@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from itertools import accumulate
 from typing import NamedTuple
 
-from reader.text.cells import WRAP_SPACES, Unit, is_single_cell_text, iter_units
+from reader.text.cells import TAB_SIZE, WRAP_SPACES, Unit, is_single_cell_text, iter_units
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -69,7 +69,9 @@ def _wrap_units(text: str, start: int, end: int, width: int) -> list[int]:
     column_at_break = 0
     for unit in iter_units(text, start, end):
         if text[unit.start] in WRAP_SPACES:
-            column += unit.cells
+            # A tab reaches the next stop of *this row*: after a row break the line-based
+            # width `iter_units` measured is stale.
+            column += TAB_SIZE - column % TAB_SIZE if text[unit.start] == "\t" else unit.cells
             break_at, column_at_break = unit.end, column
             continue
         if column + unit.cells > width and column > 0:
