@@ -53,8 +53,10 @@ set -g remain-on-exit on
 set -g escape-time 0
 set -g history-limit 2000
 """
-# Variables from the developer's shell that would leak into the app under test.
-LEAKY_VARIABLES = ("TMUX", "TMUX_PANE", "READER_CONFIG", "READER_ANNOTATOR", "READER_DEBUG")
+# Variables from the developer's shell that would leak into the app under test. pytest-xdist
+# workers set COLUMNS=80 and LINES=24, which Textual takes over the real pane size.
+LEAKY_VARIABLES = ("TMUX", "TMUX_PANE", "READER_CONFIG", "READER_ANNOTATOR", "READER_DEBUG",
+                   "COLUMNS", "LINES")
 
 
 class TmuxTerminal:
