@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from installed import reader_command
 
 from reader.cli import cli
 from reader.errors import ReaderError
@@ -180,12 +181,13 @@ def test_missing_database_is_not_created(tmp_path: Path) -> None:
 
 def test_installed_reader_agree(database: Path, tmp_path: Path) -> None:
     done = subprocess.run(
-        ["reader", "agree", "--db", str(database), "--json"], capture_output=True, text=True
+        [*reader_command(), "agree", "--db", str(database), "--json"],
+        capture_output=True, text=True,
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["pairs"][0]["overall"]["kappa"] == pytest.approx(65 / 116)
     alone = subprocess.run(
-        ["reader", "agree", "--db", str(database), "--annotators", "ann"],
+        [*reader_command(), "agree", "--db", str(database), "--annotators", "ann"],
         capture_output=True, text=True,
     )
     assert alone.returncode == 1

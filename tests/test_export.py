@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -18,6 +17,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 from golden.corpus import GOLDEN, build
+from installed import reader_command
 
 import reader.formats.records as records
 from reader.cli import cli
@@ -150,17 +150,12 @@ def test_missing_output_folder(db: Path, tmp_path: Path) -> None:
     assert "does not exist" in str(result.exception)
 
 
-def _reader_command() -> list[str]:
-    found = shutil.which("reader")
-    return [found] if found else [sys.executable, "-m", "reader"]
-
-
 def test_installed_reader_exports_and_refuses_in_one_line(db: Path) -> None:
-    ok = subprocess.run([*_reader_command(), "export", "--db", str(db)], capture_output=True,
+    ok = subprocess.run([*reader_command(), "export", "--db", str(db)], capture_output=True,
                         timeout=60, check=False)
     assert ok.returncode == 0
     assert ok.stdout == (GOLDEN / "export.jsonl").read_bytes()
-    bad = subprocess.run([*_reader_command(), "export", "--db", str(db), "--format", "brat"],
+    bad = subprocess.run([*reader_command(), "export", "--db", str(db), "--format", "brat"],
                          capture_output=True, text=True, timeout=60, check=False)
     assert bad.returncode == 1
     assert bad.stderr.splitlines() == [
@@ -193,7 +188,7 @@ def test_killed_export_leaves_the_previous_file(tmp_path: Path) -> None:
     _big_database(db)
     out = tmp_path / "out.jsonl"
     out.write_text("previous export\n")
-    process = subprocess.Popen([*_reader_command(), "export", "--db", str(db), "-o", str(out)],
+    process = subprocess.Popen([*reader_command(), "export", "--db", str(db), "-o", str(out)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     partial: list[Path] = []
