@@ -116,3 +116,16 @@ def test_two_connections_write_without_locking_errors(tmp_path: Path) -> None:
         mine.create(index, index + 1, "actor", "abcdef"[index // 2])
         theirs.create(index, index + 1, "topic", "abcdef"[index // 2])
     assert len(mine.live()) == 10 and len(theirs.live()) == 10
+
+
+def test_every_connection_is_wal_and_fsyncs_each_commit(tmp_path: Path) -> None:
+    """The "nothing lost" promise rests on these two settings; NORMAL would lose the last
+    commits on power loss, and each connection must set it (it is not stored in the file)."""
+    first = connect(tmp_path / "a.db")
+    second = connect(tmp_path / "a.db")
+    for conn in (first, second):
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    first.close()
+    second.close()

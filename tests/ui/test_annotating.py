@@ -681,3 +681,14 @@ async def test_selection_and_matches_never_look_like_a_label(reader, seed_text) 
     for index, name in enumerate(names):
         for other in names[index + 1:]:
             assert not looks_alike(highlights[name], highlights[other]), (name, other)
+
+
+async def test_d_marks_done_and_d_again_marks_not_done(reader, seed_text) -> None:
+    app = reader.open(seed_text)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("D")
+        assert "marked done" in status_text(app)
+        assert reader._query("SELECT status FROM progress")[0][0] == "done"
+        await pilot.press("D")
+        assert "marked not done" in status_text(app)
+    assert reader._query("SELECT status FROM progress")[0][0] == "in_progress"
