@@ -3,8 +3,9 @@
 Every unit covers a run of code points `[start, end)` of the document and a number of
 cells. Widths come from Rich's grapheme splitter, the same measure Textual uses to lay out
 the strips we hand it, so the cursor never drifts from what is drawn. Tabs and control codes
-are ours: a tab expands to the next tab stop of its row and a control code is shown as its
-one-cell Unicode "control picture", so no raw escape byte ever reaches the terminal. A
+are ours: a tab expands to the next tab stop of its row and a control code or bidi control is
+shown as its one-cell picture from `reader.text.sanitize` (the one sanitiser every other
+place uses too), so no raw escape byte ever reaches the terminal. A
 zero-width cluster with nothing to attach to (a joiner or mark at a line's start or after a
 space, a zero-width space, a stray BOM) is shown as a one-cell dotted circle, and a joiner
 that ends a cluster is not drawn: either would join the next character in Rich's measure
@@ -13,11 +14,12 @@ mouse use."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
 from rich.cells import cell_len, split_graphemes
+
+from reader.text.sanitize import UNSAFE, control_picture
 
 TAB_SIZE = 8
 
@@ -29,8 +31,9 @@ SINGLE_CELL = frozenset(
 )
 is_single_cell_text = SINGLE_CELL.issuperset
 
-# Tabs and control codes are drawn by us; the rest goes through Rich's grapheme splitter.
-SPECIAL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Tabs, control codes and bidi controls are drawn by us; the rest goes through Rich's
+# grapheme splitter.
+SPECIAL = UNSAFE
 WRAP_SPACES = " \t"
 ORPHAN = "\u25cc"  # ◌, the dotted circle fonts draw for a mark with no base
 
@@ -41,16 +44,6 @@ class Unit(NamedTuple):
     start: int
     end: int
     cells: int
-
-
-def control_picture(char: str) -> str:
-    """The visible stand-in for a control code (one cell)."""
-    code = ord(char)
-    if code < 0x20:
-        return chr(0x2400 + code)
-    if code == 0x7F:
-        return "\u2421"
-    return "\ufffd"
 
 
 def iter_units(text: str, start: int, end: int, column: int = 0) -> Iterator[Unit]:
