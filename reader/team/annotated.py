@@ -19,6 +19,12 @@ from itertools import combinations, groupby
 from operator import itemgetter
 
 from reader.errors import ReaderError
+from reader.store.agreement_rows import (
+    annotated_documents,
+    database_path,
+    documents_by_id,
+    span_groups,
+)
 from reader.team.agreement import (
     PairAgreement,
     PairResult,
@@ -36,25 +42,6 @@ class AgreementRun:
     labels: list[str]
     processes: int = 1
     """How many processes shared the work."""
-
-
-def _in_list(values: Sequence[str]) -> str:
-    return f"({', '.join('?' * len(values))})"
-
-
-def annotated_documents(conn: sqlite3.Connection) -> dict[int, set[str]]:
-    """Document id -> the annotators who annotated it (a live span, or marked done).
-
-    GROUP BY walks the (document_id, annotator, start) index: one row per document and
-    annotator comes back, not one per span."""
-    documents: dict[int, set[str]] = {}
-    for document_id, annotator in conn.execute(
-        "SELECT document_id, annotator FROM annotations WHERE deleted_at IS NULL"
-        " GROUP BY document_id, annotator"
-        " UNION SELECT document_id, annotator FROM progress WHERE status = 'done'"
-    ):
-        documents.setdefault(document_id, set()).add(annotator)
-    return documents
 
 
 def choose_pairs(
@@ -80,14 +67,14 @@ def choose_pairs(
                 f"{', '.join(known) or 'none'})"
             )
     chosen = set(requested) if requested is not None else None
-    documents = {}
+    documents: dict[int, frozenset[str]] = {}
     for document_id, names in annotated.items():
         present = frozenset(names if chosen is None else names & chosen)
         if len(present) >= 2:
             documents[document_id] = present
     shared: dict[tuple[str, str], int] = {}
-    for names in documents.values():
-        for pair in combinations(sorted(names), 2):
+    for present in documents.values():
+        for pair in combinations(sorted(present), 2):
             shared[pair] = shared.get(pair, 0) + 1
     if requested is None:
         pairs = sorted(shared)
@@ -99,41 +86,6 @@ def choose_pairs(
         who = f"two of {', '.join(requested)}" if requested else "two annotators"
         raise ReaderError(f"no {who} annotated a common document")
     return pairs, documents
-
-
-def _documents(
-    conn: sqlite3.Connection, ids: list[int]
-) -> Iterator[tuple[int, str, str]]:
-    return conn.execute(
-        "SELECT id, title, text FROM documents WHERE id IN (SELECT value FROM json_each(?))"
-        " ORDER BY id",
-        (json.dumps(ids),),
-    )
-
-
-def _spans(
-    conn: sqlite3.Connection,
-    annotators: list[str],
-    labels: Sequence[str] | None,
-    low: int,
-    high: int,
-) -> Iterator[tuple[int, str, str]]:
-    """(document id, annotator, JSON [[start, end, label], ...]) by document: SQLite builds
-    the JSON and json.loads parses it, both in C, faster than a million Python rows."""
-    where = (
-        f"document_id BETWEEN ? AND ? AND deleted_at IS NULL"
-        f" AND annotator IN {_in_list(annotators)}"
-    )
-    params: list[object] = [low, high, *annotators]
-    if labels:
-        where += f" AND label IN {_in_list(labels)}"
-        params.extend(labels)
-    return conn.execute(
-        "SELECT document_id, annotator, json_group_array(json_array(start, end, label))"
-        f" FROM annotations WHERE {where}"
-        " GROUP BY document_id, annotator ORDER BY document_id, annotator",
-        params,
-    )
 
 
 PARALLEL_FROM = 2000
@@ -193,7 +145,7 @@ def _in_parallel(
 ) -> list[_Part] | None:
     """The parts in document order, the first computed here; None if the worker processes
     could not run (then the caller does it all in this process)."""
-    path = conn.execute("PRAGMA database_list").fetchone()[2]
+    path = database_path(conn)
     context = multiprocessing.get_context("spawn")  # no SQLite handle crosses a fork
     try:
         with ProcessPoolExecutor(len(chunks) - 1, mp_context=context) as pool:
@@ -230,9 +182,9 @@ def _agree_chunk_in_worker(
     low: int,
     high: int,
 ) -> _Part:
-    from reader.store.database import connect
+    from reader.store.database import connect_readonly
 
-    conn = connect(path)
+    conn = connect_readonly(path, verify=False)  # checked once, by the parent
     try:
         return _agree_chunk(conn, pairs, documents, labels, low, high)
     finally:
@@ -251,10 +203,10 @@ def _agree_chunk(
     once, each annotator's spans in it prepared once, and every pair sharing it fed."""
     part = _Part({pair: PairAgreement(*pair) for pair in pairs}, {}, set())
     involved = sorted({name for pair in pairs for name in pair})
-    spans = _spans_by_document(_spans(conn, involved, labels, low, high))
+    spans = _spans_by_document(span_groups(conn, involved, labels, low, high))
     pending = next(spans, None)
     wanted = [document_id for document_id in documents if low <= document_id <= high]
-    for document_id, title, text in _documents(conn, sorted(wanted)):
+    for document_id, title, text in documents_by_id(conn, sorted(wanted)):
         while pending is not None and pending[0] < document_id:
             pending = next(spans, None)
         by_annotator: dict[str, list[tuple[int, int, str]]] = {}
