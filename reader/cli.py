@@ -121,7 +121,15 @@ def where(db_path: Path | None) -> None:
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit code 1."""
     try:
-        cli.main(standalone_mode=False)
+        try:
+            cli.main(standalone_mode=False)
+        except sqlite3.Error as error:  # a damaged, busy or full database: one line, exit 1
+            from reader.store.database import database_error
+
+            known = database_error(error)
+            if known is None:
+                raise
+            raise known from None
     except ReaderError as error:
         click.echo(f"reader: error: {error}", err=True)
         sys.exit(1)
@@ -142,6 +150,8 @@ def main() -> None:
             f"reader: internal error: {type(error).__name__}: {error} "
             "(set READER_DEBUG=1 for details)",
             err=True,
+    import sqlite3
+
         )
         sys.exit(2)
 

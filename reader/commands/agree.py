@@ -64,7 +64,7 @@ def agree(
 
     Exact and partial-overlap span F1 and token-level Cohen's kappa, per label and overall,
     for each pair on the documents both annotated; then where they disagree."""
-    from reader.store.database import connect
+    from reader.store.database import connect_readonly
     from reader.team.annotated import run_agreement
 
     path = resolve_db(db_path)
@@ -74,7 +74,7 @@ def agree(
     wanted_labels = _names(labels)
     if annotators is not None and wanted_annotators is None:
         raise ReaderError("--annotators needs at least two names, e.g. --annotators ann,bob")
-    conn = connect(path)
+    conn = connect_readonly(path)
     try:
         run = run_agreement(conn, wanted_annotators, wanted_labels, jobs or None)
     finally:

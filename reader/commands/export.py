@@ -99,7 +99,7 @@ def export(output: str | None, fmt: str, db_path: Path | None, labels: tuple[str
     from reader.formats import atomic
     from reader.formats.records import count_documents, iter_export_rows
     from reader.formats.summary import Summary
-    from reader.store.database import connect
+    from reader.store.database import connect_readonly
 
     module: Any = importlib.import_module(f"reader.formats.{MODULES[fmt]}")
     if hasattr(module, "check_available"):
@@ -108,7 +108,7 @@ def export(output: str | None, fmt: str, db_path: Path | None, labels: tuple[str
     selection = Selection(labels, annotators, status)
     options = ExportOptions(offsets=offsets, spacy_lang=spacy_lang)
     summary = Summary()
-    conn = connect(existing_db(db_path))
+    conn = connect_readonly(existing_db(db_path))
     try:
         conn.execute("BEGIN")  # one snapshot for the count and the rows
         total = count_documents(conn, selection)

@@ -48,9 +48,9 @@ def _table(title: str, rows: dict[str, int]) -> list[str]:
 def stats(as_json: bool, db_path: Path | None) -> None:
     """Count documents (total, annotated, done) and spans per label and per annotator."""
     from reader.commands.export import existing_db
-    from reader.store.database import connect
+    from reader.store.database import connect_readonly
 
-    conn = connect(existing_db(db_path))
+    conn = connect_readonly(existing_db(db_path))
     try:
         result = collect(conn)
     finally:
