@@ -70,7 +70,9 @@ def gather(conn: sqlite3.Connection, paths: list[Path] | Plan, *, encoding: str 
     plan = paths if isinstance(paths, Plan) else read_inputs(paths, encoding=encoding,
                                                               annotator=annotator)
     if not plan.items:
-        ids = [row[0] for row in conn.execute("SELECT id FROM documents ORDER BY id")]
+        from reader.store.documents import all_document_ids
+
+        ids = all_document_ids(conn)
         if not ids:
             raise ReaderError("the database has no documents yet: reader open FILE|FOLDER")
         return Corpus(ids)
@@ -129,20 +131,17 @@ def _import_corpus(conn: sqlite3.Connection, documents: list[object],
         for document in documents:
             importer.add(document)  # type: ignore[arg-type]
             hashes.append(document.sha256)  # type: ignore[attr-defined]
-    found = dict(conn.execute(
-        f"SELECT sha256, id FROM documents WHERE sha256 IN ({','.join('?' * len(hashes))})",
-        hashes,
-    ).fetchall()) if len(hashes) < 30000 else {
-        sha: doc_id for sha, doc_id in conn.execute("SELECT sha256, id FROM documents")
-    }
+    from reader.store.documents import ids_by_sha256
+
+    found = ids_by_sha256(conn, hashes)
     return [found[sha] for sha in hashes]
 
 
 def first_not_done(conn: sqlite3.Connection, ids: list[int], annotator: str) -> int:
     """Where a corpus resumes: the first document this annotator has not marked done."""
-    done = {row[0] for row in conn.execute(
-        "SELECT document_id FROM progress WHERE annotator = ? AND status = 'done'",
-        (annotator,))}
+    from reader.store.documents import done_document_ids
+
+    done = done_document_ids(conn, annotator)
     return next((doc_id for doc_id in ids if doc_id not in done), ids[0])
 
 

@@ -154,3 +154,20 @@ async def library_screen_scenario(tmp_path: Path, corpus_dir: Path) -> None:
         await pilot.press("S")
         await pilot.pause()
         assert "2/3 done" in str(app.screen.query("Static").first().render())
+
+
+def test_a_corpus_larger_than_sqlites_variable_limit_opens(tmp_path: Path) -> None:
+    """SQLite builds limited to 999 bound variables (many distributions') refused a
+    1,200-document corpus with "too many SQL variables"."""
+    import sqlite3
+
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("".join(json.dumps({"text": f"Document number {n}."}) + "\n"
+                            for n in range(1200)))
+    conn = connect(tmp_path / "a.db")
+    conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+    corpus = gather(conn, [path], encoding="utf-8", annotator="me")
+    assert len(corpus.document_ids) == 1200
+    texts = [get_document(conn, i).text for i in corpus.document_ids[:2]]  # type: ignore[union-attr]
+    assert texts == ["Document number 0.", "Document number 1."]
+    assert first_not_done(conn, corpus.document_ids, "me") == corpus.document_ids[0]

@@ -149,3 +149,24 @@ def set_status(conn: sqlite3.Connection, document_id: int, annotator: str, statu
         raise ValueError(f"unknown status {status!r}")
     with transaction(conn):
         _upsert_progress(conn, document_id, annotator, "status = ?", (status,))
+
+
+def all_document_ids(conn: sqlite3.Connection) -> list[int]:
+    """Every document in the database, in the order they were added."""
+    return [row[0] for row in conn.execute("SELECT id FROM documents ORDER BY id")]
+
+
+def ids_by_sha256(conn: sqlite3.Connection, hashes: list[str]) -> dict[str, int]:
+    """sha256 -> document id for the given texts (one JSON parameter: any number of them)."""
+    from reader.store.sql import as_json, in_values
+
+    return dict(conn.execute(
+        f"SELECT sha256, id FROM documents WHERE {in_values('sha256')}", (as_json(hashes),)
+    ).fetchall())
+
+
+def done_document_ids(conn: sqlite3.Connection, annotator: str) -> set[int]:
+    """The documents `annotator` has marked done."""
+    return {row[0] for row in conn.execute(
+        "SELECT document_id FROM progress WHERE annotator = ? AND status = 'done'",
+        (annotator,))}

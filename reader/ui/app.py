@@ -138,10 +138,9 @@ class ReaderApp(App[None]):
     def done_count(self) -> int:
         if self.conn is None:
             return 0
-        ids = set(self.session.document_ids)
-        return sum(1 for (doc_id,) in self.conn.execute(
-            "SELECT document_id FROM progress WHERE annotator = ? AND status = 'done'",
-            (self.annotator,)) if doc_id in ids)
+        from reader.store.documents import done_document_ids
+
+        return len(done_document_ids(self.conn, self.annotator) & set(self.session.document_ids))
 
     def record_visit(self, document_id: int) -> None:
         """After the paint: the visit is bookkeeping, not something to wait for."""
