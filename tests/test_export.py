@@ -105,10 +105,10 @@ def test_brat_failure_keeps_the_previous_folder(db: Path, tmp_path: Path,
 
 def test_brat_replaces_a_previous_export_but_not_other_folders(db: Path, tmp_path: Path) -> None:
     out = tmp_path / "brat"
-    out.mkdir()
-    (out / "stale.ann").write_text("")
     assert invoke("--db", str(db), "-o", str(out), "--format", "brat").exit_code == 0
-    assert not (out / "stale.ann").exists() and len(list(out.glob("*.txt"))) == 3
+    assert len(list(out.glob("*.txt"))) == 3
+    only_done = invoke("--db", str(db), "-o", str(out), "--format", "brat", "--status", "done")
+    assert only_done.exit_code == 0 and len(list(out.glob("*.txt"))) == 1  # stale ones gone
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "thesis.tex").write_text("precious")

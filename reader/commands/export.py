@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import io
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -46,18 +47,34 @@ def _tracked(rows: Iterable[ExportRow], advance: Callable[[], None]) -> Iterator
 
 @contextlib.contextmanager
 def _stdout(binary: bool) -> Iterator[IO[Any]]:
-    """Standard output as UTF-8 without newline translation, whatever the locale says."""
-    if binary:
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
-        return
+    """Standard output as UTF-8 without newline translation, whatever the locale says; a
+    full disk under it is one line."""
     sys.stdout.flush()
-    stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+    stream = (sys.stdout.buffer if binary
+              else io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline=""))
     try:
         yield stream
         stream.flush()
+    except OSError as error:
+        from reader.formats.atomic import DISK_FULL
+
+        if error.errno not in DISK_FULL:
+            raise
+        _discard_standard_output()
+        raise ReaderError("disk full: standard output is incomplete") from None
     finally:
-        stream.detach()
+        if isinstance(stream, io.TextIOWrapper):
+            stream.detach()
+
+
+def _discard_standard_output() -> None:
+    """Send what is still buffered for standard output to /dev/null, so that Python's flush
+    at exit does not print a second error after ours."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)
 
 
 def existing_db(db_path: Path | None) -> Path:
@@ -92,9 +109,12 @@ def _target(output: str | None, kind: str, fmt: str) -> Path | None:
               show_default=True, help="doccano only: offset unit (doccano counts UTF-16).")
 @click.option("--spacy-lang", default="xx", show_default=True,
               help="spacy only: language of spacy.blank() used to tokenize.")
+@click.option("--force", is_flag=True,
+              help="brat only: replace the -o folder even if reader did not write it"
+                   " (everything in it is deleted).")
 def export(output: str | None, fmt: str, db_path: Path | None, labels: tuple[str, ...],
            annotators: tuple[str, ...], status: str | None, offsets: str,
-           spacy_lang: str) -> None:
+           spacy_lang: str, force: bool) -> None:
     """Export documents and their live spans (offsets in code points, end exclusive)."""
     from reader.formats import atomic
     from reader.formats.records import count_documents, iter_export_rows
@@ -108,7 +128,9 @@ def export(output: str | None, fmt: str, db_path: Path | None, labels: tuple[str
     selection = Selection(labels, annotators, status)
     options = ExportOptions(offsets=offsets, spacy_lang=spacy_lang)
     summary = Summary()
-    conn = connect_readonly(existing_db(db_path))
+    database = existing_db(db_path)
+    atomic.refuse_database(path, database, folder=module.TARGET == "folder")
+    conn = connect_readonly(database)
     try:
         conn.execute("BEGIN")  # one snapshot for the count and the rows
         total = count_documents(conn, selection)
@@ -118,10 +140,11 @@ def export(output: str | None, fmt: str, db_path: Path | None, labels: tuple[str
                 with _stdout(module.TARGET == "binary") as stream:
                     module.export(rows, stream, summary, options)
             elif module.TARGET == "folder":
-                with atomic.atomic_folder(path, module.is_previous_export) as folder:
+                with atomic.atomic_folder(path, fmt, module.previous_export_problem,
+                                          force) as folder:
                     module.export(rows, folder, summary, options)
             else:
-                with atomic.atomic_file(path, binary=module.TARGET == "binary") as handle:
+                with atomic.open_output(path, binary=module.TARGET == "binary") as handle:
                     module.export(rows, handle, summary, options)
     finally:
         conn.close()  # ends the read transaction

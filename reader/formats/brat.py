@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from reader.formats import atomic
 from reader.formats.records import ExportOptions, ExportRow
 from reader.formats.summary import Summary, describe_span
 
@@ -63,10 +64,15 @@ def annotation_lines(row: ExportRow, summary: Summary, labels: set[str]) -> list
     return lines
 
 
-def is_previous_export(folder: Path) -> bool:
-    """Only a folder of .txt/.ann files and annotation.conf may be replaced."""
-    return all(path.is_file() and (path.suffix in (".txt", ".ann") or path.name == CONF_NAME)
-               for path in folder.iterdir())
+def _is_ours(name: str) -> bool:
+    return name.endswith((".txt", ".ann")) or name == CONF_NAME
+
+
+def previous_export_problem(folder: Path) -> str | None:
+    """Why an export may not replace `folder` (None: it may): only an empty folder or one
+    reader wrote (its marker says so) with nothing added or edited since, not even in brat's
+    own editor, is replaced without --force."""
+    return atomic.previous_export_problem(folder, "brat", _is_ours)
 
 
 def export(rows: Iterable[ExportRow], folder: Path, summary: Summary,
