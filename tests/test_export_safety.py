@@ -3,6 +3,7 @@ device nodes, FIFOs and symlinks survive; a killed folder swap or a full disk lo
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import json
 import os
@@ -513,3 +514,36 @@ def test_a_really_full_disk(db: Path, tiny_tmpfs: Path, reader: Callable[..., Ru
     assert one_line_error(run) == f"reader: error: disk full: nothing was written to {out}"
     assert out.read_text() == "previous export\n"
     assert sorted(p.name for p in tiny_tmpfs.iterdir()) == ["filler", "out.jsonl"]
+
+
+class _LibcWithout:
+    """The C library as an old glibc or musl shows it: no renameat2 wrapper, only syscall."""
+
+    real = ctypes.CDLL(None, use_errno=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.syscall = self.real.syscall
+
+
+@pytest.mark.parametrize("libc", ["wrapper", "syscall"])
+def test_rename_exchange_swaps_two_folders(tmp_path: Path, libc: str,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from reader.formats import atomic
+
+    if libc == "syscall":
+        monkeypatch.setattr(ctypes, "CDLL", _LibcWithout)
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    (first / "one").write_text("1")
+    (second / "two").write_text("2")
+    try:
+        atomic._rename_exchange(first, second)
+    except OSError as error:
+        if error.errno in (errno.EINVAL, errno.ENOSYS):
+            pytest.skip(f"no RENAME_EXCHANGE here: {error}")
+        raise
+    assert [p.name for p in first.iterdir()] == ["two"]
+    assert [p.name for p in second.iterdir()] == ["one"]
+    with pytest.raises(FileNotFoundError):
+        atomic._rename_exchange(first, tmp_path / "missing")

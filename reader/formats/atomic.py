@@ -260,7 +260,10 @@ def previous_export_problem(folder: Path, fmt: str, is_ours: Callable[[str], boo
     """Why `folder` must not be replaced by an `fmt` export, or None when it may: it is empty,
     or reader wrote it (its marker names `fmt`) and nothing in it was added or changed since
     (each file is a regular one `is_ours` accepts, its ctime no later than the marker's)."""
-    entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as error:
+        return f"it cannot be read: {error.strerror}"
     if not entries:
         return None
     marker = folder / MARKER
@@ -287,15 +290,22 @@ def _rename_exchange(first: Path, second: Path) -> None:
     if sys.platform != "linux":
         raise OSError(errno.ENOSYS, "renameat2 is Linux only")
     libc = ctypes.CDLL(None, use_errno=True)
-    args = (_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
     function = getattr(libc, "renameat2", None)
     if function is not None:
-        result = function(*args)
+        function.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                             ctypes.c_uint)
+        function.restype = ctypes.c_int
+        result = function(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second),
+                          _RENAME_EXCHANGE)
     else:
         number = _RENAMEAT2_SYSCALL.get(platform.machine())
         if number is None:
             raise OSError(errno.ENOSYS, "renameat2 is not known on this machine")
-        result = libc.syscall(ctypes.c_long(number), *args)
+        libc.syscall.restype = ctypes.c_long  # variadic: every argument a full register
+        result = libc.syscall(ctypes.c_long(number), ctypes.c_long(_AT_FDCWD),
+                              ctypes.c_char_p(os.fsencode(first)), ctypes.c_long(_AT_FDCWD),
+                              ctypes.c_char_p(os.fsencode(second)),
+                              ctypes.c_long(_RENAME_EXCHANGE))
     if result != 0:
         code = ctypes.get_errno()
         raise OSError(code, os.strerror(code), str(second))
