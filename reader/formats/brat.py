@@ -3,7 +3,9 @@
 brat counts code points like reader, but a text-bound annotation cannot cross a line break:
 such spans are written with brat's discontinuous syntax `START END;START END`, one fragment
 per line, and the text field joins the fragments with a space, as brat does. Notes become
-`#N\tAnnotatorNotes Tn\tnote` lines; an `annotation.conf` lists the labels."""
+`#N\tAnnotatorNotes Tn\tnote` lines; an `annotation.conf` lists the labels. The folder is
+signed with a `.reader-export` marker (reader.formats.atomic): only a folder reader wrote,
+unedited since, is replaced by the next export."""
 
 from __future__ import annotations
 
