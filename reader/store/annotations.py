@@ -40,6 +40,11 @@ def new_uid() -> str:
     return uuid.uuid4().hex
 
 
+class ChangedElsewhere(Exception):
+    """The annotation is not in the state this session last saw: another process (or another
+    window of the same annotator) changed or deleted it. Nothing was written."""
+
+
 class Change(NamedTuple):
     """What an operation (or its undo) did: the annotation before and after (None = absent)."""
 
@@ -132,17 +137,17 @@ class AnnotationStore:
         return annotation
 
     def delete(self, uid: str) -> Annotation:
-        before = self._require(uid)
         with transaction(self.conn):
+            before = self._require(uid)  # read under the write lock: no lost update
             self._write(before, None)
             event = self._record("delete", uid, before, None)
         self._push(event)
         return before
 
     def set_note(self, uid: str, note: str) -> Annotation:
-        before = self._require(uid)
-        after = before._replace(note=note, updated_at=now_iso())
         with transaction(self.conn):
+            before = self._require(uid)
+            after = before._replace(note=note, updated_at=now_iso())
             self._write(before, after)
             event = self._record("note", uid, before, after)
         self._push(event)
@@ -156,6 +161,9 @@ class AnnotationStore:
         event_id = self._undo[-1]
         before, after = self._event_states(event_id)
         with transaction(self.conn):
+            if not self._is_current(after, before):
+                self._undo.pop()  # this step can no longer be undone; earlier ones may
+                raise ChangedElsewhere("it was changed in another window or process")
             self._write(after, before)
             self._record("undo", (before or after).uid, after, before, ref=event_id)  # type: ignore[union-attr]
         self._redo.append(self._undo.pop())
@@ -168,6 +176,9 @@ class AnnotationStore:
         event_id = self._redo[-1]
         before, after = self._event_states(event_id)
         with transaction(self.conn):
+            if not self._is_current(before, after):
+                self._redo.pop()
+                raise ChangedElsewhere("it was changed in another window or process")
             self._write(before, after)
             self._record("redo", (before or after).uid, before, after, ref=event_id)  # type: ignore[union-attr]
         self._undo.append(self._redo.pop())
@@ -178,8 +189,20 @@ class AnnotationStore:
     def _require(self, uid: str) -> Annotation:
         annotation = self.get(uid)
         if annotation is None:
-            raise KeyError(f"no live annotation {uid}")
+            raise ChangedElsewhere("it was deleted in another window or process")
         return annotation
+
+    def _is_current(self, state: Annotation | None, other: Annotation | None) -> bool:
+        """Whether the table holds `state` (None: no live row) for the annotation an event
+        touched, `other` naming it when `state` is None. Undo and redo check this under the
+        write lock, so a step never resurrects a span another process deleted or overwrites
+        a note it changed."""
+        uid = (state or other).uid  # type: ignore[union-attr]
+        live = self.get(uid)
+        if state is None or live is None:
+            return state is None and live is None
+        return (live.start, live.end, live.label, live.text, live.note) == (
+            state.start, state.end, state.label, state.text, state.note)
 
     def _push(self, event_id: int) -> None:
         if not self._history_read:

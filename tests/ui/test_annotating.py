@@ -692,3 +692,29 @@ async def test_d_marks_done_and_d_again_marks_not_done(reader, seed_text) -> Non
         await pilot.press("D")
         assert "marked not done" in status_text(app)
     assert reader._query("SELECT status FROM progress")[0][0] == "in_progress"
+
+
+async def test_a_span_deleted_in_another_window_is_not_resurrected_or_crashing(
+        reader, seed_text) -> None:
+    """Two windows of one annotator: the other deletes the span this one tagged and noted.
+    x, a note, the same label key and u must each change nothing and say so (they raised
+    KeyError and killed the app, or brought the span back)."""
+    app = reader.open(seed_text)
+    async with app.run_test(size=SIZE) as pilot:
+        await search(pilot, "Ararat Mirzoyan")
+        await pilot.press("1")
+        (row,) = live(reader)
+        other = AnnotationStore(sqlite3.connect(reader.db_path, isolation_level=None),
+                                reader.document.id, "tester")
+        other.delete(row.uid)
+        await move_to(pilot, row.start)
+        await pilot.press("u")
+        assert "NOT done" in status_text(app) and "R reloads" in status_text(app)
+        assert live(reader) == [], "undo did not delete twice nor resurrect"
+        await pilot.press("x")
+        await pilot.pause()
+        assert live(reader) == []
+        assert app.is_running
+        await pilot.press("R")
+        assert spans_on_screen(app) == []
+    assert live(reader) == []

@@ -18,7 +18,7 @@ from textual.widgets import Header, Input, Static
 
 from reader.annotate.editing import decide_tag, tag_target
 from reader.annotate.span_index import Span, SpanIndex
-from reader.store.annotations import Annotation, AnnotationStore
+from reader.store.annotations import Annotation, AnnotationStore, ChangedElsewhere
 from reader.store.documents import Document, Progress, save_position
 from reader.ui.widgets.article_view import ArticleView, Match
 from reader.ui.widgets.status import Legend, StatusLine
@@ -233,6 +233,10 @@ class ArticleScreen(Screen[None]):
         except sqlite3.Error as error:
             self.notify(f"{operation} NOT saved: {error}", severity="error", timeout=10)
             return None
+        except ChangedElsewhere as error:
+            self.say(f"{operation} NOT done: {error}; R reloads")
+            self.app.bell()
+            return None
 
     def action_tag_key(self, key: str) -> None:
         label = self.reader_app.config.by_key(key)
@@ -348,11 +352,12 @@ class ArticleScreen(Screen[None]):
         store = self.store
         if store is None:
             return
+        if not (store.can_undo if undo else store.can_redo):
+            self.say(f"nothing to {'undo' if undo else 'redo'}")
+            return
         change = self._commit("undo" if undo else "redo",
                               store.undo if undo else store.redo)
         if change is None:
-            if (store.can_undo if undo else store.can_redo) is False:
-                self.say(f"nothing to {'undo' if undo else 'redo'}")
             return
         before, after = change.before, change.after  # type: ignore[attr-defined]
         self._apply(before, after)
