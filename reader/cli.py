@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from reader import __version__
-from reader.errors import ReaderError
+from reader.errors import ReaderError, one_line
 
 # name -> "module:attribute"; loaded only when that subcommand runs (or help lists it).
 LAZY_COMMANDS: dict[str, str] = {
@@ -33,7 +33,8 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in LAZY_COMMANDS and _module_exists(LAZY_COMMANDS[cmd_name]):
             module_name, attribute = LAZY_COMMANDS[cmd_name].split(":")
-            return getattr(importlib.import_module(module_name), attribute)
+            command: click.Command = getattr(importlib.import_module(module_name), attribute)
+            return command
         return super().get_command(ctx, cmd_name)
 
 
@@ -53,21 +54,32 @@ db_option = click.option(
 
 
 def resolve_db(db_path: Path | None) -> Path:
+    """The command's own --db, else the one given before the command (`reader --db X
+    stats`), else READER_DB or the user data folder."""
     from reader.locations import default_db_path
 
-    return db_path if db_path is not None else default_db_path()
+    if db_path is not None:
+        return db_path
+    context = click.get_current_context(silent=True)
+    group_db = context.find_root().params.get("db_path") if context is not None else None
+    return group_db if isinstance(group_db, Path) else default_db_path()
 
 
 @click.group(cls=LazyGroup, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="reader")
+@db_option
+@click.option("--annotator", default=None,
+              help="With no command: who is annotating (as for `reader open`).")
 @click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli(ctx: click.Context, db_path: Path | None, annotator: str | None) -> None:
     """Read and annotate text in the terminal, with exact offsets and nothing lost.
 
     With no command, shows the library of documents already in the database."""
     if ctx.invoked_subcommand is None:
-        ctx.invoke(open_command)
+        ctx.invoke(open_command, db_path=db_path, annotator=annotator)
+    elif annotator is not None:
+        raise ReaderError("--annotator goes after the command: reader COMMAND --annotator NAME")
 
 
 @cli.command("open", short_help="Read and annotate articles, a folder or a corpus.")
@@ -112,14 +124,26 @@ def where(db_path: Path | None) -> None:
     from reader.locations import config_candidates, data_dir
 
     click.echo(f"database: {resolve_db(db_path)}")
-    for candidate in config_candidates():
+    for candidate in config_candidates(check_override=False):
         mark = "" if candidate.exists() else " (absent)"
         click.echo(f"config:   {candidate}{mark}")
     click.echo(f"data dir: {data_dir()}")
 
 
+def _usage_message(error: click.ClickException) -> str:
+    """A click error as one sentence, pointing at the help that explains the usage (click's
+    own form is three lines: usage, a hint, the error)."""
+    message = error.format_message()
+    context = getattr(error, "ctx", None)
+    if isinstance(error, click.UsageError) and context is not None:
+        message += f" (see '{context.command_path} --help')"
+    return message
+
+
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit code 1."""
+    import sqlite3
+
     try:
         try:
             cli.main(standalone_mode=False)
@@ -131,13 +155,13 @@ def main() -> None:
                 raise
             raise known from None
     except ReaderError as error:
-        click.echo(f"reader: error: {error}", err=True)
+        click.echo(f"reader: error: {one_line(str(error))}", err=True)
         sys.exit(1)
     except click.exceptions.Abort:
         click.echo("reader: aborted", err=True)
         sys.exit(130)
     except click.ClickException as error:
-        error.show()
+        click.echo(f"reader: error: {one_line(_usage_message(error))}", err=True)
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
@@ -147,11 +171,9 @@ def main() -> None:
         if os.environ.get("READER_DEBUG"):
             raise
         click.echo(
-            f"reader: internal error: {type(error).__name__}: {error} "
+            f"reader: internal error: {type(error).__name__}: {one_line(str(error))} "
             "(set READER_DEBUG=1 for details)",
             err=True,
-    import sqlite3
-
         )
         sys.exit(2)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.errors import ReaderError
-from reader.text.loading import CORPUS_SUFFIXES, TEXT_SUFFIXES, load_text
+from reader.text.loading import CORPUS_SUFFIXES, TEXT_SUFFIXES, check_encoding, load_text
 
 
 @dataclass
@@ -40,6 +40,7 @@ class Plan:
 def read_inputs(paths: list[Path], *, encoding: str, annotator: str) -> Plan:
     """Read and check every input before the database is opened, so a bad one leaves no
     trace (not even a new database file)."""
+    check_encoding(encoding)  # even when every input is a corpus, which is always UTF-8
     items: list[tuple[str, object]] = []
     skipped: list[str] = []
     for path in paths:

@@ -32,12 +32,19 @@ def default_db_path() -> Path:
     return data_dir() / "annotations.db"
 
 
-def config_candidates(cwd: Path | None = None) -> list[Path]:
+def config_candidates(cwd: Path | None = None, *, check_override: bool = True) -> list[Path]:
     """Config files in the order they are looked for: an explicit override, the current
-    folder's `reader.toml`, then the user config folder's."""
+    folder's `reader.toml`, then the user config folder's. An override that names no file
+    is an error (a typo there would otherwise quietly give the default labels), unless
+    `check_override` is off, for `reader where` to show it."""
     override = os.environ.get(CONFIG_ENV)
     if override:
-        return [Path(override).expanduser()]
+        path = Path(override).expanduser()
+        if check_override and not os.path.lexists(path):
+            from reader.errors import ReaderError
+
+            raise ReaderError(f"{CONFIG_ENV} points to {path}, which does not exist")
+        return [path]
     here = (cwd or Path.cwd()) / CONFIG_FILE_NAME
     return [here, config_dir() / CONFIG_FILE_NAME]
 

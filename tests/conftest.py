@@ -34,7 +34,9 @@ def isolated_environment(tmp_path_factory: pytest.TempPathFactory,
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("READER_DB", str(home / "annotations.db"))
     monkeypatch.setenv("READER_ANNOTATOR", "tester")
-    monkeypatch.setenv("READER_CONFIG", str(home / "no-config.toml"))
+    # No READER_CONFIG (one naming a missing file is an error); the user config folder is
+    # an empty temporary one instead.
+    monkeypatch.delenv("READER_CONFIG", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     return home

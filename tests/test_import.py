@@ -76,7 +76,7 @@ def test_strict_rejects_unknown_keys(tmp_path: Path) -> None:
     db = tmp_path / "db.sqlite"
     source = write_lines(tmp_path / "in.jsonl", [{**GOOD, "colour": "red"}])
     result = run("import", str(source), "--db", str(db), "--strict")
-    assert f"{source}:1: unknown record key: colour" in result.stderr
+    assert f"{source}:1: unknown record key: colour" in str(result.exception)
     assert counts(db) == (0, 0, 0)
     assert run("import", str(source), "--db", str(db)).exit_code == 0
     assert counts(db)[:2] == (1, 1)
@@ -145,7 +145,8 @@ def test_each_format_imports_back_to_the_same_spans(tmp_path: Path, name: str) -
 def test_doccano_offsets_inside_an_emoji_are_refused(tmp_path: Path) -> None:
     source = write_lines(tmp_path / "d.jsonl", [{"text": "a 😀 b", "label": [[2, 3, "X"]]}])
     result = run("import", str(source), "--db", str(tmp_path / "db"))
-    assert "d.jsonl:1: label 1: UTF-16 offset 3 falls inside a surrogate pair" in result.stderr
+    assert ("d.jsonl:1: label 1: UTF-16 offset 3 falls inside a surrogate pair"
+            in str(result.exception))
     ok = run("import", str(source), "--db", str(tmp_path / "db"), "--offsets", "codepoints")
     assert ok.exit_code == 0
 
@@ -203,7 +204,8 @@ def test_label_studio_bad_task_names_its_line(tmp_path: Path) -> None:
     path.write_text("[\n" + ",\n".join(json.dumps(t, ensure_ascii=False) for t in tasks)
                     + "\n]\n", encoding="utf-8")
     result = run("import", str(path), "--db", str(tmp_path / "db"))
-    assert result.stderr.startswith(f"{path}:3: result s-cjk [0:999] is outside the text")
+    assert str(result.exception).startswith(
+        f"{path}:3: result s-cjk [0:999] is outside the text")
 
 
 def test_a_failure_while_writing_rolls_everything_back(tmp_path: Path,
@@ -257,11 +259,12 @@ def test_label_studio_native_export(tmp_path: Path) -> None:
         ("r1-PER", "PER", "label-studio-user-3", "Ararat"),
         ("p1", "MISC", "ner-v2", "👩‍👩‍👧")]
     strict = run("import", str(path), "--db", str(tmp_path / "s.db"), "--strict")
-    assert "unknown data key: genre" in strict.stderr
+    assert "unknown data key: genre" in str(strict.exception)
     del tasks[0]["data"]["genre"]
     path.write_text(json.dumps(tasks), encoding="utf-8")
     strict = run("import", str(path), "--db", str(tmp_path / "s.db"), "--strict")
-    assert "result of type 'choices': only 'labels' results can be imported" in strict.stderr
+    assert ("result of type 'choices': only 'labels' results can be imported"
+            in str(strict.exception))
 
 
 def test_doccano_extra_columns_become_meta(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,7 @@ from reader.errors import ReaderError
 PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1",
            "#ff9da7", "#9c755f", "#bab0ac"]
 KEYS = "123456789"
+MAX_CONFIG_BYTES = 1024 * 1024  # a config is a few labels, never megabytes
 
 
 class Label(NamedTuple):
@@ -77,10 +79,10 @@ def _line_of(text: str, pattern: str, occurrence: int) -> int:
 
 def load_config(path: Path) -> Config:
     """Parse a config file; any problem is a ReaderError naming the file and line."""
+    from reader.text.loading import read_regular
+
     try:
-        raw = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ReaderError(f"{path}: cannot read config ({error.strerror})") from None
+        raw = read_regular(path, MAX_CONFIG_BYTES).decode("utf-8")
     except UnicodeDecodeError:
         raise ReaderError(f"{path}: config is not valid UTF-8") from None
     import tomllib  # only when there is a config file to read
@@ -145,8 +147,9 @@ def _valid_color(value: str) -> bool:
 
 
 def find_config(candidates: list[Path]) -> Config:
-    """The first config file that exists, else the defaults."""
+    """The first config file that exists, else the defaults. Something there that is not a
+    readable file (a folder, a FIFO, a symlink loop) is an error, not a silent default."""
     for candidate in candidates:
-        if candidate.is_file():
+        if os.path.lexists(candidate):
             return load_config(candidate)
     return Config()

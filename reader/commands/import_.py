@@ -14,6 +14,7 @@ from reader.errors import ReaderError
 from reader.formats import IMPORT_FORMATS
 
 MAX_SHOWN = 20
+JSON_LINES_SUFFIXES = frozenset({".jsonl", ".ndjson"})  # one record a line, even a '[' one
 
 
 def _records(path: Path, fmt: str) -> Iterator[tuple[int, Any]]:
@@ -23,14 +24,18 @@ def _records(path: Path, fmt: str) -> Iterator[tuple[int, Any]]:
 
 
 def _resolve_format(path: Path, fmt: str) -> str:
-    """`auto`: a JSON array is Label Studio; JSON Lines are told apart by the first record."""
+    """`auto`: a JSON array is Label Studio (unless the file is named as JSON Lines); JSON
+    Lines are told apart by the first record."""
     from reader.formats.incoming import RecordError
     from reader.formats.readers import detect
     from reader.formats.sources import first_char
 
+    first = first_char(path)  # also refuses what is not a regular file
+    if not first:
+        raise ReaderError(f"{path}: file is empty, nothing to import")
     if fmt != "auto":
         return fmt
-    if first_char(path) == "[":
+    if first == "[" and path.suffix.lower() not in JSON_LINES_SUFFIXES:
         return "label-studio"
     for _line, record in _records(path, "jsonl"):
         return "jsonl" if isinstance(record, RecordError) else detect(record)
@@ -80,7 +85,9 @@ def import_(files: tuple[Path, ...], fmt: str, annotator: str | None, db_path: P
                           origin) as importer:
                 for path, path_format in formats.items():
                     parse = PARSERS[path_format]
+                    records = 0
                     for line, record in _records(path, path_format):
+                        records += 1
                         where = f"{path}:{line}"
                         try:
                             if isinstance(record, RecordError):
@@ -93,6 +100,10 @@ def import_(files: tuple[Path, ...], fmt: str, annotator: str | None, db_path: P
                             document.source = f"{path.resolve()}:{line}"
                         if skip_invalid or not errors:
                             importer.add(document)
+                    if not records:
+                        raise ReaderError(f"{path}: no records, nothing to import")
+            if len(errors) == 1 and not skip_invalid:
+                raise ReaderError(f"{errors[0]}; nothing imported")
             if errors and not skip_invalid:
                 _show(errors)
                 raise ReaderError(
@@ -113,7 +124,9 @@ def import_(files: tuple[Path, ...], fmt: str, annotator: str | None, db_path: P
 
 
 def _show(lines: list[str]) -> None:
+    from reader.errors import one_line
+
     for line in lines[:MAX_SHOWN]:
-        click.echo(line, err=True)
+        click.echo(one_line(line), err=True)
     if len(lines) > MAX_SHOWN:
         click.echo(f"... and {len(lines) - MAX_SHOWN} more", err=True)

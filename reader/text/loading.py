@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
+import os
+import stat
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from reader.errors import ReaderError
 
@@ -43,49 +46,132 @@ def guess_title(text: str, source: str) -> str:
     return Path(source).name or source
 
 
-def load_text(path: Path | str, encoding: str = "utf-8") -> LoadedText:
-    """Read `path` and decode it strictly. A leading BOM is dropped; nothing else is changed:
-    no newline normalisation and no tab expansion."""
-    path = Path(path)
+_NOT_REGULAR = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
+# A BOM names its encoding; UTF-32's are tried first, as UTF-32-LE's starts with UTF-16-LE's.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _refuse_os_error(path: Path, error: OSError) -> ReaderError:
+    """One sentence for why `path` cannot be opened."""
+    if error.errno in (errno.ENOENT, errno.ENOTDIR):
+        return ReaderError(f"{path}: no such file")
+    if error.errno == errno.ELOOP:
+        return ReaderError(f"{path}: symlink loop (a link that leads back to itself)")
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return ReaderError(f"{path}: permission denied")
+    return ReaderError(f"{path}: cannot read ({error.strerror or error})")
+
+
+def check_regular(path: Path) -> int:
+    """The size of `path` if it is a regular file (after following symlinks), else a
+    ReaderError, decided before anything opens it: opening a FIFO blocks until a writer
+    comes, and a device such as /dev/zero never ends."""
     try:
-        codecs.lookup(encoding)
+        info = os.stat(path)
+    except OSError as error:
+        raise _refuse_os_error(path, error) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ReaderError(f"{path}: is a directory, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        kind = _NOT_REGULAR.get(stat.S_IFMT(info.st_mode), "a special file")
+        raise ReaderError(f"{path}: not a regular file ({kind})")
+    return info.st_size
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """`path` opened for reading if it is a regular file. The open does not block even if
+    the file was swapped for a FIFO after the check, and the opened file is checked again."""
+    check_regular(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        raise _refuse_os_error(path, error) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = _NOT_REGULAR.get(stat.S_IFMT(mode), "a special file")
+            raise ReaderError(f"{path}: not a regular file ({kind})")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _over_limit(path: Path, size: int | None, limit: int) -> ReaderError:
+    shown = f"{size / 1e6:.0f} MB" if size is not None else "growing"
+    return ReaderError(f"{path}: file is {shown}, over the {limit // 2**20} MB limit")
+
+
+def read_regular(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes. The read itself is bounded,
+    so a file that grows while it is read cannot take more than `limit` + 1 bytes."""
+    size = check_regular(path)
+    if size > limit:
+        raise _over_limit(path, size, limit)
+    try:
+        with open_regular(path) as handle:
+            data = handle.read(limit + 1)
+    except OSError as error:
+        raise _refuse_os_error(path, error) from None
+    if len(data) > limit:
+        raise _over_limit(path, None, limit)
+    return data
+
+
+def check_encoding(encoding: str) -> str:
+    """The codec's canonical name, if it decodes bytes to text: rot13, base64 or zlib are
+    codecs too, but they turn bytes into bytes (or text into text)."""
+    try:
+        info = codecs.lookup(encoding)
     except LookupError:
         raise ReaderError(f"unknown encoding: {encoding}") from None
-    if not path.exists():
-        raise ReaderError(f"{path}: no such file")
-    if path.is_dir():
-        raise ReaderError(f"{path}: is a directory, not a text file")
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ReaderError(
-                f"{path}: file is {size / 1e6:.0f} MB, over the {MAX_BYTES // 2**20} MB limit"
-            )
-        data = path.read_bytes()
-    except PermissionError:
-        raise ReaderError(f"{path}: permission denied") from None
-    except OSError as error:
-        raise ReaderError(f"{path}: cannot read ({error.strerror})") from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise ReaderError(f"{encoding} is not a text encoding (try utf-8, latin-1 or utf-16)")
+    return info.name
+
+
+def load_text(path: Path | str, encoding: str = "utf-8") -> LoadedText:
+    """Read `path` and decode it strictly. A leading BOM is dropped (a UTF-16 or UTF-32 BOM
+    also chooses the decoding when the encoding is the default UTF-8); nothing else is
+    changed: no newline normalisation and no tab expansion."""
+    path = Path(path)
+    is_utf8 = check_encoding(encoding) == "utf-8"
+    data = read_regular(path, MAX_BYTES)
     if not data:
         raise ReaderError(f"{path}: file is empty, nothing to read")
-    is_utf8 = codecs.lookup(encoding).name == "utf-8"
-    if is_utf8 and b"\x00" in data:
-        raise ReaderError(f"{path}: looks like a binary file (contains NUL bytes)")
+    codec = "utf-8-sig" if is_utf8 else encoding
+    if is_utf8:
+        codec = next((name for bom, name in _BOMS if data.startswith(bom)), codec)
+        if codec == "utf-8-sig" and b"\x00" in data:
+            raise ReaderError(f"{path}: looks like a binary file (contains NUL bytes)")
     try:
-        text = data.decode("utf-8-sig" if is_utf8 else encoding)
+        text = data.decode(codec)
     except UnicodeDecodeError as error:
         raise ReaderError(
-            f"{path}: not valid {encoding} at byte {error.start}; "
+            f"{path}: not valid {codec.removesuffix('-sig')} at byte {error.start}; "
             "give the right one with --encoding"
         ) from None
     if not is_utf8 and text.startswith("\ufeff"):
         text = text[1:]
     if not text:
         raise ReaderError(f"{path}: file is empty, nothing to read")
+    if text.isspace():
+        raise ReaderError(f"{path}: file holds only whitespace, nothing to read")
     if "\x00" in text:
         raise ReaderError(f"{path}: looks like a binary file (contains NUL characters)")
     source = str(path.resolve())
-    if is_utf8:
+    if codec == "utf-8-sig":
         # Strict UTF-8 decoding round-trips byte for byte, so the file's bytes (without
         # the BOM) are the UTF-8 text: hash them instead of encoding a second copy.
         body = memoryview(data)[3:] if data.startswith(codecs.BOM_UTF8) else data
