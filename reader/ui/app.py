@@ -9,11 +9,13 @@ from functools import partial
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from reader.annotate.labels import Config
 from reader.store.annotations import AnnotationStore
 from reader.store.documents import Document, Progress, get_document, get_progress
+from reader.text.sanitize import escape_markup, safe_text
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.styles import stylesheet
 from reader.ui.widgets.article_view import ArticleView
@@ -47,6 +49,7 @@ class ReaderApp(App[None]):
         super().__init__()
         self.session = session
         self.compare = compare
+        self.crashed: Exception | None = None
 
     @property
     def conn(self) -> sqlite3.Connection | None:
@@ -77,7 +80,7 @@ class ReaderApp(App[None]):
         if self.session.show_library and self.session.resume:
             self.push_screen(self.article_screen(self.session.document, self.session.progress))
         for notice in self.session.notices:
-            self.notify(notice, severity="warning", timeout=8)
+            self.tell(notice, severity="warning", timeout=8)
 
     def article_screen(self, document: Document, progress: Progress) -> ArticleScreen:
         store = None
@@ -91,7 +94,7 @@ class ReaderApp(App[None]):
             return
         document = get_document(self.conn, document_id)
         if document is None:
-            self.notify(f"document {document_id} is gone", severity="error")
+            self.tell(f"document {document_id} is gone", severity="error")
             return
         progress = get_progress(self.conn, document_id, self.annotator)
         screen = self.article_screen(document, progress)
@@ -128,12 +131,13 @@ class ReaderApp(App[None]):
 
     def describe_position(self, document: Document) -> str:
         """The header's subtitle: who, and where in the corpus."""
+        who = safe_text(self.annotator)
         if not self.is_corpus:
-            return f"{self.annotator} · {document.source}"
+            return f"{who} · {safe_text(document.source)}"
         ids = self.session.document_ids
         place = ids.index(document.id) + 1 if document.id in ids else 0
         done = self.done_count()
-        return f"{self.annotator} · document {place}/{len(ids)} · done {done}/{len(ids)}"
+        return f"{who} · document {place}/{len(ids)} · done {done}/{len(ids)}"
 
     def done_count(self) -> int:
         if self.conn is None:
@@ -150,9 +154,25 @@ class ReaderApp(App[None]):
             try:
                 mark_opened(self.conn, document_id, self.annotator)
             except sqlite3.Error as error:
-                self.notify(f"could not record the visit: {error}", severity="warning")
+                self.tell(f"could not record the visit: {error}", severity="warning")
 
     # --- services ------------------------------------------------------------------------
+
+    def tell(self, message: str, *, severity: SeverityLevel = "information",
+             timeout: float | None = None) -> None:
+        """A toast. Messages carry file names, labels and database errors: sanitised and
+        never parsed as markup (reader's code calls this, never `notify`)."""
+        self.notify(safe_text(message), severity=severity, timeout=timeout, markup=False)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A crash inside the app: Textual would print its own page-long traceback and let
+        `run()` return as if all were well. Keep the error for `launch`, which re-raises it
+        once the terminal is restored, so the CLI says one line (or, with READER_DEBUG=1,
+        prints the traceback) and exits non-zero."""
+        if self.crashed is None:
+            self.crashed = error
+        super()._handle_exception(error)
+        self._exit_renderables.clear()  # Textual's traceback: the CLI has its own
 
     def copy_text(self, text: str) -> str:
         """Copy to the system clipboard, else through the terminal (OSC 52, which also works
@@ -188,7 +208,9 @@ class ReaderApp(App[None]):
                                     partial(owner.run_action, binding.action))  # type: ignore[attr-defined]
         if isinstance(screen, ArticleScreen):
             for label in self.config.labels:
-                yield SystemCommand(f"Tag as {label.name}", label.description or "label",
+                # The palette parses both strings as markup: the one place data needs escaping.
+                yield SystemCommand(f"Tag as {escape_markup(label.name)}",
+                                    escape_markup(label.description) or "label",
                                     partial(screen.tag, label.name))
 
 

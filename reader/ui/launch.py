@@ -61,6 +61,11 @@ def launch(*, paths: list[Path], db_path: Path, annotator: str | None, encoding:
                           progress=get_progress(conn, document.id, who), document_ids=ids,
                           show_library=not single, resume=bool(paths) and not single,
                           notices=notices)
-        make_app(session, compare=compare).run()
+        app = make_app(session, compare=compare)
+        app.run()
     finally:
         conn.close()
+    if app.crashed is not None:  # the terminal is restored by now: main() says one line
+        raise app.crashed
+    if app.return_code:
+        raise SystemExit(app.return_code)

@@ -20,6 +20,7 @@ from reader.annotate.editing import decide_tag, tag_target
 from reader.annotate.span_index import Span, SpanIndex
 from reader.store.annotations import Annotation, AnnotationStore, ChangedElsewhere
 from reader.store.documents import Document, Progress, save_position
+from reader.text.sanitize import ELLIPSIS, safe_line, safe_text
 from reader.ui.widgets.article_view import ArticleView, Match
 from reader.ui.widgets.status import Legend, StatusLine
 
@@ -29,15 +30,20 @@ if TYPE_CHECKING:
     from reader.ui.widgets.search_bar import SearchBar
 
 POSITION_SAVE_INTERVAL_S = 2.0
-QUOTE_MAX = 40
+QUOTE_MAX = 40  # cells
+QUOTE_WINDOW = 4 * QUOTE_MAX + 8  # code points: more than QUOTE_MAX cells can show
 
 
 def quote(text: str, start: int = 0, end: int | None = None) -> str:
-    """`text[start:end]` in quotes, shortened; only the part shown is sliced, so quoting a
-    span over a whole 3 MB document costs what quoting a word does."""
+    """`text[start:end]` in quotes, sanitised and shortened to QUOTE_MAX cells; only the
+    part shown is sliced, so quoting a span over a whole 3 MB document costs what quoting
+    a word does."""
     end = len(text) if end is None else end
-    flat = text[start:min(end, start + QUOTE_MAX + 1)].replace("\r", " ").replace("\n", " ")
-    return f"“{flat}”" if end - start <= QUOTE_MAX else f"“{flat[: QUOTE_MAX - 1]}…”"
+    piece = text[start:min(end, start + QUOTE_WINDOW)]
+    shown = safe_line(piece.replace("\r", " ").replace("\n", " "), QUOTE_MAX)
+    if len(piece) < end - start and not shown.endswith(ELLIPSIS):
+        shown += ELLIPSIS
+    return f"“{shown}”"
 
 
 LABEL_KEY_BINDINGS = [
@@ -134,7 +140,7 @@ class ArticleScreen(Screen[None]):
 
     def on_mount(self) -> None:
         app = self.reader_app
-        self.title = self.document.title
+        self.title = safe_text(self.document.title)
         self._describe_place()
         self.view.focus()
         if self.store is not None:
@@ -199,7 +205,7 @@ class ArticleScreen(Screen[None]):
         self._position_dirty = True
         self._update_status()
 
-    def _update_status(self, message: str | None = None) -> None:
+    def _update_status(self, message: str | None = None, state: str = "") -> None:
         view = self.view
         lines = view.lines
         line = lines.line_of(view.cursor)
@@ -219,10 +225,13 @@ class ArticleScreen(Screen[None]):
             mode = f"SELECT {end - start}"
         elif view.selection_anchor is not None:
             mode = "SELECT"
-        self.status.show(mode=mode, where=where, under_cursor=under, message=message)
+        self.status.show(mode=mode, where=where, under_cursor=under, message=message,
+                         state=state if message is not None else None)
 
-    def say(self, message: str) -> None:
-        self._update_status(message)
+    def say(self, message: str, state: str = "") -> None:
+        """A message on the status line; `state` ("saved ✓") stays visible whatever the
+        message's length."""
+        self._update_status(message, state)
 
     # --- tagging -------------------------------------------------------------------------
 
@@ -231,7 +240,7 @@ class ArticleScreen(Screen[None]):
         try:
             return run()
         except sqlite3.Error as error:
-            self.notify(f"{operation} NOT saved: {error}", severity="error", timeout=10)
+            self.reader_app.tell(f"{operation} NOT saved: {error}", severity="error", timeout=10)
             return None
         except ChangedElsewhere as error:
             self.say(f"{operation} NOT done: {error}; R reloads")
@@ -269,7 +278,7 @@ class ArticleScreen(Screen[None]):
             self._apply(removed, None)  # type: ignore[arg-type]
             view.clear_selection()
             gone = decision.remove
-            self.say(f"removed {label} {quote(view.text, gone.start, gone.end)} · saved")
+            self.say(f"removed {label} {quote(view.text, gone.start, gone.end)}", "saved")
             return
         assert decision.create is not None
         start, end, name = decision.create
@@ -279,7 +288,7 @@ class ArticleScreen(Screen[None]):
             return
         self._apply(None, created)  # type: ignore[arg-type]
         view.clear_selection()
-        self.say(f"{name} {quote(view.text, start, end)} · saved ✓")
+        self.say(f"{name} {quote(view.text, start, end)}", "saved ✓")
 
     def action_pick_label(self) -> None:
         from reader.ui.screens.dialogs import Choice, ChooseScreen
@@ -321,8 +330,8 @@ class ArticleScreen(Screen[None]):
             removed = self._commit("deletion", lambda: store.delete(span.uid))
             if removed is not None:
                 self._apply(removed, None)  # type: ignore[arg-type]
-                self.say(f"deleted {span.label} {quote(self.view.text, span.start, span.end)}"
-                         " · saved (u undoes)")
+                self.say(f"deleted {span.label} {quote(self.view.text, span.start, span.end)}",
+                         "saved (u undoes)")
 
         self._choose_own_span("Delete which annotation?", delete)
 
@@ -340,8 +349,9 @@ class ArticleScreen(Screen[None]):
                 after = self._commit("note", lambda: store.set_note(span.uid, note.strip()))
                 if after is not None:
                     self._apply(after._replace(note=span.note), after)  # type: ignore[union-attr]
-                    self.say(f"note on {span.label} · saved ✓" if note.strip()
-                             else f"note removed from {span.label} · saved")
+                    self.say(f"note on {span.label}" if note.strip()
+                             else f"note removed from {span.label}",
+                             "saved ✓" if note.strip() else "saved")
 
             title = f"Note on {span.label} {quote(self.view.text, span.start, span.end)}"
             self.app.push_screen(NoteScreen(title, span.note), save)
@@ -367,7 +377,7 @@ class ArticleScreen(Screen[None]):
         verb = "undone" if undo else "redone"
         if moved is not None:
             state = "gone" if after is None else "back" if before is None else "changed"
-            self.say(f"{verb}: {moved.label} {quote(moved.text)} {state} · saved")
+            self.say(f"{verb}: {moved.label} {quote(moved.text)} {state}", "saved")
 
     def action_undo(self) -> None:
         self._history(undo=True)
@@ -583,10 +593,10 @@ class ArticleScreen(Screen[None]):
         try:
             set_status(app.conn, self.document.id, app.annotator, status)
         except sqlite3.Error as error:
-            self.notify(f"status NOT saved: {error}", severity="error")
+            self.reader_app.tell(f"status NOT saved: {error}", severity="error")
             return
         self._describe_place()
-        self.say("marked done · saved" if status == "done" else "marked not done · saved")
+        self.say("marked done" if status == "done" else "marked not done", "saved")
 
     def action_library(self) -> None:
         self.reader_app.show_library()
@@ -643,7 +653,7 @@ class ArticleScreen(Screen[None]):
         if created is not None:
             self._apply(None, created)  # type: ignore[arg-type]
             self.say(f"accepted {span.annotator}'s {span.label} "
-                     f"{quote(self.view.text, span.start, span.end)} · saved ✓")
+                     f"{quote(self.view.text, span.start, span.end)}", "saved ✓")
 
     # --- reading position ----------------------------------------------------------------
 
@@ -658,7 +668,7 @@ class ArticleScreen(Screen[None]):
                           self.view.top_offset)
             self._position_dirty = False
         except sqlite3.Error as error:
-            self.notify(f"reading position not saved: {error}", severity="warning")
+            self.reader_app.tell(f"reading position not saved: {error}", severity="warning")
 
     async def action_quit(self) -> None:
         self.save_position()

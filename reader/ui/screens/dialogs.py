@@ -1,9 +1,13 @@
-"""Small modal dialogs: a fuzzy chooser (labels, overlapping spans) and a note editor."""
+"""Small modal dialogs: a fuzzy chooser (labels, overlapping spans) and a note editor.
+
+Titles, choices and notes come from data: they are shown as sanitised `Text`, never as
+markup (a label named `[/]` once crashed the chooser)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +16,9 @@ from textual.fuzzy import Matcher
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
+
+from reader.text.sanitize import safe_text
+from reader.ui.widgets.safe_input import SafeInput
 
 
 @dataclass(frozen=True)
@@ -47,7 +54,7 @@ class ChooseScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(Text(safe_text(self.title_text)), classes="dialog-title")
             yield Input(placeholder="type to filter", id="filter")
             yield OptionList(*self._options(""), id="choices")
 
@@ -63,8 +70,14 @@ class ChooseScreen(ModalScreen[str | None]):
             matcher = Matcher(query)
             scored = [(matcher.match(f"{c.title} {c.detail}"), c) for c in self.choices]
             ranked = [c for score, c in sorted(scored, key=lambda p: -p[0]) if score > 0]
-        return [Option(f"{c.title}  [dim]{c.detail}[/]" if c.detail else c.title, id=c.value)
-                for c in ranked]
+        return [Option(self._prompt(c), id=c.value) for c in ranked]
+
+    @staticmethod
+    def _prompt(choice: Choice) -> Text:
+        prompt = Text(safe_text(choice.title))
+        if choice.detail:
+            prompt.append("  " + safe_text(choice.detail), style="dim")
+        return prompt
 
     @on(Input.Changed, "#filter")
     def refilter(self, event: Input.Changed) -> None:
@@ -115,9 +128,9 @@ class NoteScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text)
-            yield Input(value=self.note, placeholder="note (empty removes it)", id="note")
-            yield Label("[dim]enter: save · escape: cancel[/]")
+            yield Label(Text(safe_text(self.title_text)))
+            yield SafeInput(value=self.note, placeholder="note (empty removes it)", id="note")
+            yield Label(Text("enter: save · escape: cancel", style="dim"))
 
     @on(Input.Submitted, "#note")
     def save(self, event: Input.Submitted) -> None:

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader.annotate.labels import Label
+from reader.text.sanitize import safe_text
 
 
 def key_names(keys: str) -> str:
@@ -44,8 +45,11 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("reader — keys", style="bold"))
             labels = Table(box=None, show_header=False, padding=(0, 2))
             for label in self.labels:
-                labels.add_row(label.key or "enter", Text(f" {label.name} ",
-                               style=f"bold black on {label.color}"), label.description)
+                # Text cells, not str: a Table parses str cells as markup.
+                labels.add_row(label.key or "enter",
+                               Text(f" {safe_text(label.name)} ",
+                                    style=f"bold black on {label.color}"),
+                               Text(safe_text(label.description)))
             yield Static(Text("\nLabels (tag the selection, or the word under the cursor; "
                               "the same key on a span with that label removes it)", style="bold"))
             yield Static(labels)

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
 from reader.store.library import LibraryRow, library_rows
+from reader.text.sanitize import safe_text
 from reader.ui.widgets.document_table import DocumentTable
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ class LibraryScreen(Screen[None]):
             return
         self.rows = library_rows(app.conn, app.annotator, app.session.document_ids)
         done = sum(1 for row in self.rows if row.status == "done")
-        self.sub_title = (f"{app.annotator} · done {done}/{len(self.rows)} · "
+        self.sub_title = (f"{safe_text(app.annotator)} · done {done}/{len(self.rows)} · "
                           f"sorted by {self.sort}")
         self._fill()
 

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader.store.library import corpus_stats
+from reader.text.sanitize import safe_text
 
 if TYPE_CHECKING:
     from reader.ui.app import ReaderApp
@@ -53,21 +54,23 @@ class StatsScreen(ModalScreen[None]):
                 count = stats.statuses.get(status, 0)
                 progress.add_row(status.replace("_", " "), str(count),
                                  bar(count, largest, color))
-            yield Static(Text(f"Progress of {app.annotator}: {done}/{stats.total} done",
+            yield Static(Text(f"Progress of {safe_text(app.annotator)}: {done}/{stats.total} done",
                               style="bold"))
             yield Static(progress)
             colors = {label.name: label.color for label in app.config.labels}
             labels = Table(box=None, show_header=False, padding=(0, 1))
             largest = max(stats.labels.values(), default=0)
             for name, count in sorted(stats.labels.items(), key=lambda item: -item[1]):
-                labels.add_row(name, str(count), bar(count, largest, colors.get(name, "white")))
+                # Text cells, not str: a Table parses str cells as markup.
+                labels.add_row(Text(safe_text(name)), str(count),
+                               bar(count, largest, colors.get(name, "white")))
             yield Static(Text(f"\nYour spans by label ({sum(stats.labels.values())})",
                               style="bold"))
             yield Static(labels if stats.labels else Text("no spans yet", style="dim"))
             people = Table(box=None, show_header=False, padding=(0, 1))
             largest = max(stats.annotators.values(), default=0)
             for name, count in sorted(stats.annotators.items(), key=lambda item: -item[1]):
-                people.add_row(name, str(count), bar(count, largest, "cyan"))
+                people.add_row(Text(safe_text(name)), str(count), bar(count, largest, "cyan"))
             yield Static(Text("\nSpans by annotator", style="bold"))
             yield Static(people if stats.annotators else Text("no spans yet", style="dim"))
             yield Static(Text("\nescape closes", style="dim"))

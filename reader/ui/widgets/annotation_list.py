@@ -5,7 +5,7 @@ and update as fast as twenty."""
 
 from __future__ import annotations
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import on
@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from reader.annotate.span_index import Span
+from reader.text.sanitize import safe_line
 from reader.ui.widgets.line_list import LineList
 
 
@@ -28,13 +29,15 @@ class SpanList(LineList[Span]):
 
     def render_row(self, span: Span, width: int, style: Style) -> list[Segment]:
         color = self.label_colors.get(span.label, "grey50")
-        chip = f" {span.label} "
-        shown_end = min(span.end, span.start + width + 1)  # never slice more than fits
-        covered = self.text[span.start:shown_end].replace("\r", " ").replace("\n", " ")
-        extra = (" ✎" if span.note else "") + ("" if span.own else f" ({span.annotator})")
+        chip = f" {safe_line(span.label, max(width // 3, 4))} "
+        extra = (" ✎" if span.note else "") + \
+            ("" if span.own else f" ({safe_line(span.annotator, max(width // 4, 4))})")
         room = max(width - cell_len(chip) - 1 - cell_len(extra), 1)
-        if cell_len(covered) > room:
-            covered = set_cell_size(covered, room - 1) + "…"
+        shown_end = min(span.end, span.start + 4 * room + 8)  # never slice more than fits
+        covered = self.text[span.start:shown_end].replace("\r", " ").replace("\n", " ")
+        covered = safe_line(covered, room)
+        if shown_end < span.end and cell_len(covered) < room and not covered.endswith("…"):
+            covered += "…"
         return [Segment(chip, style + Style.parse(f"bold black on {color}")),
                 Segment(" " + covered, style), Segment(extra, style + Style(bold=True))]
 

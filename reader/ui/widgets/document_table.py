@@ -9,6 +9,7 @@ from rich.style import Style
 from textual.message import Message
 
 from reader.store.library import LibraryRow
+from reader.text.sanitize import safe_line
 from reader.ui.widgets.line_list import LineList
 
 COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -22,11 +23,10 @@ STATUS_COLORS = {"new": "grey62", "in_progress": "yellow", "done": "green"}
 
 
 def fit(text: str, width: int, align_right: bool = False) -> str:
-    """`text` cut with an ellipsis, or padded, to exactly `width` cells."""
+    """`text`, sanitised, cut with an ellipsis or padded to exactly `width` cells."""
     if width <= 0:
         return ""
-    if cell_len(text) > width:
-        return set_cell_size(text, width - 1) + "…"
+    text = safe_line(text, width)
     if align_right:
         return " " * (width - cell_len(text)) + text
     return set_cell_size(text, width)

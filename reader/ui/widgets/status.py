@@ -1,41 +1,95 @@
-"""The two lines under the article: the label legend and the status of cursor and saving."""
+"""The two lines under the article: the label legend and the status of cursor and saving.
+
+Everything shown here that came from data (label names and descriptions, annotators,
+quotes) goes through `safe_text` and into `Text` objects: never markup, never raw."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
+from textual.geometry import Size
 from textual.widgets import Static
 
 from reader.annotate.labels import Label
+from reader.text.sanitize import safe_line, safe_text
+
+LEGEND_MAX_ROWS = 2
+CHIP_MAX = 24  # cells: one label with a very long name leaves room for the others
+
+
+def _chip(label: Label) -> str:
+    key = f"{label.key} " if label.key else ""
+    return f" {key}{safe_line(label.name, CHIP_MAX)} "
+
+
+def legend_rows(labels: tuple[Label, ...], width: int,
+                max_rows: int = LEGEND_MAX_ROWS) -> list[Text]:
+    """Label chips laid out in at most `max_rows` rows of `width` cells, then the hint.
+
+    Labels past the ninth have no number key: the hint says Enter picks any label, and
+    chips that do not fit are counted as "+N more" rather than silently cut."""
+    keyless = any(label.key is None for label in labels)
+    hint = ("enter: any label (keys only 1-9) · ?: help" if keyless
+            else "enter: pick label · ?: help")
+    rows: list[Text] = [Text()]
+    for index, label in enumerate(labels):
+        chip = _chip(label)
+        needed = cell_len(chip) + 2
+        left = len(labels) - index
+        last_row = len(rows) == max_rows
+        # On the last row keep room for "+N more" if anything would still follow.
+        reserve = len(f"+{left - 1} more") + 2 if last_row and left > 1 else 0
+        if rows[-1].cell_len + needed + reserve > width and rows[-1].cell_len:
+            if last_row:
+                rows[-1].append(f"+{left} more", style="bold")
+                rows[-1].append("  ")
+                break
+            rows.append(Text())
+        rows[-1].append(chip, style=f"bold black on {label.color}")
+        rows[-1].append("  ")
+    if rows[-1].cell_len + cell_len(hint) > width and len(rows) < max_rows:
+        rows.append(Text())
+    rows[-1].append(hint, style="dim")
+    for row in rows:
+        row.no_wrap = True
+        row.overflow = "ellipsis"
+    return rows
 
 
 class Legend(Static):
     """Label chips: key, colour and name, so the keys never need remembering."""
 
     DEFAULT_CSS = """
-    Legend { height: 1; background: $panel; padding: 0 1; }
+    Legend { height: auto; max-height: 2; background: $panel; padding: 0 1; }
     """
 
     def __init__(self, labels: tuple[Label, ...], **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.labels = labels
-        self.tooltip = "\n".join(
-            f"{label.key or 'enter'}  {label.name}" + (f": {label.description}"
-                                                     if label.description else "")
-            for label in labels
-        )
+        tooltip = Text()
+        for index, label in enumerate(labels):
+            if index:
+                tooltip.append("\n")
+            tooltip.append(f"{label.key or 'enter'}  {safe_text(label.name)}")
+            if label.description:
+                tooltip.append(f": {safe_text(label.description)}")
+        self.tooltip = tooltip
+
+    def _rows(self, width: int) -> list[Text]:
+        return legend_rows(self.labels, max(width, 1))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._rows(width))
 
     def render(self) -> Text:
-        text = Text()
-        for label in self.labels:
-            key = f"{label.key} " if label.key else ""
-            text.append(f" {key}{label.name} ", style=f"bold black on {label.color}")
-            text.append("  ")
-        text.append("enter: pick label · ?: help", style="dim")
-        return text
+        return Text("\n").join(self._rows(self.content_size.width))
 
 
 class StatusLine(Static):
-    """Where the cursor is, what it is on, and what was last saved."""
+    """Where the cursor is, what it is on, and what was last saved.
+
+    The save state ("saved ✓") is never cut: the message, then the position, then what is
+    under the cursor give way to it, each shortened with an ellipsis."""
 
     DEFAULT_CSS = """
     StatusLine { height: 1; background: $panel-darken-1; padding: 0 1; }
@@ -47,9 +101,11 @@ class StatusLine(Static):
         self.where = ""
         self.under_cursor: list[str] = []
         self.message = ""
+        self.state = ""
 
     def show(self, *, mode: str | None = None, where: str | None = None,
-             under_cursor: list[str] | None = None, message: str | None = None) -> None:
+             under_cursor: list[str] | None = None, message: str | None = None,
+             state: str | None = None) -> None:
         if mode is not None:
             self.mode = mode
         if where is not None:
@@ -58,18 +114,38 @@ class StatusLine(Static):
             self.under_cursor = under_cursor
         if message is not None:
             self.message = message
+        if state is not None:
+            self.state = state
         self.refresh()
 
     def render(self) -> Text:
+        room = self.content_size.width or 10_000
         text = Text(no_wrap=True, overflow="ellipsis")
-        if self.mode:
-            text.append(f" {self.mode} ", style="bold reverse")
-            text.append(" ")
-        text.append(self.where, style="dim")
+        mode = f" {safe_text(self.mode)} " if self.mode else ""
+        state = self.state and ((" · " if self.message else "  ") + safe_text(self.state))
+        room -= cell_len(mode) + (1 if mode else 0) + cell_len(state)
+
+        message = ""
+        if self.message and room > 2:
+            message = "  " + safe_line(self.message, room - 2)
+            room -= cell_len(message)
+        where = safe_line(self.where, room)
+        room -= cell_len(where)
+        under: list[str] = []
         for description in self.under_cursor[:3]:
-            text.append(f"  {description}", style="bold")
-        if len(self.under_cursor) > 3:
-            text.append(f" +{len(self.under_cursor) - 3}")
-        if self.message:
-            text.append("  " + self.message, style="italic")
+            if room < 6:
+                break
+            under.append("  " + safe_line(description, room - 2))
+            room -= cell_len(under[-1])
+        more = len(self.under_cursor) - len(under)
+        more_text = f" +{more}" if more and room >= len(f" +{more}") else ""
+
+        if mode:
+            text.append(mode, style="bold reverse")
+            text.append(" ")
+        text.append(where, style="dim")
+        for description in under:
+            text.append(description, style="bold")
+        text.append(more_text)
+        text.append(message + state, style="italic")
         return text
