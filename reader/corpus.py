@@ -97,7 +97,8 @@ def _parse_corpora(files: list[object], annotator: str) -> dict[object, list[obj
     """Parse JSONL corpora (reader's or Prodigy's form) with the importer's own readers;
     any bad record is an error naming FILE:LINE, before anything is written."""
     from reader.formats.incoming import ImportContext, RecordError
-    from reader.formats.readers import PARSERS, detect
+    from reader.formats.readers import detect
+    from reader.formats.registry import import_format
     from reader.formats.sources import iter_json_lines
 
     context = ImportContext(annotator, False, "codepoints")
@@ -113,7 +114,7 @@ def _parse_corpora(files: list[object], annotator: str) -> dict[object, list[obj
                 fmt = detect(record)
                 if fmt not in ("jsonl", "prodigy"):
                     fmt = "jsonl"
-                documents.append(PARSERS[fmt](record, where, context))
+                documents.append(import_format(fmt).parse(record, where, context))
             except RecordError as error:
                 raise ReaderError(f"{where}: {error}") from None
         if not documents:

@@ -455,13 +455,15 @@ def _full_disk(code: int) -> Callable[..., None]:
 def test_disk_full_is_one_line_and_keeps_the_previous_output(
         db: Path, tmp_path: Path, reader: Callable[..., Run], monkeypatch: pytest.MonkeyPatch,
         fmt: str, code: int) -> None:
+    import dataclasses
     import importlib
 
     out = tmp_path / ("brat" if fmt == "brat" else "out.jsonl")
     assert reader("export", "--db", str(db), "--format", fmt, "-o", str(out)).code == 0
     before = snapshot(out) if fmt == "brat" else out.read_bytes()
-    monkeypatch.setattr(importlib.import_module(f"reader.formats.{fmt}"), "export",
-                        _full_disk(code))
+    module = importlib.import_module(f"reader.formats.{fmt}")
+    exporter = dataclasses.replace(module.FORMAT.exporter, write=_full_disk(code))
+    monkeypatch.setattr(module, "FORMAT", dataclasses.replace(module.FORMAT, exporter=exporter))
     run = reader("export", "--db", str(db), "--format", fmt, "-o", str(out))
     assert one_line_error(run) == f"reader: error: disk full: nothing was written to {out}"
     assert (snapshot(out) if fmt == "brat" else out.read_bytes()) == before

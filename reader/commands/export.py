@@ -4,7 +4,6 @@ the database, written atomically, with a one-line summary of what went where."""
 from __future__ import annotations
 
 import contextlib
-import importlib
 import io
 import os
 import sys
@@ -16,12 +15,16 @@ import click
 
 from reader.cli import db_option, resolve_db
 from reader.errors import ReaderError
-from reader.formats import EXPORT_FORMATS
 from reader.formats.records import STATUSES, ExportOptions, ExportRow, Selection
-
-MODULES = {"jsonl": "jsonl", "prodigy": "prodigy", "doccano": "doccano",
-           "label-studio": "label_studio", "spacy": "spacy_docbin", "brat": "brat",
-           "conll": "conll"}
+from reader.formats.registry import (
+    BinaryExport,
+    Export,
+    FolderExport,
+    TextExport,
+    export_format,
+    export_names,
+)
+from reader.formats.summary import Summary
 
 
 @contextlib.contextmanager
@@ -85,19 +88,36 @@ def existing_db(db_path: Path | None) -> Path:
     return path
 
 
-def _target(output: str | None, kind: str, fmt: str) -> Path | None:
-    to_stdout = output is None or output == "-"
-    if kind == "folder" and to_stdout:
+def _target(output: str | None, exporter: Export, fmt: str) -> Path | None:
+    if output is not None and output != "-":
+        return Path(output).expanduser()
+    if isinstance(exporter, FolderExport):
         raise ReaderError(f"the {fmt} format writes a folder: give it with -o FOLDER")
-    if kind == "binary" and to_stdout and sys.stdout.isatty():
+    if isinstance(exporter, BinaryExport) and sys.stdout.isatty():
         raise ReaderError(f"the {fmt} format is binary: give a file with -o FILE")
-    return None if to_stdout else Path(output).expanduser()  # type: ignore[arg-type]
+    return None
+
+
+def _write(exporter: Export, rows: Iterable[ExportRow], path: Path | None, fmt: str,
+           force: bool, summary: Summary, options: ExportOptions) -> None:
+    """Hand the rows to the format's writer, on the output its target kind calls for."""
+    from reader.formats import atomic
+
+    if isinstance(exporter, FolderExport):
+        assert path is not None  # _target refused standard output
+        with atomic.atomic_folder(path, fmt, exporter.previous_export_problem,
+                                  force) as folder:
+            exporter.write(rows, folder, summary, options)
+        return
+    binary = isinstance(exporter, BinaryExport)
+    with _stdout(binary) if path is None else atomic.open_output(path, binary) as stream:
+        exporter.write(rows, stream, summary, options)
 
 
 @click.command("export", short_help="Write the annotations as a dataset file.")
 @click.option("-o", "--output", default=None, metavar="FILE|-",
               help="Where to write (default: standard output; a folder for brat).")
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="jsonl",
+@click.option("--format", "fmt", type=click.Choice(export_names()), default="jsonl",
               show_default=True, help="Dataset format (see docs/datasets.md).")
 @db_option
 @click.option("--label", "labels", multiple=True, help="Only spans with this label (repeatable).")
@@ -118,34 +138,23 @@ def export(output: str | None, fmt: str, db_path: Path | None, labels: tuple[str
     """Export documents and their live spans (offsets in code points, end exclusive)."""
     from reader.formats import atomic
     from reader.formats.records import count_documents, iter_export_rows
-    from reader.formats.summary import Summary
     from reader.store.database import connect_readonly
 
-    module: Any = importlib.import_module(f"reader.formats.{MODULES[fmt]}")
-    if hasattr(module, "check_available"):
-        module.check_available()
-    path = _target(output, module.TARGET, fmt)
+    exporter = export_format(fmt)  # imports the format's module (spaCy's only now)
+    path = _target(output, exporter, fmt)
     selection = Selection(labels, annotators, status)
     options = ExportOptions(offsets=offsets, spacy_lang=spacy_lang)
     summary = Summary()
     database = existing_db(db_path)
-    atomic.refuse_database(path, database, folder=module.TARGET == "folder")
+    atomic.refuse_database(path, database, folder=isinstance(exporter, FolderExport))
     conn = connect_readonly(database)
     try:
         conn.execute("BEGIN")  # one snapshot for the count and the rows
         total = count_documents(conn, selection)
         with _progress(total) as advance:
-            rows = _tracked(iter_export_rows(conn, selection, module.JSON_HEAD), advance)
-            if path is None:
-                with _stdout(module.TARGET == "binary") as stream:
-                    module.export(rows, stream, summary, options)
-            elif module.TARGET == "folder":
-                with atomic.atomic_folder(path, fmt, module.previous_export_problem,
-                                          force) as folder:
-                    module.export(rows, folder, summary, options)
-            else:
-                with atomic.open_output(path, binary=module.TARGET == "binary") as handle:
-                    module.export(rows, handle, summary, options)
+            json_head = isinstance(exporter, TextExport) and exporter.json_head
+            rows = _tracked(iter_export_rows(conn, selection, json_head), advance)
+            _write(exporter, rows, path, fmt, force, summary, options)
     finally:
         conn.close()  # ends the read transaction
     click.echo(f"reader: {summary.line('standard output' if path is None else str(path))}",

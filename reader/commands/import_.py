@@ -71,18 +71,21 @@ def import_(files: tuple[Path, ...], fmt: str, annotator: str | None, db_path: P
     from reader.formats.incoming import ImportContext, RecordError
     from reader.formats.readers import PARSERS
     from reader.locations import default_annotator
-    from reader.store.database import connect, now_iso, transaction
+    from reader.store.database import check_integrity, connect, database_errors, now_iso
 
     context = ImportContext(annotator or default_annotator(), strict, offsets)
     formats = {path: _resolve_format(path, fmt) for path in files}
-    conn = connect(resolve_db(db_path))
+    database = resolve_db(db_path)
+    conn = connect(database)
     conn.execute("PRAGMA cache_size = -65536")  # 64 MB: the uid index is written at random
     errors: list[str] = []
     try:
-        with transaction(conn):
+        with database_errors(database):
+            check_integrity(conn, database)  # never build on a damaged database
             origin = ", ".join(str(path.resolve()) for path in files)
-            with Importer(conn, now_iso(), context.annotator, not no_history,
-                          origin) as importer:
+            # Staged without the write lock; written by apply() in one short transaction.
+            importer = Importer(conn, now_iso(), context.annotator, not no_history, origin)
+            with importer.staging():
                 for path, path_format in formats.items():
                     parse = PARSERS[path_format]
                     records = 0
@@ -110,6 +113,7 @@ def import_(files: tuple[Path, ...], fmt: str, annotator: str | None, db_path: P
                     f"{_plural(len(errors), 'bad record')}; nothing imported"
                     " (fix them, or import the rest with --skip-invalid)"
                 )
+            importer.apply()
     finally:
         conn.close()
     _show(errors)

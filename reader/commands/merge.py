@@ -20,7 +20,7 @@ def merge(other: Path, db_path: Path | None) -> None:
     it again adds nothing. OTHER is only read."""
     import sqlite3
 
-    from reader.store.database import connect
+    from reader.store.database import check_integrity, connect
     from reader.team.merge import merge as merge_databases
     from reader.team.merge import open_other, same_file
 
@@ -32,7 +32,8 @@ def merge(other: Path, db_path: Path | None) -> None:
     try:
         target = connect(path)
         try:
-            report = merge_databases(target, source)
+            check_integrity(target, path)  # never build on a damaged database
+            report = merge_databases(target, source, other, path)
         except sqlite3.Error as error:
             raise ReaderError(f"merging {other} failed, nothing was changed: {error}") from None
         finally:

@@ -2,9 +2,9 @@
 
 Every format keeps reader's offsets exact: Python str indices (code points), end exclusive,
 into the document text as stored; where a format cannot say something, the export summary
-says what was left out or changed."""
+says what was left out or changed. The formats are listed once, in `reader.formats.registry`;
+each module there is imported only when its format is used."""
 
-EXPORT_FORMATS = ("jsonl", "prodigy", "doccano", "label-studio", "spacy", "brat", "conll")
-IMPORT_FORMATS = ("auto", "jsonl", "prodigy", "doccano", "label-studio")
+from reader.formats.registry import FORMATS, Format, export_names, import_names, load
 
-__all__ = ["EXPORT_FORMATS", "IMPORT_FORMATS"]
+__all__ = ["FORMATS", "Format", "export_names", "import_names", "load"]

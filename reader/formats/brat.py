@@ -15,10 +15,9 @@ from pathlib import Path
 
 from reader.formats import atomic
 from reader.formats.records import ExportOptions, ExportRow
+from reader.formats.registry import FolderExport, Format
 from reader.formats.summary import Summary, describe_span
 
-TARGET = "folder"
-JSON_HEAD = False
 CONF_NAME = "annotation.conf"
 
 # Whatever str.splitlines() breaks on: brat reads .ann files line by line.
@@ -93,3 +92,10 @@ def conf(labels: set[str]) -> str:
         "\n[relations]\n\n[events]\n\n[attributes]\n"
     )
 
+
+FORMAT = Format(
+    name="brat",
+    description="brat standoff: a folder of .txt and .ann files, and annotation.conf",
+    suffix="",
+    exporter=FolderExport(export, previous_export_problem),
+)

@@ -13,10 +13,9 @@ from typing import IO, Any
 
 from reader.formats.align import TokenIndex
 from reader.formats.records import ExportOptions, ExportRow
+from reader.formats.registry import Format, TextExport
 from reader.formats.summary import Summary, describe_span
 
-TARGET = "text"
-JSON_HEAD = False
 SENTENCE_ENDS = frozenset(".!?。！？")
 _WHITESPACE = re.compile(r"\s+")
 
@@ -70,3 +69,11 @@ def export(rows: Iterable[ExportRow], out: IO[str], summary: Summary,
            options: ExportOptions) -> None:
     for row in rows:
         out.writelines(lines(row, summary))
+
+
+FORMAT = Format(
+    name="conll",
+    description="CoNLL-style IOB2: a token and its tag per line, reader's tokens",
+    suffix=".conll",
+    exporter=TextExport(export),
+)

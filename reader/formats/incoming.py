@@ -166,3 +166,19 @@ def _uid(value: Any, what: str) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     return _str(value, f"{what} id")
+
+
+def json_object(record: object, what: str = "record") -> dict[str, Any]:
+    """`record` as a JSON object, or the RecordError a format parser raises."""
+    if not isinstance(record, dict):
+        raise RecordError(f"{what} must be a JSON object, not {type(record).__name__}")
+    return record
+
+
+def json_list(value: object, what: str) -> list[Any]:
+    """`value` as a JSON list (a missing one is empty), or the RecordError."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise RecordError(f"{what} must be a list, not {type(value).__name__}")
+    return value

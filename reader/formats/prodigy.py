@@ -1,5 +1,7 @@
 """Prodigy tasks: reader's JSONL plus `tokens` and each span's inclusive `token_start` /
-`token_end`, from reader's own tokenizer (the one the reader's word motion uses)."""
+`token_end`, from reader's own tokenizer (the one the reader's word motion uses). Importing
+takes reader's keys plus Prodigy's own; a task answered `reject` or `ignore` brings its text
+but not its spans."""
 
 from __future__ import annotations
 
@@ -7,12 +9,17 @@ import json
 from collections.abc import Iterable
 from typing import IO, Any
 
+from reader.formats import jsonl
 from reader.formats.align import TokenIndex
+from reader.formats.incoming import ImportContext, IncomingDocument
 from reader.formats.records import ExportOptions, ExportRow
+from reader.formats.registry import Format, Import, TextExport
 from reader.formats.summary import Summary, describe_span
 
-TARGET = "text"
-JSON_HEAD = False
+PRODIGY_KEYS = jsonl.JSONL_KEYS | {"tokens", "_input_hash", "_task_hash", "_view_id", "answer",
+                                   "_timestamp", "_annotator_id", "_session_id", "_is_binary"}
+PRODIGY_SPAN_KEYS = jsonl.JSONL_SPAN_KEYS | {"token_start", "token_end", "source",
+                                             "input_hash"}
 
 
 def task(row: ExportRow, summary: Summary) -> dict[str, Any]:
@@ -50,3 +57,16 @@ def export(rows: Iterable[ExportRow], out: IO[str], summary: Summary,
         out.write(json.dumps(task(row, summary), ensure_ascii=False))
         out.write("\n")
         summary.wrote(row.span_count)
+
+
+def parse(record: object, where: str, context: ImportContext) -> IncomingDocument:
+    return jsonl.parse(record, where, context, PRODIGY_KEYS, PRODIGY_SPAN_KEYS)
+
+
+FORMAT = Format(
+    name="prodigy",
+    description="Prodigy spans tasks: reader's JSON Lines with tokens",
+    suffix=".jsonl",
+    exporter=TextExport(export),
+    importer=Import(parse),
+)

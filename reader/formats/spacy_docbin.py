@@ -12,10 +12,9 @@ from typing import IO, Any
 
 from reader.errors import ReaderError
 from reader.formats.records import ExportOptions, ExportRow
+from reader.formats.registry import BinaryExport, Format
 from reader.formats.summary import Summary, describe_span
 
-TARGET = "binary"
-JSON_HEAD = False
 SPANS_KEY = "sc"
 ATTRS = ["ORTH", "SPACY", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID"]
 
@@ -74,3 +73,12 @@ def export(rows: Iterable[ExportRow], out: IO[bytes], summary: Summary,
         docbin.add(doc)
         summary.wrote(len(spans))
     out.write(docbin.to_bytes())
+
+
+FORMAT = Format(
+    name="spacy",
+    description="spaCy DocBin for `spacy train`: spans in doc.spans['sc'] and doc.ents",
+    suffix=".spacy",
+    exporter=BinaryExport(export),
+    check_available=check_available,
+)

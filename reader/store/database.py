@@ -80,8 +80,9 @@ def damaged(where: str, detail: str) -> ReaderError:
 
 
 @contextmanager
-def database_errors(path: Path | str) -> Iterator[None]:
-    """Turn the SQLite failures a user can act on into one-line errors naming `path`."""
+def database_errors(path: Path | str | None = None) -> Iterator[None]:
+    """Turn the SQLite failures a user can act on into one-line errors naming `path` (by
+    default the database opened last)."""
     try:
         yield
     except sqlite3.Error as error:
@@ -178,7 +179,7 @@ def connect(path: Path | str) -> sqlite3.Connection:
     _check_file(path)
     what = f"database {path}"
     if path.exists() and path.stat().st_size:
-        probe = _open_for_reading(path)  # a look that cannot write, not even a hot journal
+        probe = open_for_reading(path)  # a look that cannot write, not even a hot journal
         try:
             with database_errors(path):
                 schema_state(probe, what)
@@ -222,7 +223,7 @@ def connect_readonly(path: Path | str, verify: bool = True) -> sqlite3.Connectio
     check_sqlite_header(path, what, allow_empty=True)
     if path.stat().st_size == 0:
         raise ReaderError(f"{what}: is empty (nothing imported or annotated yet)")
-    conn = _open_for_reading(path)
+    conn = open_for_reading(path)
     try:
         with database_errors(path):
             state = schema_state(conn, what)
@@ -255,7 +256,7 @@ def _can_write(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
-def _open_for_reading(path: Path) -> sqlite3.Connection:
+def open_for_reading(path: Path) -> sqlite3.Connection:
     """A connection that writes nothing to `path` nor leaves a file beside it.
 
     In WAL mode a reader needs the -shm index. When no -wal file exists nobody has the

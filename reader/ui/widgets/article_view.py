@@ -23,7 +23,7 @@ from textual.strip import Strip
 from reader.annotate.span_index import Span, SpanIndex
 from reader.text.cells import display_text
 from reader.text.layout import LineIndex, WrappedText
-from reader.text.tokens import TOKEN_PATTERN
+from reader.text.tokens import next_word_offset, previous_word_offset
 
 REFINE_BUDGET_S = 0.008
 
@@ -323,27 +323,10 @@ class ArticleView(ScrollView, can_focus=True):
     def word_forward_offset(self, offset: int, to_end: bool) -> int:
         """Start of the next word, or with `to_end` the end of the word at or after offset
         (so a selection grows word by word without trailing spaces)."""
-        match = TOKEN_PATTERN.search(self.text, offset)
-        if match is None:
-            return len(self.text)
-        if to_end:
-            return match.end()
-        if match.start() <= offset:
-            match = TOKEN_PATTERN.search(self.text, match.end())
-        return match.start() if match else len(self.text)
+        return next_word_offset(self.text, offset, to_end)
 
     def word_backward_offset(self, offset: int) -> int:
-        window = 4096
-        while True:
-            low = max(offset - window, 0)
-            last = None
-            for match in TOKEN_PATTERN.finditer(self.text, low, offset):
-                last = match
-            if last is not None:
-                return last.start()
-            if low == 0:
-                return 0
-            window *= 4
+        return previous_word_offset(self.text, offset)
 
     def action_cursor_left(self) -> None:
         self.move_cursor(self.previous_position(self.cursor), select=self.selecting)

@@ -1,0 +1,242 @@
+"""An import staged beside the database, then applied in one short write transaction.
+
+Parsing, checking and deduplicating a large dataset takes minutes; holding SQLite's single
+write lock all that time made every other writer (the TUI saving a tag, a second import)
+fail after its busy timeout. So the import first writes its documents and spans into
+tables of this connection's TEMP database (a private file SQLite deletes itself, even
+after kill -9), which takes no lock on the main database at all; then one transaction
+copies them in with a few INSERT ... SELECT statements that run entirely inside SQLite.
+Until that transaction commits, the database has nothing of the import: all or nothing.
+
+The rules are those of the store: the same text is the same document, new text at a known
+source is that source's next version; a span already live (same document, annotator,
+offsets and label) or whose id is taken is not added again."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from reader.store.database import transaction
+from reader.store.sql import as_json, in_values
+
+_TABLES = """
+CREATE TEMP TABLE import_documents (
+    seq INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    source TEXT NOT NULL,
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    meta TEXT NOT NULL,
+    id INTEGER,                       -- the document's id in the database, once known
+    known INTEGER NOT NULL DEFAULT 0  -- it was there before this import
+);
+CREATE TEMP TABLE import_spans (
+    seq INTEGER PRIMARY KEY,
+    doc INTEGER NOT NULL,             -- import_documents.seq
+    uid TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    text TEXT NOT NULL,
+    note TEXT NOT NULL,
+    annotator TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    given TEXT,                       -- FILE:LINE when the file gave the span its id
+    UNIQUE (doc, annotator, start, end, label)
+);
+CREATE TEMP TABLE import_progress (
+    doc INTEGER NOT NULL,
+    annotator TEXT NOT NULL,
+    status TEXT NOT NULL
+);
+"""
+_NAMES = ("import_documents", "import_spans", "import_progress")
+
+_LIVE_SAME = (
+    "SELECT 1 FROM main.annotations a WHERE a.document_id = d.id AND a.annotator = s.annotator"
+    " AND a.start = s.start AND a.end = s.end AND a.label = s.label AND a.deleted_at IS NULL"
+)
+_RESOLVE_DOCUMENTS = (
+    "UPDATE temp.import_documents SET id = (SELECT d.id FROM main.documents d"
+    " WHERE d.sha256 = import_documents.sha256) WHERE id IS NULL"
+)
+_INSERT_DOCUMENTS = (
+    "INSERT INTO main.documents (sha256, source, version, title, text, meta, created_at,"
+    " updated_at)"
+    " SELECT s.sha256, s.source, ROW_NUMBER() OVER (PARTITION BY s.source ORDER BY s.seq)"
+    "  + (SELECT COALESCE(MAX(d.version), 0) FROM main.documents d WHERE d.source = s.source),"
+    "  s.title, s.text, s.meta, :stamp, :stamp"
+    " FROM temp.import_documents s WHERE s.id IS NULL ORDER BY s.seq"
+)
+_INSERT_SPANS = (
+    "INSERT INTO main.annotations (uid, document_id, start, end, label, text, note, annotator,"
+    " created_at, updated_at)"
+    " SELECT s.uid, d.id, s.start, s.end, s.label, s.text, s.note, s.annotator, s.created_at,"
+    "  s.updated_at"
+    " FROM temp.import_spans s JOIN temp.import_documents d ON d.seq = s.doc"
+    f" WHERE d.known = 0 OR NOT EXISTS ({_LIVE_SAME}) ORDER BY s.seq"
+    " ON CONFLICT (uid) DO NOTHING"
+)
+# One `import` event per document and annotator, listing the spans it brought in: the audit
+# trail says what came in, when and for whom, at a thousandth of the cost of an event per span.
+# Imports are not on anyone's undo stack: `u` undoes what the annotator did in the reader.
+_INSERT_EVENTS = (
+    "INSERT INTO main.events (document_id, annotator, kind, annotation_uid, ref, before, after,"
+    " at)"
+    " SELECT document_id, annotator, 'import', NULL, NULL, NULL,"
+    " json_object('source', :source, 'uids', json_group_array(uid)), :stamp"
+    " FROM (SELECT document_id, annotator, uid FROM main.annotations WHERE id > :last"
+    " ORDER BY id)"
+    " GROUP BY document_id, annotator"
+)
+# A record's status becomes its annotators' progress, only ever moving forward:
+# new -> in_progress -> done.
+_UPSERT_PROGRESS = (
+    "INSERT INTO main.progress (document_id, annotator, status, updated_at)"
+    " SELECT d.id, p.annotator, p.status, :stamp"
+    " FROM temp.import_progress p JOIN temp.import_documents d ON d.seq = p.doc"
+    " WHERE true ORDER BY p.rowid"
+    " ON CONFLICT (document_id, annotator) DO UPDATE SET status = excluded.status,"
+    " updated_at = excluded.updated_at WHERE progress.status = 'new'"
+    " OR (progress.status = 'in_progress' AND excluded.status = 'done')"
+)
+# Spans that came with an id another span in the database holds (from before, or earlier in
+# this import): the one in the database was kept.
+_TAKEN_IDS = (
+    "SELECT s.given, s.uid FROM temp.import_spans s"
+    " JOIN temp.import_documents d ON d.seq = s.doc"
+    " JOIN main.annotations a ON a.uid = s.uid"
+    " WHERE s.given IS NOT NULL"
+    "  AND (a.document_id, a.start, a.end, a.label) <> (d.id, s.start, s.end, s.label)"
+    " ORDER BY s.seq"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """What the final transaction added."""
+
+    documents: int
+    spans: int
+
+
+class ImportStage:
+    """The staging tables of one import on `conn`; `apply()` writes them to the database."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        conn.execute("PRAGMA temp_store = FILE")  # a dataset may not fit in memory
+        conn.execute("PRAGMA temp.cache_size = -65536")
+        conn.execute("PRAGMA temp.journal_mode = MEMORY")
+        self.drop()
+        for statement in _TABLES.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        self.given_ids = 0
+
+    def drop(self) -> None:
+        for name in _NAMES:
+            self.conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
+
+    # --- staging: no lock on the database --------------------------------------------
+
+    def document_seqs(self, hashes: Iterable[str]) -> dict[str, int]:
+        """Staged documents with these text hashes: sha256 -> their staging number."""
+        return dict(self.conn.execute(
+            f"SELECT sha256, seq FROM temp.import_documents WHERE {in_values('sha256')}",
+            (as_json(hashes),),
+        ).fetchall())
+
+    def add_documents(self, rows: list[tuple[str, str, str, str, str]]) -> None:
+        """(sha256, source, title, text, meta JSON) of documents not staged yet."""
+        with self._batch():
+            self.conn.executemany(
+                "INSERT INTO temp.import_documents (sha256, source, title, text, meta)"
+                " VALUES (?, ?, ?, ?, ?)", rows)
+
+    def add_spans(self, rows: list[tuple[Any, ...]]) -> int:
+        """(staging document number, uid, start, end, label, text, note, annotator,
+        created_at, updated_at, FILE:LINE if the file gave the id); returns how many were
+        new to this import (a repeat of a staged span is skipped)."""
+        before = self.conn.total_changes
+        with self._batch():
+            self.conn.executemany(
+                "INSERT INTO temp.import_spans (doc, uid, start, end, label, text, note,"
+                " annotator, created_at, updated_at, given)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", rows)
+        self.given_ids += sum(1 for row in rows if row[10] is not None)
+        return self.conn.total_changes - before
+
+    def add_progress(self, rows: list[tuple[int, str, str]]) -> None:
+        """(staging document number, annotator, status) to carry into progress."""
+        with self._batch():
+            self.conn.executemany(
+                "INSERT INTO temp.import_progress (doc, annotator, status) VALUES (?, ?, ?)",
+                rows)
+
+    @contextmanager
+    def _batch(self) -> Iterator[None]:
+        """One transaction per batch (a statement per row would each be one). It writes only
+        the TEMP database, so it takes no lock on the main one; inside a caller's
+        transaction, that one serves."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # --- applying ----------------------------------------------------------------------
+
+    def apply(self, source: str, stamp: str, events: bool) -> Applied:
+        """Write what is staged in one transaction (or inside the caller's, if one is open).
+
+        Before it, without the lock: documents already in the database are found (they
+        are never deleted) and spans already live in them dropped from the stage. Under
+        the lock only what is new is written, checked again against what other writers
+        added meanwhile."""
+        conn = self.conn
+        conn.execute(_RESOLVE_DOCUMENTS)
+        conn.execute("UPDATE temp.import_documents SET known = 1 WHERE id IS NOT NULL")
+        conn.execute(
+            "DELETE FROM temp.import_spans AS s WHERE EXISTS (SELECT 1 FROM"
+            f" temp.import_documents d WHERE d.seq = s.doc AND d.known = 1 AND EXISTS"
+            f" ({_LIVE_SAME}))")
+        if conn.in_transaction:
+            return self._write(source, stamp, events)
+        with transaction(conn):
+            return self._write(source, stamp, events)
+
+    def _write(self, source: str, stamp: str, events: bool) -> Applied:
+        conn = self.conn
+        conn.execute(_RESOLVE_DOCUMENTS)
+        conn.execute("UPDATE temp.import_documents SET known = 1"
+                     " WHERE id IS NOT NULL AND known = 0")
+        before = conn.total_changes
+        conn.execute(_INSERT_DOCUMENTS, {"stamp": stamp})
+        documents = conn.total_changes - before
+        conn.execute(_RESOLVE_DOCUMENTS)
+        (last,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM main.annotations").fetchone()
+        before = conn.total_changes
+        conn.execute(_INSERT_SPANS)
+        spans = conn.total_changes - before
+        if events and spans:
+            conn.execute(_INSERT_EVENTS, {"source": source, "stamp": stamp, "last": last})
+        conn.execute(_UPSERT_PROGRESS, {"stamp": stamp})
+        return Applied(documents, spans)
+
+    def taken_ids(self) -> list[tuple[str, str]]:
+        """(FILE:LINE, id) of staged spans whose id another span holds; read after
+        applying, outside the transaction."""
+        if not self.given_ids:
+            return []
+        return [(where, uid) for where, uid in self.conn.execute(_TAKEN_IDS)]

@@ -1,0 +1,377 @@
+"""A merge staged beside the database, then applied in one short write transaction.
+
+Reading another annotator's database and working out what it adds takes long on a large
+one; holding SQLite's single write lock all that time made every other writer fail after
+its busy timeout. So the other database's rows are first copied into tables of this
+connection's TEMP database (a private file SQLite deletes itself, even after kill -9) and
+matched against this database there, which takes no lock on it: documents by content,
+events by what they record, annotations this database already has in the same or a newer
+state dropped. Then one transaction writes what is left with a few set-wise statements run
+entirely inside SQLite, matching again what other writers added meanwhile (documents are
+never deleted and events only appended, so what was matched stays matched). Until it
+commits, the database has nothing of the merge: all or nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from reader.errors import ReaderError
+from reader.store.database import now_iso, transaction
+
+# Columns read from the other database. A column missing there takes the default given here
+# (None = required: without it the file is not a reader database we can merge).
+DOCUMENT_COLUMNS: dict[str, Any] = {
+    "id": None, "sha256": None, "text": None, "source": None, "title": None,
+    "meta": "{}", "created_at": "", "updated_at": "",
+}
+ANNOTATION_COLUMNS: dict[str, Any] = {
+    "uid": None, "document_id": None, "start": None, "end": None, "label": None, "text": None,
+    "annotator": None, "note": "", "created_at": "", "updated_at": "", "deleted_at": None,
+}
+PROGRESS_COLUMNS: dict[str, Any] = {
+    "document_id": None, "annotator": None, "status": None, "cursor": 0, "top": 0,
+    "opened_at": None, "updated_at": "",
+}
+EVENT_COLUMNS: dict[str, Any] = {
+    "id": None, "document_id": None, "annotator": None, "kind": None, "annotation_uid": None,
+    "ref": None, "before": None, "after": None, "at": None,
+}
+TABLES = {
+    "documents": DOCUMENT_COLUMNS,
+    "annotations": ANNOTATION_COLUMNS,
+    "progress": PROGRESS_COLUMNS,
+    "events": EVENT_COLUMNS,
+}
+# Columns whose default is None (NULL) but which may be absent all the same.
+_OPTIONAL = {"deleted_at", "opened_at", "annotation_uid", "ref", "before", "after"}
+_STATUS_RANK = "(CASE {0} WHEN 'done' THEN 2 WHEN 'in_progress' THEN 1 ELSE 0 END)"
+BATCH = 10_000
+
+
+def check_other_tables(conn: sqlite3.Connection, what: str) -> None:
+    """A ReaderError unless `conn` has the tables and columns a merge reads."""
+    for table, columns in TABLES.items():
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if not present:
+            raise ReaderError(f"{what}: not a reader database (no {table} table)")
+        missing = [name for name, default in columns.items()
+                   if default is None and name not in present and name not in _OPTIONAL]
+        if missing:
+            raise ReaderError(
+                f"{what}: not a reader database ({table} has no {', '.join(missing)})"
+            )
+
+
+def _other_rows(conn: sqlite3.Connection, table: str, order: str) -> Iterator[tuple[Any, ...]]:
+    """Rows of the other database's `table` with every column we know, in TABLES order,
+    defaults for those it lacks."""
+    columns = TABLES[table]
+    present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+    names = [name for name in columns if name in present]
+    quoted = ", ".join(f'"{name}"' for name in names)
+    for row in conn.execute(f"SELECT {quoted} FROM {table} ORDER BY {order}"):
+        values = dict(columns)
+        values.update(zip(names, row, strict=True))
+        yield tuple(values.values())
+
+
+_TABLES_SQL = """
+CREATE TEMP TABLE merge_documents (
+    id INTEGER PRIMARY KEY,           -- the other database's id
+    sha256 TEXT, source TEXT, title TEXT,
+    text TEXT,                        -- NULL when this database has the document already
+    meta TEXT, created_at TEXT, updated_at TEXT,
+    ours INTEGER                      -- this database's id, once known
+);
+CREATE TEMP TABLE merge_annotations (
+    seq INTEGER PRIMARY KEY, uid TEXT, document_id INTEGER, start INTEGER, end INTEGER,
+    label TEXT, text TEXT, note TEXT, annotator TEXT, created_at TEXT, updated_at TEXT,
+    deleted_at TEXT
+);
+CREATE TEMP TABLE merge_progress (
+    seq INTEGER PRIMARY KEY, document_id INTEGER, annotator TEXT, status TEXT,
+    cursor INTEGER, top INTEGER, opened_at TEXT, updated_at TEXT
+);
+CREATE TEMP TABLE merge_events (
+    seq INTEGER PRIMARY KEY,          -- the other's order: by document, then id
+    id INTEGER UNIQUE,                -- the other database's id
+    document_id INTEGER, annotator TEXT, kind TEXT, annotation_uid TEXT, ref INTEGER,
+    before TEXT, after TEXT, at TEXT,
+    first INTEGER,                    -- seq of the first event recording the same thing
+    ref_seq INTEGER,                  -- seq of the event `ref` names, if it came earlier
+    ours INTEGER                      -- this database's id of the event, once known
+);
+CREATE TEMP TABLE merge_known (       -- this database's events on the merged documents
+    document_id INTEGER, annotator TEXT, kind TEXT, annotation_uid TEXT, at TEXT,
+    id INTEGER
+);
+CREATE TEMP TABLE merge_new_events (seq INTEGER PRIMARY KEY, id INTEGER)
+"""
+_NAMES = ("merge_documents", "merge_annotations", "merge_progress", "merge_events",
+          "merge_known", "merge_new_events")
+_EVENT_KEY = "(document_id, annotator, kind, annotation_uid, at)"
+
+_RESOLVE_DOCUMENTS = (
+    "UPDATE temp.merge_documents SET ours = (SELECT d.id FROM main.documents d"
+    " WHERE d.sha256 = merge_documents.sha256) WHERE ours IS NULL"
+)
+_INSERT_DOCUMENTS = (
+    "INSERT INTO main.documents (sha256, source, version, title, text, meta, created_at,"
+    " updated_at)"
+    " SELECT m.sha256, m.source, ROW_NUMBER() OVER (PARTITION BY m.source ORDER BY m.id)"
+    "  + (SELECT COALESCE(MAX(d.version), 0) FROM main.documents d WHERE d.source = m.source),"
+    "  m.title, m.text, m.meta,"
+    "  CASE WHEN m.created_at IS NULL OR m.created_at = '' THEN :stamp ELSE m.created_at END,"
+    "  CASE WHEN m.updated_at IS NULL OR m.updated_at = '' THEN :stamp ELSE m.updated_at END"
+    " FROM temp.merge_documents m WHERE m.ours IS NULL ORDER BY m.id"
+)
+# A uid we have takes the other's state when that is newer (an edit or a deletion made
+# after the last merge).
+_UPSERT_ANNOTATIONS = (
+    "INSERT INTO main.annotations (uid, document_id, start, end, label, text, note, annotator,"
+    " created_at, updated_at, deleted_at)"
+    " SELECT a.uid, d.ours, a.start, a.end, a.label, a.text, a.note, a.annotator,"
+    "  a.created_at, a.updated_at, a.deleted_at"
+    " FROM temp.merge_annotations a JOIN temp.merge_documents d ON d.id = a.document_id"
+    " WHERE true ORDER BY a.seq"
+    " ON CONFLICT (uid) DO UPDATE SET start = excluded.start, end = excluded.end,"
+    " label = excluded.label, text = excluded.text, note = excluded.note,"
+    " updated_at = excluded.updated_at, deleted_at = excluded.deleted_at"
+    " WHERE excluded.updated_at > annotations.updated_at"
+)
+# Per (document, annotator): the most advanced status wins; the reading position comes
+# from whichever row was updated last.
+_NEWER = "excluded.updated_at > progress.updated_at"
+_UPSERT_PROGRESS = (
+    "INSERT INTO main.progress (document_id, annotator, status, cursor, top, opened_at,"
+    " updated_at)"
+    " SELECT d.ours, p.annotator, p.status, p.cursor, p.top, p.opened_at, p.updated_at"
+    " FROM temp.merge_progress p JOIN temp.merge_documents d ON d.id = p.document_id"
+    " WHERE true ORDER BY p.seq"
+    " ON CONFLICT (document_id, annotator) DO UPDATE SET"
+    f" status = CASE WHEN {_STATUS_RANK.format('excluded.status')}"
+    f"  > {_STATUS_RANK.format('progress.status')} THEN excluded.status ELSE status END,"
+    f" cursor = CASE WHEN {_NEWER} THEN excluded.cursor ELSE cursor END,"
+    f" top = CASE WHEN {_NEWER} THEN excluded.top ELSE top END,"
+    " opened_at = CASE WHEN excluded.opened_at > COALESCE(progress.opened_at, '')"
+    "  THEN excluded.opened_at ELSE opened_at END,"
+    f" updated_at = CASE WHEN {_NEWER} THEN excluded.updated_at ELSE updated_at END"
+    f" WHERE {_NEWER} OR {_STATUS_RANK.format('excluded.status')}"
+    f"  > {_STATUS_RANK.format('progress.status')}"
+)
+_KNOWN_EVENTS = (
+    "INSERT INTO temp.merge_known"
+    " SELECT document_id, annotator, kind, annotation_uid, at, MAX(id) FROM main.events"
+    " WHERE document_id IN (SELECT ours FROM temp.merge_documents WHERE ours IS NOT NULL)"
+    f" GROUP BY {_EVENT_KEY[1:-1]}"
+)
+# Under the lock, only the events recorded since staging: found by id, not by document.
+_KNOWN_EVENTS_SINCE = (
+    "INSERT INTO temp.merge_known"
+    " SELECT document_id, annotator, kind, annotation_uid, at, MAX(id) FROM main.events"
+    " WHERE id > :after AND +document_id IN"
+    "  (SELECT ours FROM temp.merge_documents WHERE ours IS NOT NULL)"
+    f" GROUP BY {_EVENT_KEY[1:-1]}"
+)
+_RESOLVE_EVENTS = (
+    "UPDATE temp.merge_events SET ours = (SELECT MAX(k.id) FROM temp.merge_known k"
+    "  WHERE k.document_id = (SELECT d.ours FROM temp.merge_documents d"
+    "   WHERE d.id = merge_events.document_id)"
+    "  AND k.annotator IS merge_events.annotator AND k.kind IS merge_events.kind"
+    "  AND k.annotation_uid IS merge_events.annotation_uid AND k.at IS merge_events.at)"
+    " WHERE ours IS NULL"
+)
+
+
+def _rebased(column: str) -> str:
+    """SQL for an annotation snapshot (JSON) pointing at this database's document id
+    (`d.ours`); anything else (not JSON, not an object, no document_id) is kept as is."""
+    return (
+        f"CASE WHEN json_valid(m.{column}) AND json_type(m.{column}) = 'object'"
+        f" AND json_type(m.{column}, '$.document_id') IS NOT NULL"
+        f" AND json_extract(m.{column}, '$.document_id') IS NOT d.ours"
+        f" THEN json_set(m.{column}, '$.document_id', d.ours) ELSE m.{column} END"
+    )
+
+
+# New events go in in the other's order, `ref` holding minus their staging number until
+# the references are rewritten to this database's ids below.
+_INSERT_EVENTS = (
+    "INSERT INTO main.events (document_id, annotator, kind, annotation_uid, ref, before,"
+    " after, at)"
+    f" SELECT d.ours, m.annotator, m.kind, m.annotation_uid, -m.seq, {_rebased('before')},"
+    f"  {_rebased('after')}, m.at"
+    " FROM temp.merge_events m JOIN temp.merge_documents d ON d.id = m.document_id"
+    " WHERE m.ours IS NULL AND m.first = m.seq ORDER BY m.seq"
+)
+_SET_REFS = (
+    "UPDATE main.events SET ref = (SELECT r.ours FROM temp.merge_events m"
+    "  JOIN temp.merge_events r ON r.seq = m.ref_seq WHERE m.seq = -events.ref)"
+    " WHERE id > :after"
+)
+
+
+@dataclass(slots=True)
+class MergeCounts:
+    """What a merge changed in this database."""
+
+    documents: int = 0
+    annotations: int = 0
+    annotations_updated: int = 0
+    progress: int = 0
+    progress_updated: int = 0
+    events: int = 0
+    skipped: int = 0
+    """Rows of the other database that point to a document it does not have."""
+
+
+class MergeStage:
+    """The staging tables of one merge on `conn`: `stage(other)`, then `apply()`."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        conn.execute("PRAGMA temp_store = FILE")  # another database may not fit in memory
+        conn.execute("PRAGMA temp.cache_size = -65536")
+        conn.execute("PRAGMA temp.journal_mode = MEMORY")
+        self.drop()
+        for statement in _TABLES_SQL.split(";"):
+            conn.execute(statement)
+        self.counts = MergeCounts()
+        self._known_upto = 0
+
+    def drop(self) -> None:
+        for name in _NAMES:
+            self.conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
+
+    @contextmanager
+    def _batch(self) -> Iterator[None]:
+        """One transaction for many staged rows; it writes only the TEMP database, so it
+        takes no lock on the main one."""
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def _copy(self, other: sqlite3.Connection, table: str, order: str, insert: str,
+              documents: set[int] | None) -> None:
+        """Copy the other's `table` into its staging table; rows whose document the other
+        does not have are counted as skipped."""
+        rows = _other_rows(other, table, order)
+        position = list(TABLES[table]).index("document_id") if documents is not None else 0
+        while True:
+            batch = []
+            for row in rows:
+                if documents is not None and row[position] not in documents:
+                    self.counts.skipped += 1
+                    continue
+                batch.append(row)
+                if len(batch) >= BATCH:
+                    break
+            if not batch:
+                return
+            with self._batch():
+                self.conn.executemany(insert, batch)
+
+    # --- staging: reads this database, writes none of it ------------------------------
+
+    def stage(self, other: sqlite3.Connection) -> None:
+        """Copy what the other database holds and match it against this one."""
+        conn = self.conn
+        self._copy(other, "documents", "id",
+                   "INSERT INTO temp.merge_documents (id, sha256, text, source, title, meta,"
+                   " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", None)
+        documents = {row[0] for row in conn.execute("SELECT id FROM temp.merge_documents")}
+        self._copy(other, "annotations", "id",
+                   "INSERT INTO temp.merge_annotations (uid, document_id, start, end, label,"
+                   " text, annotator, note, created_at, updated_at, deleted_at)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", documents)
+        self._copy(other, "progress", "document_id, annotator",
+                   "INSERT INTO temp.merge_progress (document_id, annotator, status, cursor,"
+                   " top, opened_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)", documents)
+        self._copy(other, "events", "document_id, id",
+                   "INSERT INTO temp.merge_events (id, document_id, annotator, kind,"
+                   " annotation_uid, ref, before, after, at)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", documents)
+        with self._batch():
+            conn.execute(_RESOLVE_DOCUMENTS)
+            # The text of a document this database has is not needed.
+            conn.execute("UPDATE temp.merge_documents SET text = NULL WHERE ours IS NOT NULL")
+            # Annotations this database has in the same or a newer state change nothing.
+            conn.execute(
+                "DELETE FROM temp.merge_annotations AS m WHERE EXISTS (SELECT 1"
+                " FROM main.annotations a WHERE a.uid = m.uid"
+                " AND a.updated_at >= m.updated_at)")
+            conn.execute(f"CREATE INDEX temp.merge_events_key ON merge_events {_EVENT_KEY}")
+            conn.execute(
+                "UPDATE temp.merge_events SET first = (SELECT MIN(f.seq)"
+                " FROM temp.merge_events f WHERE f.document_id = merge_events.document_id"
+                " AND f.annotator IS merge_events.annotator AND f.kind IS merge_events.kind"
+                " AND f.annotation_uid IS merge_events.annotation_uid"
+                " AND f.at IS merge_events.at)")
+            conn.execute(
+                "UPDATE temp.merge_events SET ref_seq = (SELECT r.seq FROM temp.merge_events r"
+                " WHERE r.id = merge_events.ref AND r.seq < merge_events.seq)"
+                " WHERE ref IS NOT NULL")
+            (self._known_upto,) = conn.execute(
+                "SELECT COALESCE(MAX(id), 0) FROM main.events").fetchone()
+            conn.execute(_KNOWN_EVENTS)
+            conn.execute(f"CREATE INDEX temp.merge_known_key ON merge_known {_EVENT_KEY}")
+            conn.execute(_RESOLVE_EVENTS)
+
+    # --- applying ----------------------------------------------------------------------
+
+    def apply(self) -> MergeCounts:
+        """Write what is left in one transaction."""
+        with transaction(self.conn):
+            self._write()
+        return self.counts
+
+    def _write(self) -> None:
+        conn, counts = self.conn, self.counts
+        # Documents another writer added since staging are matched, the rest added.
+        conn.execute(_RESOLVE_DOCUMENTS)
+        before = conn.total_changes
+        conn.execute(_INSERT_DOCUMENTS, {"stamp": now_iso()})
+        counts.documents = conn.total_changes - before
+        conn.execute(_RESOLVE_DOCUMENTS)
+
+        (last,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM main.annotations").fetchone()
+        before = conn.total_changes
+        conn.execute(_UPSERT_ANNOTATIONS)
+        changed = conn.total_changes - before
+        (counts.annotations,) = conn.execute(
+            "SELECT count(*) FROM main.annotations WHERE id > ?", (last,)).fetchone()
+        counts.annotations_updated = changed - counts.annotations
+
+        (rows,) = conn.execute("SELECT count(*) FROM main.progress").fetchone()
+        before = conn.total_changes
+        conn.execute(_UPSERT_PROGRESS)
+        changed = conn.total_changes - before
+        (after,) = conn.execute("SELECT count(*) FROM main.progress").fetchone()
+        counts.progress = after - rows
+        counts.progress_updated = changed - counts.progress
+
+        # Events another writer recorded since staging count as known too.
+        conn.execute(_KNOWN_EVENTS_SINCE, {"after": self._known_upto})
+        conn.execute(_RESOLVE_EVENTS)
+        (last,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM main.events").fetchone()
+        before = conn.total_changes
+        conn.execute(_INSERT_EVENTS)
+        counts.events = conn.total_changes - before
+        if counts.events:
+            conn.execute("INSERT INTO temp.merge_new_events (seq, id)"
+                         " SELECT -ref, id FROM main.events WHERE id > ?", (last,))
+            conn.execute("UPDATE temp.merge_events SET ours = (SELECT n.id"
+                         " FROM temp.merge_new_events n WHERE n.seq = merge_events.seq)"
+                         " WHERE ours IS NULL AND first = seq")
+            conn.execute("UPDATE temp.merge_events SET ours = (SELECT f.ours"
+                         " FROM temp.merge_events f WHERE f.seq = merge_events.first)"
+                         " WHERE ours IS NULL")
+            conn.execute(_SET_REFS, {"after": last})
