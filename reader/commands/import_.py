@@ -11,7 +11,7 @@ import click
 
 from reader.cli import db_option, resolve_db
 from reader.errors import ReaderError
-from reader.formats import IMPORT_FORMATS
+from reader.formats.registry import import_format, import_names
 
 MAX_SHOWN = 20
 JSON_LINES_SUFFIXES = frozenset({".jsonl", ".ndjson"})  # one record a line, even a '[' one
@@ -20,7 +20,8 @@ JSON_LINES_SUFFIXES = frozenset({".jsonl", ".ndjson"})  # one record a line, eve
 def _records(path: Path, fmt: str) -> Iterator[tuple[int, Any]]:
     from reader.formats.sources import iter_json_array, iter_json_lines
 
-    return iter_json_array(path) if fmt == "label-studio" else iter_json_lines(path)
+    layout = import_format(fmt).layout
+    return iter_json_array(path) if layout == "json-array" else iter_json_lines(path)
 
 
 def _resolve_format(path: Path, fmt: str) -> str:
@@ -48,7 +49,7 @@ def _plural(count: int, word: str) -> str:
 
 @click.command("import", short_help="Bring documents and spans in from dataset files.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS), default="auto",
+@click.option("--format", "fmt", type=click.Choice(("auto", *import_names())), default="auto",
               show_default=True, help="Input format; auto tells them apart by content.")
 @click.option("--annotator", default=None,
               help="Annotator for spans that name none (default: READER_ANNOTATOR or login).")
@@ -69,7 +70,6 @@ def import_(files: tuple[Path, ...], fmt: str, annotator: str | None, db_path: P
     same document, offsets, label and annotator) are not added twice."""
     from reader.formats.importer import Importer
     from reader.formats.incoming import ImportContext, RecordError
-    from reader.formats.readers import PARSERS
     from reader.locations import default_annotator
     from reader.store.database import check_integrity, connect, database_errors, now_iso
 
@@ -87,7 +87,7 @@ def import_(files: tuple[Path, ...], fmt: str, annotator: str | None, db_path: P
             importer = Importer(conn, now_iso(), context.annotator, not no_history, origin)
             with importer.staging():
                 for path, path_format in formats.items():
-                    parse = PARSERS[path_format]
+                    parse = import_format(path_format).parse
                     records = 0
                     for line, record in _records(path, path_format):
                         records += 1
