@@ -98,7 +98,7 @@ def test_bad_config_is_one_line_naming_file_and_line(tmp_path: Path) -> None:
     config.write_text("[[labels]]\nname = 'x'\ncolor = 'not-a-colour'\n")
     result = run_reader("open", "sample_articles/mirzoyan-lavrov-moscow-meeting.txt",
                         env={"READER_CONFIG": str(config)})
-    assert_one_line_error(result, f"{config}:1:")
+    assert_one_line_error(result, f"{config}:3: bad colour")
 
 
 def test_version_help_and_where(tmp_path: Path) -> None:

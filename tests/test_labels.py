@@ -34,7 +34,7 @@ def test_toml_config(tmp_path: Path) -> None:
     ("body", "where", "message"),
     [
         ('[[labels]]\nname = "a"\nkey = \n', ":3:", "invalid TOML"),
-        ('[[labels]]\nname = "a"\n[[labels]]\nname = "b"\ncolor = "nope"\n', ":3:", "colour"),
+        ('[[labels]]\nname = "a"\n[[labels]]\nname = "b"\ncolor = "nope"\n', ":5:", "colour"),
         ('[[labels]]\nname = "a"\nkey = "1"\n[[labels]]\nname = "b"\nkey = "1"\n', ":4:",
          "already used"),
         ('[[labels]]\nname = "a"\nshape = "round"\n', ":1:", "unknown label field"),
@@ -47,3 +47,27 @@ def test_bad_config_names_file_and_line(tmp_path: Path, body: str, where: str,
     with pytest.raises(ReaderError, match=message) as error:
         load_config(path)
     assert f"{path}{where}" in str(error.value)
+
+
+@pytest.mark.parametrize("color", ["rgb(300,0,0)", "rgb(-5,0,0)", "hsl(900,200%,50%)",
+                                   "ansi_red", "grey50", "#ff000080", "default"])
+def test_a_colour_the_screen_cannot_paint_is_refused_at_its_line(tmp_path: Path,
+                                                                 color: str) -> None:
+    """Issue 8 item 11: these passed the check and then crashed the first paint."""
+    path = tmp_path / "reader.toml"
+    path.write_text(f'[[labels]]\nname = "a"\n\n[[labels]]\nname = "b"\ncolor = "{color}"\n')
+    with pytest.raises(ReaderError) as error:
+        load_config(path)
+    assert str(error.value).startswith(f"{path}:6: bad colour {color!r} for label 'b'")
+
+
+@pytest.mark.parametrize("color", ["red", "#4e79a7", "rgb(10, 20, 30)", "white"])
+def test_an_accepted_colour_is_one_every_painter_reads(tmp_path: Path, color: str) -> None:
+    from rich.style import Style
+    from textual.color import Color
+
+    path = tmp_path / "reader.toml"
+    path.write_text(f'[[labels]]\nname = "a"\ncolor = "{color}"\n')
+    loaded = load_config(path).labels[0].color
+    Style.parse(f"bold black on {loaded}")  # the legend, the list, the help
+    Color.parse(loaded)  # the article pane

@@ -125,9 +125,11 @@ def load_config(path: Path) -> Config:
             if key in seen_keys:
                 raise ReaderError(f"{where}: label {name!r}: key {key} is already used")
             seen_keys.add(key)
-        color = entry.get("color", PALETTE[index % len(PALETTE)])
-        if not isinstance(color, str) or not _valid_color(color):
-            raise ReaderError(f"{where}: label {name!r}: color {color!r} is not a colour")
+        color = _checked_color(entry.get("color", PALETTE[index % len(PALETTE)]))
+        if color is None:
+            line = _key_line(raw, "color", line)
+            raise ReaderError(f"{path}:{line}: bad colour {entry.get('color')!r} for label "
+                              f"{name!r}: {COLOR_HINT}")
         description = entry.get("description", "")
         if not isinstance(description, str):
             raise ReaderError(f"{where}: label {name!r}: description must be text")
@@ -136,14 +138,38 @@ def load_config(path: Path) -> Config:
     return Config(labels=tuple(labels), annotator=annotator, source=path)
 
 
-def _valid_color(value: str) -> bool:
+COLOR_HINT = 'use a name such as "red", "#rrggbb" or "rgb(r, g, b)" with r, g, b in 0-255'
+
+
+def _checked_color(value: object) -> str | None:
+    """The colour as `#RRGGBB`, or None if it is not one that both Textual (the article
+    pane) and Rich (chips, bars) parse: each accepts some the other rejects (Textual clamps
+    `rgb(300,0,0)` and knows `ansi_red`, Rich knows `grey50`), and a colour only one of
+    them takes crashed the first paint. `#RRGGBB` is then read the same way by both."""
+    if not isinstance(value, str):
+        return None
+    from rich.color import Color as RichColor
+    from rich.color import ColorParseError as RichColorError
     from textual.color import Color, ColorParseError
 
     try:
-        Color.parse(value)
-    except ColorParseError:
-        return False
-    return True
+        RichColor.parse(value)
+        return Color.parse(value).hex
+    except (ColorParseError, RichColorError):
+        return None
+
+
+def _key_line(text: str, key: str, table_line: int) -> int:
+    """The line of `key = ...` in the table that starts at `table_line` (that line if the
+    key is not on a line of its own, as in an inline table)."""
+    lines = text.splitlines()
+    for number in range(table_line + 1, len(lines) + 1):
+        line = lines[number - 1].strip()
+        if line.startswith("["):
+            break
+        if re.match(rf"""["']?{re.escape(key)}["']?\s*=""", line):
+            return number
+    return table_line
 
 
 def find_config(candidates: list[Path]) -> Config:
