@@ -123,11 +123,11 @@ def where(db_path: Path | None) -> None:
     """Print the database and config paths in use."""
     from reader.locations import config_candidates, data_dir
 
-    click.echo(f"database: {resolve_db(db_path)}")
+    click.echo(f"database: {one_line(str(resolve_db(db_path)))}")
     for candidate in config_candidates(check_override=False):
         mark = "" if candidate.exists() else " (absent)"
-        click.echo(f"config:   {candidate}{mark}")
-    click.echo(f"data dir: {data_dir()}")
+        click.echo(f"config:   {one_line(str(candidate))}{mark}")
+    click.echo(f"data dir: {one_line(str(data_dir()))}")
 
 
 def _usage_message(error: click.ClickException) -> str:

@@ -248,6 +248,19 @@ def test_a_record_over_the_size_limit_is_refused_without_reading_it_whole(
     assert "imported 2 new documents" in stderr  # the lines after the long one are read
 
 
+def test_a_huge_bad_value_is_named_in_a_short_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    for bad in ("x" * 1_000_000, ["y" * 100_000] * 100):
+        record = {"text": "ab", "spans": [{"start": bad, "end": 1, "label": "L"}]}
+        code, stderr, path = import_file(tmp_path, monkeypatch, capsys,
+                                         json.dumps(record).encode() + b"\n")
+        assert code == 1
+        line = one_error_line(stderr)
+        assert f"{path}:1: span 1 start must be an integer, not " in line
+        assert len(line) < len(str(path)) + 500
+
+
 # --- the smaller items ------------------------------------------------------------------
 
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
@@ -351,6 +364,9 @@ def test_where_honours_a_database_given_before_the_command(tmp_path: Path) -> No
     result = run_reader("--db", str(tmp_path / "mine.db"), "where")
     assert result.returncode == 0, result.stderr
     assert f"database: {tmp_path / 'mine.db'}" in result.stdout
+    hostile = run_reader("where", env={"READER_CONFIG": "/tmp/\x1b]0;PWNED\x07.toml"})
+    assert "\x1b" not in hostile.stdout
+    assert "config:   /tmp/\\x1b]0;PWNED\\x07.toml (absent)" in hostile.stdout
 
 
 def test_a_missing_reader_config_is_an_error(

@@ -6,6 +6,7 @@ must match `text[start:end]` exactly."""
 
 from __future__ import annotations
 
+import reprlib
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -59,9 +60,21 @@ def _str(value: Any, what: str, allow_empty: bool = False) -> str:
     return value
 
 
+_SHOWN = reprlib.Repr()
+_SHOWN.maxstring = _SHOWN.maxother = _SHOWN.maxlong = 60
+_SHOWN.maxlist = _SHOWN.maxdict = _SHOWN.maxtuple = 6
+_SHOWN.maxlevel = 3
+
+
+def shown(value: Any) -> str:
+    """`repr(value)`, abbreviated: an error line names the bad value, but a 100 MB string, a
+    huge list or a deep structure in a record must not become a 100 MB error line."""
+    return _SHOWN.repr(value)
+
+
 def _int(value: Any, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise RecordError(f"{what} must be an integer, not {value!r}")
+        raise RecordError(f"{what} must be an integer, not {shown(value)}")
     return value
 
 
@@ -91,12 +104,12 @@ def new_document(record_text: Any, where: str, *, source: Any = None, meta: Any 
     if not isinstance(meta, dict):
         raise RecordError(f"meta must be an object, not {type(meta).__name__}")
     if status is not None and status not in STATUSES:
-        raise RecordError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+        raise RecordError(f"status must be one of {', '.join(STATUSES)}, not {shown(status)}")
     if source is not None:
         source = _str(source, "source")
     if record_id is not None and record_id != "":
         if isinstance(record_id, bool) or not isinstance(record_id, str | int):
-            raise RecordError(f"id must be a string or integer, not {record_id!r}")
+            raise RecordError(f"id must be a string or integer, not {shown(record_id)}")
         if record_id != document_id(digest) and "import_id" not in meta:
             meta = {**meta, "import_id": record_id}
     return IncomingDocument(text, digest, source, meta, status, where)
@@ -117,8 +130,8 @@ def add_span(document: IncomingDocument, start: Any, end: Any, label: Any, *,
     label = _str(label, f"{what} label")
     actual = document.text[start:end]
     if text is not None and text != actual:
-        raise RecordError(f"{what} [{start}:{end}] text {text!r} does not match the document"
-                          f" text there, {actual!r}")
+        raise RecordError(f"{what} [{start}:{end}] text {shown(text)} does not match the"
+                          f" document text there, {shown(actual)}")
     document.spans.append(IncomingSpan(
         start, end, label, actual,
         default_annotator if annotator is None else _str(annotator, f"{what} annotator"),
