@@ -36,10 +36,18 @@ def collect(conn: sqlite3.Connection) -> dict[str, Any]:
 
 
 def _table(title: str, rows: dict[str, int]) -> list[str]:
+    """Names from the database, sanitised (an ESC in a label or annotator name would
+    otherwise be a terminal command) and aligned by terminal cells."""
+    from rich.cells import cell_len
+
+    from reader.text.sanitize import pad, safe_text
+
     if not rows:
         return [f"{title}: none"]
-    width = max(len(name) for name in rows)
-    return [f"{title}:"] + [f"  {name:<{width}}  {count:>8}" for name, count in rows.items()]
+    names = {name: safe_text(name) for name in rows}
+    width = max(cell_len(shown) for shown in names.values())
+    return [f"{title}:"] + [f"  {pad(names[name], width)}  {count:>8}"
+                            for name, count in rows.items()]
 
 
 @click.command("stats", short_help="Count documents and spans by label and annotator.")
@@ -56,7 +64,9 @@ def stats(as_json: bool, db_path: Path | None) -> None:
     finally:
         conn.close()
     if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        from reader.text.sanitize import terminal_json
+
+        click.echo(terminal_json(json.dumps(result, ensure_ascii=False, indent=2)))
         return
     documents, spans = result["documents"], result["spans"]
     lines = [

@@ -1,4 +1,8 @@
-"""How `reader agree` shows its figures: rich tables for people, one JSON object for scripts."""
+"""How `reader agree` shows its figures: rich tables for people, one JSON object for scripts.
+
+Annotator names, labels and titles come from the database: in the tables they are
+sanitised `Text` (a str cell of a Rich table is markup, and an ESC in a name a terminal
+command); in the JSON, characters json.dumps leaves raw are escaped."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from reader.team.agreement import (
     DocumentDisagreements,
@@ -17,19 +22,25 @@ from reader.team.agreement import (
     Scores,
 )
 from reader.team.annotated import AgreementRun
+from reader.text.sanitize import safe_text, terminal_json
 
 NOT_AVAILABLE = "n/a"
 ONE_SIDED_FIELDS = OneSided._fields
 MISMATCH_FIELDS = LabelMismatch._fields
 
 
+def _data(text: str, style: str = "") -> Text:
+    """A string from the database, for a table cell, title or line: shown, never parsed."""
+    return Text(safe_text(text), style=style)
+
+
 def _figure(value: float | None) -> str:
     return NOT_AVAILABLE if value is None else f"{value:.3f}"
 
 
-def _scores_row(scores: Scores) -> list[str]:
+def _scores_row(scores: Scores) -> list[str | Text]:
     return [
-        scores.label if scores.label is not None else "overall",
+        _data(scores.label) if scores.label is not None else "overall",
         f"{scores.spans_a:,}",
         f"{scores.spans_b:,}",
         _figure(scores.exact_f1),
@@ -40,15 +51,15 @@ def _scores_row(scores: Scores) -> list[str]:
 
 def scores_table(result: PairResult) -> Table:
     table = Table(
-        title=(
+        title=_data(
             f"{result.annotator_a} vs {result.annotator_b}: {result.documents:,} documents, "
-            f"{result.tokens:,} tokens"
+            f"{result.tokens:,} tokens", "italic"
         ),
         title_justify="left",
     )
     table.add_column("label")
-    table.add_column(f"spans {result.annotator_a}", justify="right")
-    table.add_column(f"spans {result.annotator_b}", justify="right")
+    table.add_column(_data(f"spans {result.annotator_a}"), justify="right")
+    table.add_column(_data(f"spans {result.annotator_b}"), justify="right")
     table.add_column("exact F1", justify="right")
     table.add_column("partial F1", justify="right")
     table.add_column("token kappa", justify="right")
@@ -90,14 +101,14 @@ def disagreements_table(result: PairResult, titles: dict[int, str], top: int) ->
     )
     table.add_column("doc", justify="right")
     table.add_column("title", overflow="ellipsis", no_wrap=True, max_width=40)
-    table.add_column(f"only {result.annotator_a}", justify="right")
-    table.add_column(f"only {result.annotator_b}", justify="right")
+    table.add_column(_data(f"only {result.annotator_a}"), justify="right")
+    table.add_column(_data(f"only {result.annotator_b}"), justify="right")
     table.add_column("label", justify="right")
     table.add_column("total", justify="right")
     for found in worst[:top]:
         table.add_row(
             str(found.document_id),
-            titles.get(found.document_id, ""),
+            _data(titles.get(found.document_id, "")),
             str(len(found.only_a)),
             str(len(found.only_b)),
             str(len(found.label_mismatches)),
@@ -111,7 +122,7 @@ def print_tables(run: AgreementRun, console: Console, top: int) -> None:
         if index:
             console.print()
         console.print(scores_table(result))
-        console.print(disagreements_summary(result), highlight=False)
+        console.print(_data(disagreements_summary(result)), highlight=False)
         if result.disagreements and top > 0:
             console.print(disagreements_table(result, run.titles, top))
 
@@ -147,6 +158,6 @@ def to_json(run: AgreementRun, label_filter: list[str] | None) -> str:
                 "documents": [_document_json(found, run.titles) for found in result.disagreements],
             },
         })
-    return json.dumps(
+    return terminal_json(json.dumps(
         {"labels": run.labels, "label_filter": label_filter, "pairs": pairs}, ensure_ascii=False
-    )
+    ))

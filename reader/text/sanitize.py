@@ -69,6 +69,22 @@ def safe_line(text: str, max_cells: int) -> str:
     return set_cell_size(shown, max_cells - 1).rstrip(" ") + ELLIPSIS
 
 
+# What json.dumps(ensure_ascii=False) leaves raw: it escapes C0 only. Such characters can
+# only be inside JSON strings, where a \uXXXX escape means the same character.
+_RAW_IN_JSON = re.compile(f"[\\x7f-\\x9f{BIDI_CONTROLS}]")
+
+
+def terminal_json(dumped: str) -> str:
+    """JSON from `json.dumps(..., ensure_ascii=False)` with DEL, C1 and bidi controls
+    written as `\\uXXXX` escapes: the same JSON value, nothing raw for the terminal."""
+    return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", dumped)
+
+
+def pad(text: str, cells: int) -> str:
+    """`text` padded with spaces to `cells` terminal cells (left-aligned columns)."""
+    return text + " " * max(cells - cell_len(text), 0)
+
+
 def escape_markup(text: str) -> str:
     """`text` for a place that can only take Textual content markup (the command palette).
 
