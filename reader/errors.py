@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 
+from reader.text.sanitize import UNSAFE
+
 
 class ReaderError(Exception):
     """A problem with the user's input or environment, told in one plain sentence."""
 
 
-# C0 and C1 controls, DEL, bidi embeddings/overrides/isolates, line and paragraph
-# separators, and lone surrogates (undecodable file-name bytes): anything that could break
-# the line, move the cursor, start an escape sequence or reorder what the reader sees.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# C0 and C1 controls, DEL, bidi controls, line and paragraph separators, and lone
+# surrogates (undecodable file-name bytes): anything that could break the line, move the
+# cursor, start an escape sequence or reorder what the reader sees. The one list, shared
+# with the screen's sanitiser (which shows them as pictures instead of escapes).
+_UNSAFE = UNSAFE
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 

@@ -8,11 +8,12 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from reader.text.cells import display_text, iter_units
-from reader.text.sanitize import UNSAFE, escape_markup, safe_line, safe_text
+from reader.text.sanitize import UNSAFE, escape_markup, safe_line, safe_text, terminal_json
 
 HOSTILE = "Hello \x1b]0;PWNED\x1b\\ \x1b]52;c;SGFja2Vk\x07 \x9b31m \u202eevil\u202c\u2066x\u2069"
 BIDI = [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
-UNSAFE_CHARS = [chr(c) for c in [*range(0x20), *range(0x7F, 0xA0), *BIDI]]
+OTHER = [0x2028, 0x2029, 0xD800, 0xDFFF]  # line separators, lone surrogates
+UNSAFE_CHARS = [chr(c) for c in [*range(0x20), *range(0x7F, 0xA0), *BIDI, *OTHER]]
 
 
 def test_every_control_and_bidi_character_becomes_one_visible_cell() -> None:
@@ -24,7 +25,7 @@ def test_every_control_and_bidi_character_becomes_one_visible_cell() -> None:
 
 def test_escape_sequences_are_shown_as_control_pictures() -> None:
     assert safe_text("a\x1b]0;T\x07b\tc\nd") == "a␛]0;T␇b␉c␊d"
-    assert safe_text("\x7f\x9b\u202e") == "␡\ufffd\u21c4"
+    assert safe_text("\x7f\x9b\u202e\u2028\udc80") == "␡\ufffd\u21c4␤\ufffd"
     assert safe_text("plain [red]text[/]") == "plain [red]text[/]"
 
 
@@ -59,3 +60,13 @@ def test_escape_markup_leaves_no_tag_for_textual() -> None:
         shown = Content.from_markup(escape_markup(data))
         assert shown.plain == safe_text(data)
         assert not shown.spans
+
+
+def test_terminal_json_is_the_same_value_with_nothing_raw() -> None:
+    import json
+
+    value = {"name\u202e\x9b": ["\x1b]0;x\x07", "\u2028", "\udc80", "\x7f", "plain é 字"]}
+    dumped = terminal_json(json.dumps(value, ensure_ascii=False))
+    assert json.loads(dumped) == value
+    assert not UNSAFE.search(dumped)
+    assert "é 字" in dumped  # readable text stays readable

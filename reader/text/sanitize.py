@@ -14,6 +14,12 @@ the same mapping.
 - C1 controls (U+0080–U+009F, e.g. the 8-bit CSI U+009B) have no pictures: they become �.
 - Bidi embeddings, overrides, isolates and marks (U+202A–U+202E, U+2066–U+2069, U+200E,
   U+200F, U+061C) become ⇄, so text cannot be reordered behind the reader's back.
+- The line and paragraph separators U+2028/U+2029 become ␤ (some terminals break the line);
+  a lone surrogate (an undecodable byte of a file name) becomes � (it cannot be encoded for
+  the terminal at all).
+
+`reader.errors.one_line` escapes the same characters (as `\x1b`, `\u202e`) in one-line
+error messages, where the exact code is what a user needs to find the culprit.
 
 Nothing here parses markup: callers hand the result to Rich `Text` or Textual `Content`,
 never to a markup parser (see `escape_markup` for the one place a parser is unavoidable)."""
@@ -22,13 +28,14 @@ from __future__ import annotations
 
 import re
 
-from rich.cells import cell_len, set_cell_size
-
 # Every character the terminal could take for a command, or that reorders text invisibly.
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-UNSAFE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}]")
+SEPARATORS = "\u2028\u2029"
+SURROGATES = "\ud800-\udfff"
+UNSAFE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}{SEPARATORS}{SURROGATES}]")
 BIDI_PICTURE = "\u21c4"  # ⇄
-C1_PICTURE = "\ufffd"  # �
+SEPARATOR_PICTURE = "\u2424"  # ␤
+REPLACEMENT = "\ufffd"  # �, for C1 controls and lone surrogates
 ELLIPSIS = "…"
 
 
@@ -39,8 +46,10 @@ def control_picture(char: str) -> str:
         return chr(0x2400 + code)
     if code == 0x7F:
         return "\u2421"
-    if code <= 0x9F:
-        return C1_PICTURE
+    if code <= 0x9F or 0xD800 <= code <= 0xDFFF:
+        return REPLACEMENT
+    if code in (0x2028, 0x2029):
+        return SEPARATOR_PICTURE
     return BIDI_PICTURE
 
 
@@ -60,6 +69,8 @@ def safe_line(text: str, max_cells: int) -> str:
 
     Only as much of `text` as could fit is looked at, so a multi-megabyte span costs what
     a word does."""
+    from rich.cells import cell_len, set_cell_size  # Rich only when measuring
+
     if max_cells <= 0:
         return ""
     window = text[: 4 * max_cells + 8]  # zero-width marks aside, more than can ever fit
@@ -71,17 +82,20 @@ def safe_line(text: str, max_cells: int) -> str:
 
 # What json.dumps(ensure_ascii=False) leaves raw: it escapes C0 only. Such characters can
 # only be inside JSON strings, where a \uXXXX escape means the same character.
-_RAW_IN_JSON = re.compile(f"[\\x7f-\\x9f{BIDI_CONTROLS}]")
+_RAW_IN_JSON = re.compile(f"[\\x7f-\\x9f{BIDI_CONTROLS}{SEPARATORS}{SURROGATES}]")
 
 
 def terminal_json(dumped: str) -> str:
-    """JSON from `json.dumps(..., ensure_ascii=False)` with DEL, C1 and bidi controls
-    written as `\\uXXXX` escapes: the same JSON value, nothing raw for the terminal."""
+    """JSON from `json.dumps(..., ensure_ascii=False)` with DEL, C1 and bidi controls,
+    line separators and lone surrogates written as `\\uXXXX` escapes: the same JSON value,
+    nothing raw for the terminal."""
     return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", dumped)
 
 
 def pad(text: str, cells: int) -> str:
     """`text` padded with spaces to `cells` terminal cells (left-aligned columns)."""
+    from rich.cells import cell_len
+
     return text + " " * max(cells - cell_len(text), 0)
 
 
