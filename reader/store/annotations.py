@@ -127,10 +127,20 @@ class AnnotationStore:
     # --- operations ----------------------------------------------------------------------
 
     def create(self, start: int, end: int, label: str, text: str, note: str = "") -> Annotation:
+        """The new span; or, when this annotator already has the same span (offsets and
+        label) live here, that one: two windows of one annotator tagging the same words
+        must not leave two identical spans. Checked under the write lock."""
         stamp = now_iso()
         annotation = Annotation(new_uid(), self.document_id, start, end, label, text, note,
                                 self.annotator, stamp, stamp)
         with transaction(self.conn):
+            existing = self.conn.execute(
+                f"SELECT {_COLUMNS} FROM annotations WHERE document_id = ? AND annotator = ?"
+                " AND start = ? AND end = ? AND label = ? AND deleted_at IS NULL LIMIT 1",
+                (self.document_id, self.annotator, start, end, label),
+            ).fetchone()
+            if existing is not None:
+                return _row(existing)
             self._write(None, annotation)
             event = self._record("create", annotation.uid, None, annotation)
         self._push(event)
