@@ -9,7 +9,8 @@ import json
 import sqlite3
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -21,7 +22,7 @@ from reader.annotate.span_index import Span, SpanIndex
 from reader.store.annotations import Annotation, AnnotationStore, ChangedElsewhere
 from reader.store.documents import Document, Progress, save_position
 from reader.text.sanitize import ELLIPSIS, safe_line, safe_text
-from reader.ui.widgets.article_view import ArticleView, Match
+from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.status import Legend, StatusLine
 
 if TYPE_CHECKING:
@@ -58,7 +59,9 @@ class ArticleScreen(Screen[None]):
         Binding("escape", "clear", "Clear selection", show=False, id="select.clear"),
         *LABEL_KEY_BINDINGS,
         Binding("enter", "pick_label", "Label…", id="tag.pick"),
-        Binding("slash", "search", "Search", id="search.open"),
+        # A priority binding acts when the App takes the key, before it routes the keys
+        # typed after it: those go to the search bar, not to the article.
+        Binding("slash", "search", "Search", id="search.open", priority=True),
         Binding("n", "search_step(True)", "Next match", show=False, id="search.next"),
         Binding("N", "search_step(False)", "Previous match", show=False, id="search.previous"),
         Binding("x", "delete", "Delete", id="annotation.delete"),
@@ -96,8 +99,10 @@ class ArticleScreen(Screen[None]):
         self.document = document
         self.progress = progress or Progress()
         self.store = store
-        self.search_matches: list[Match] = []
         self._search_origin: int | None = None
+        # Keys typed after Enter while the search still runs: they act once it has selected
+        # the match (a `1` typed blind tags the match), in the order typed.
+        self._held_keys: list[tuple[str, str | None]] | None = None
         self._position_dirty = False
         self.corpus_place = ""
 
@@ -411,9 +416,8 @@ class ArticleScreen(Screen[None]):
 
     def action_clear(self) -> None:
         self.view.clear_selection()
-        if self.search_matches:
-            self.search_matches = []
-            self.view.set_matches([])
+        if self.view.matches or self.view.searching:
+            self.view.clear_search()
         self._update_status()
 
     async def _search_bar(self) -> SearchBar:
@@ -428,80 +432,118 @@ class ArticleScreen(Screen[None]):
         return bar
 
     async def action_search(self) -> None:
+        if self._held_keys is not None or isinstance(self.focused, Input):
+            raise SkipAction()  # a `/` in the query, or a key waiting its turn
         bar = await self._search_bar()
         self._search_origin = self.view.cursor
-        bar.add_class("-active")
-        bar.focus()
+        bar.open(return_focus=self.view)
         if bar.value:
             self._preview_search(bar.value)
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
-        self._preview_search(event.value)
+        from reader.ui.widgets.search_bar import SearchBar
 
-    def _preview_search(self, query: str) -> None:
+        bar = event.input
+        # Changes queue behind the keys in the bar: one older than the bar's value, or one
+        # arriving after Enter or Escape closed it, is already dealt with.
+        if isinstance(bar, SearchBar) and bar.is_open and event.value == bar.value:
+            self._preview_search(event.value, debounce=True)
+
+    def _preview_search(self, query: str, *, debounce: bool = False) -> None:
+        result = self.view.find(query, debounce=debounce)
+        if result is None:
+            self.say(f"searching… {query}")
+        else:
+            self._show_matches()
+
+    def on_article_view_search_progress(self, message: ArticleView.SearchProgress) -> None:
+        self.say(f"searching… {message.fraction:.0%} · {message.found} found")
+
+    def on_article_view_search_done(self, message: ArticleView.SearchDone) -> None:
+        self._show_matches()
+        if self._held_keys is not None:
+            self._select_match()
+            self._release_keys()
+
+    def _show_matches(self) -> None:
+        """Make the first match at or after where the search began the current one."""
         view = self.view
-        self.search_matches = view.search(query)
+        matches = view.matches
         origin = self._search_origin if self._search_origin is not None else view.cursor
-        view.set_matches(self.search_matches)
-        if not self.search_matches:
-            view.set_matches([], None)
+        if not matches:
+            view.set_current_match(None)
             if view.cursor != origin:  # nothing matches: back to where the search began
                 view.move_cursor(origin, center=True)
-            self.say(f"not found: {query}" if query else "")
+            self.say(f"not found: {matches.query}" if matches.query else "")
             return
         current = view.match_index_after(origin - 1)
         assert current is not None
-        view.set_matches(self.search_matches, current)
-        match = self.search_matches[current]
-        view.move_cursor(match.start, center=True)
-        self.say(f"match {current + 1}/{len(self.search_matches)}")
+        view.set_current_match(current)
+        view.move_cursor(matches[current].start, center=True)
+        self.say(f"match {current + 1}/{len(matches)}")
 
-    @on(Input.Submitted, "#search")
-    def _search_submitted(self, event: Input.Submitted) -> None:
-        bar = self.query_one("#search")
-        bar.remove_class("-active")
+    def on_search_bar_closed(self, message: SearchBar.Closed) -> None:
         view = self.view
-        view.focus()
-        if view.current_match is None or not self.search_matches:
-            self.say(f"not found: {event.value}")
+        if not message.submitted:
+            view.clear_search()
+            if self._search_origin is not None:
+                view.move_cursor(self._search_origin, center=True)
+            self._update_status("")
             return
-        match = self.search_matches[view.current_match]
-        view.set_selection(match.start, match.end)
-        self.say(f"match {view.current_match + 1}/{len(self.search_matches)} selected")
+        if view.searching or view.matches.query != message.value:
+            self._preview_search(message.value)
+            if view.searching:
+                self._held_keys = []  # until SearchDone selects the match
+                return
+        self._select_match()
 
-    def cancel_search(self) -> None:
-        bar = self.query_one("#search")
-        bar.remove_class("-active")
+    def _select_match(self) -> None:
+        """Enter: select the current match (tagging then acts on it)."""
         view = self.view
-        view.set_matches([], None)
-        self.search_matches = []
-        if self._search_origin is not None:
-            view.move_cursor(self._search_origin, center=True)
-        view.focus()
-        self._update_status("")
+        matches = view.matches
+        if view.current_match is None or not matches:
+            self.say(f"not found: {matches.query}")
+            return
+        match = matches[view.current_match]
+        view.set_selection(match.start, match.end)
+        self.say(f"match {view.current_match + 1}/{len(matches)} selected")
+
+    def on_key(self, event: events.Key) -> None:
+        if self._held_keys is not None:
+            event.stop()
+            event.prevent_default()
+            self._held_keys.append((event.key, event.character))
+
+    def _release_keys(self) -> None:
+        """Send the held keys again, in order, to whatever has the focus now (from the App,
+        as the terminal's keys come: a message stops bubbling at its sender)."""
+        held, self._held_keys = self._held_keys or [], None
+        for key, character in held:
+            self.app.post_message(events.Key(key, character).set_sender(self.app))
 
     def action_search_step(self, forward: bool) -> None:
         view = self.view
-        if not self.search_matches:
+        matches = view.matches
+        if not matches:
             self.say("no search: press / to search")
             return
         selection = view.selection
         current = view.current_match
         selecting_match = (
             selection is not None and current is not None
-            and selection == (self.search_matches[current].start, self.search_matches[current].end)
+            and selection == tuple(matches[current])
         )
         reference = selection[0] if selection else view.cursor
         index = view.match_index_after(reference, forward)
         assert index is not None
-        match = self.search_matches[index]
-        view.set_matches(self.search_matches, index)
+        match = matches[index]
+        view.set_current_match(index)
         if selecting_match:
             view.set_selection(match.start, match.end)
         else:
             view.move_cursor(match.start, center=True)
-        self.say(f"match {index + 1}/{len(self.search_matches)}")
+        self.say(f"match {index + 1}/{len(matches)}")
 
     # --- list, clipboard, help -----------------------------------------------------------
 

@@ -1,37 +1,35 @@
 """The article pane: a Line-API view that wraps and draws only the rows on screen.
 
-It owns the cursor, the selection and the search highlight, all as code-point offsets into
-the document text; the screen around it turns those into annotations."""
+It owns the cursor, the selection and the search (the matches, the current one, the search
+under way), all as code-point offsets into the document text; the screen around it turns
+those into annotations."""
 
 from __future__ import annotations
 
-import re
 import time
 from bisect import bisect_left, bisect_right
-from typing import NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
+from textual import events, work
 from textual.binding import Binding
 from textual.color import Color
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
+from textual.worker import get_current_worker
 
 from reader.annotate.span_index import Span, SpanIndex
 from reader.text.cells import display_text
 from reader.text.layout import LineIndex, WrappedText
+from reader.text.search import CHUNK_SIZE, Match, Search, SearchResult
 from reader.text.tokens import next_word_offset, previous_word_offset
 
 REFINE_BUDGET_S = 0.008
-
-
-class Match(NamedTuple):
-    start: int
-    end: int
-
+SEARCH_DEBOUNCE_S = 0.15  # typing pauses this long before a long text is searched
+SEARCH_PROGRESS_S = 0.1  # the search worker reports at most this often
 
 class ArticleView(ScrollView, can_focus=True):
     """Soft-wrapped, read-only text with a cursor, a selection and highlights."""
@@ -83,6 +81,25 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("G,end", "go_end", "End", show=False, id="go.end"),
     ]
 
+    class SearchProgress(Message):
+        """A search in the worker has got this far (a burst of them collapses into one)."""
+
+        def __init__(self, query: str, fraction: float, found: int) -> None:
+            super().__init__()
+            self.query = query
+            self.fraction = fraction
+            self.found = found
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, ArticleView.SearchProgress)
+
+    class SearchDone(Message):
+        """A search in the worker is complete: its result is the view's matches now."""
+
+        def __init__(self, result: SearchResult) -> None:
+            super().__init__()
+            self.result = result
+
     class CursorMoved(Message):
         """The cursor or the selection changed."""
 
@@ -113,9 +130,10 @@ class ArticleView(ScrollView, can_focus=True):
         self.spans = spans or SpanIndex()
         self.disagreements: frozenset[str] = frozenset()  # uids marked in compare mode
         self.label_colors = label_colors or {}
-        self.matches: list[Match] = []
-        self._match_starts: list[int] = []
+        self.matches = SearchResult("")  # the one record of the search: the screen asks here
         self.current_match: int | None = None
+        self._search: Search | None = None  # the search under way in a worker, if any
+        self._search_timer: Timer | None = None
         self._pending_top = self._clamp(top)
         self._goal_column: int | None = None
         self._dragging = False
@@ -456,30 +474,91 @@ class ArticleView(ScrollView, can_focus=True):
         self.disagreements = disagreements
         self.refresh()
 
-    def set_matches(self, matches: list[Match], current: int | None = None) -> None:
+    def set_matches(self, matches: SearchResult, current: int | None = None) -> None:
         self.matches = matches
-        self._match_starts = [match.start for match in matches]
         self.current_match = current
         self.refresh()
 
-    def search(self, query: str) -> list[Match]:
-        """All matches of `query`, smart case: case-insensitive unless it has a capital."""
-        if not query:
-            return []
-        flags = 0 if any(char.isupper() for char in query) else re.IGNORECASE
-        pattern = re.compile(re.escape(query), flags)
-        return [Match(m.start(), m.end()) for m in pattern.finditer(self.text)]
+    def set_current_match(self, current: int | None) -> None:
+        self.current_match = current
+        self.refresh()
+
+    @property
+    def searching(self) -> bool:
+        """True while a search is waiting for typing to pause or running in the worker."""
+        return self._search is not None
+
+    def find(self, query: str, *, debounce: bool = False) -> SearchResult | None:
+        """Search the text for `query` (smart case); the result becomes `matches`.
+
+        A text of one search chunk is searched here and now (well under a frame) and the
+        result returned. A longer one is searched in a worker thread, a chunk at a time, so
+        the UI stays live; with `debounce` only once typing has paused. Then None is
+        returned, SearchProgress messages follow and SearchDone brings the result; the old
+        matches stay until it does. A new call or `clear_search` drops the search under way.
+        """
+        self._stop_search()
+        search = Search(self.text, query)
+        if len(self.text) <= CHUNK_SIZE or not query:
+            self.set_matches(search.run())
+            return self.matches
+        self._search = search
+        if debounce:
+            self._search_timer = self.set_timer(SEARCH_DEBOUNCE_S,
+                                                lambda: self._start_search(search))
+        else:
+            self._start_search(search)
+        return None
+
+    def clear_search(self) -> None:
+        self._stop_search()
+        self.set_matches(SearchResult(""))
+
+    def _stop_search(self) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
+        self._search = None  # whatever it still reports is dropped (see `_search_finished`)
+        self.workers.cancel_group(self, "search")
+
+    def _start_search(self, search: Search) -> None:
+        self._search_timer = None
+        if search is self._search:
+            self._search_in_worker(search)
+
+    @work(thread=True, exclusive=True, group="search")
+    def _search_in_worker(self, search: Search) -> None:
+        """Runs in a thread; checks for cancellation between chunks (each a few ms, and
+        holding the GIL no longer than that), and hands results back to the UI thread."""
+        worker = get_current_worker()
+        reported = time.monotonic()
+        for fraction in search.steps():
+            if worker.is_cancelled:
+                return
+            if time.monotonic() - reported >= SEARCH_PROGRESS_S:
+                reported = time.monotonic()
+                self.call_later(self._search_progressed, search, fraction, len(search.result))
+        self.call_later(self._search_finished, search)
+
+    def _search_progressed(self, search: Search, fraction: float, found: int) -> None:
+        if search is self._search:
+            self.post_message(self.SearchProgress(search.query, fraction, found))
+
+    def _search_finished(self, search: Search) -> None:
+        if search is self._search:
+            self._search = None
+            self.set_matches(search.result)
+            self.post_message(self.SearchDone(search.result))
 
     def match_index_after(self, offset: int, forward: bool = True) -> int | None:
         """The match to go to from `offset`: the first starting after it (or, backwards,
         the last starting before it), wrapping around the document."""
         if not self.matches:
             return None
+        starts = self.matches.starts
         if forward:
-            index = bisect_right(self._match_starts, offset)
-            return index % len(self.matches)
-        index = bisect_left(self._match_starts, offset) - 1
-        return index % len(self.matches)
+            return bisect_right(starts, offset) % len(starts)
+        return (bisect_left(starts, offset) - 1) % len(starts)
 
     # --- drawing -------------------------------------------------------------------------
 
@@ -527,8 +606,10 @@ class ArticleView(ScrollView, can_focus=True):
         # ends: work the style out at those points and reuse it for the units between, so a
         # row under one long span costs no more than a plain one.
         changes = {start}
-        for item in (*spans, *matches):
-            changes.update((item.start, item.end))
+        for span in spans:
+            changes.update((span.start, span.end))
+        for match in matches:
+            changes.update(match)
         if selection:
             changes.update(selection)
         cursor_unit_start = next((u.start for u in units if u.start <= self.cursor < u.end),
@@ -612,16 +693,12 @@ class ArticleView(ScrollView, can_focus=True):
         return style
 
     def _matches_in(self, start: int, end: int) -> list[Match]:
-        if not self.matches:
-            return []
-        low = max(bisect_left(self._match_starts, start) - 1, 0)
-        found = []
-        for match in self.matches[low:]:
-            if match.start >= max(end, start + 1):
-                break
-            if match.end > start:
-                found.append(match)
-        return found
+        """The matches over [start, end) (or over `start` on an empty row); all have the
+        query's length, so they are those starting in (start - length, end)."""
+        starts, length = self.matches.starts, self.matches.length
+        low = bisect_right(starts, start - length)
+        high = bisect_left(starts, max(end, start + 1))
+        return [Match(begin, begin + length) for begin in starts[low:high]]
 
 
 __all__ = ["ArticleView", "Match", "Span"]
