@@ -5,7 +5,7 @@ sqlite-utils costs ~200 ms, more than the whole start-up budget; batch commands
 (import, merge, stats) use sqlite-utils on the same connection."""
 
 from reader.store.annotations import Annotation, AnnotationStore
-from reader.store.database import SCHEMA_VERSION, connect, now_iso
+from reader.store.database import SCHEMA_VERSION, connect, connect_readonly, now_iso
 from reader.store.documents import Document, Progress
 
 __all__ = [
@@ -15,5 +15,6 @@ __all__ = [
     "Document",
     "Progress",
     "connect",
+    "connect_readonly",
     "now_iso",
 ]
