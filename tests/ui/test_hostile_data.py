@@ -36,7 +36,7 @@ def hostile(name: str) -> str:
 
 
 TEXT = (f"Hello {TITLE_SET} {CLIPBOARD} world items[/] and [red]x[/red]\n\n"
-        "body text about [@click=app.quit]quit and more words to tag here\n")
+        f"body text about [@click=app.quit]quit {BIDI} and more words to tag here\n")
 SOURCE = "notes/\x1b]0;SRC\x07[red]file[/red]\u202e.txt"
 ANNOTATOR = "ann\x1b]0;WHO\x07[/]"
 OTHER = "bob\x1b[2J[red]x[/red]\u2066"
