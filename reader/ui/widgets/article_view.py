@@ -495,8 +495,14 @@ class ArticleView(ScrollView, can_focus=True):
         result returned. A longer one is searched in a worker thread, a chunk at a time, so
         the UI stays live; with `debounce` only once typing has paused. Then None is
         returned, SearchProgress messages follow and SearchDone brings the result; the old
-        matches stay until it does. A new call or `clear_search` drops the search under way.
+        matches stay until it does. A new query or `clear_search` drops the search under way;
+        the same query keeps it (without `debounce`, a search still waiting starts now).
         """
+        pending = self._search
+        if pending is not None and pending.query == query:
+            if not debounce and self._search_timer is not None:
+                self._start_search(pending)
+            return None
         self._stop_search()
         search = Search(self.text, query)
         if len(self.text) <= CHUNK_SIZE or not query:
@@ -522,7 +528,9 @@ class ArticleView(ScrollView, can_focus=True):
         self.workers.cancel_group(self, "search")
 
     def _start_search(self, search: Search) -> None:
-        self._search_timer = None
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
         if search is self._search:
             self._search_in_worker(search)
 
