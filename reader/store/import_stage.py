@@ -207,10 +207,11 @@ class ImportStage:
         conn = self.conn
         conn.execute(_RESOLVE_DOCUMENTS)
         conn.execute("UPDATE temp.import_documents SET known = 1 WHERE id IS NOT NULL")
-        conn.execute(
-            "DELETE FROM temp.import_spans AS s WHERE EXISTS (SELECT 1 FROM"
-            f" temp.import_documents d WHERE d.seq = s.doc AND d.known = 1 AND EXISTS"
-            f" ({_LIVE_SAME}))")
+        conn.execute(  # the spans of known documents only, found by the (doc, ...) index
+            "DELETE FROM temp.import_spans AS s"
+            " WHERE s.doc IN (SELECT seq FROM temp.import_documents WHERE known = 1)"
+            " AND EXISTS (SELECT 1 FROM temp.import_documents d WHERE d.seq = s.doc"
+            f" AND EXISTS ({_LIVE_SAME}))")
         if conn.in_transaction:
             return self._write(source, stamp, events)
         with transaction(conn):
