@@ -24,7 +24,7 @@ from functools import lru_cache
 from itertools import repeat
 from typing import NamedTuple, overload
 
-CHUNK_SIZE = 1 << 18  # code points per step: a few milliseconds even when every word matches
+CHUNK_SIZE = 1 << 17  # code points per step: a few milliseconds even when every word matches
 
 
 class Match(NamedTuple):

@@ -66,7 +66,7 @@ def slow_search(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, int]]:
         def steps(self) -> Iterator[float]:
             for fraction in super().steps():
                 chunks[self.query] = chunks.get(self.query, 0) + 1
-                time.sleep(0.1 if self.query in SLOW_QUERIES else 0)
+                time.sleep(0.05 if self.query in SLOW_QUERIES else 0)
                 yield fraction
 
     monkeypatch.setattr(article_view, "Search", SlowSearch)
