@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from reader.errors import ReaderError
@@ -73,10 +74,14 @@ def _other_rows(conn: sqlite3.Connection, table: str, order: str) -> Iterator[tu
     present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
     names = [name for name in columns if name in present]
     quoted = ", ".join(f'"{name}"' for name in names)
-    for row in conn.execute(f"SELECT {quoted} FROM {table} ORDER BY {order}"):
-        values = dict(columns)
-        values.update(zip(names, row, strict=True))
-        yield tuple(values.values())
+    rows = conn.execute(f"SELECT {quoted} FROM {table} ORDER BY {order}")
+    if len(names) == len(columns):
+        yield from rows
+        return
+    position = {name: index for index, name in enumerate(names)}
+    for row in rows:
+        yield tuple(row[position[name]] if name in position else default
+                    for name, default in columns.items())
 
 
 _TABLES_SQL = """
@@ -259,23 +264,10 @@ class MergeStage:
             raise
         self.conn.execute("COMMIT")
 
-    def _copy(self, other: sqlite3.Connection, table: str, order: str, insert: str,
-              documents: set[int] | None) -> None:
-        """Copy the other's `table` into its staging table; rows whose document the other
-        does not have are counted as skipped."""
+    def _copy(self, other: sqlite3.Connection, table: str, order: str, insert: str) -> None:
+        """Copy the other's `table` into its staging table, a batch per transaction."""
         rows = _other_rows(other, table, order)
-        position = list(TABLES[table]).index("document_id") if documents is not None else 0
-        while True:
-            batch = []
-            for row in rows:
-                if documents is not None and row[position] not in documents:
-                    self.counts.skipped += 1
-                    continue
-                batch.append(row)
-                if len(batch) >= BATCH:
-                    break
-            if not batch:
-                return
+        while batch := list(islice(rows, BATCH)):
             with self._batch():
                 self.conn.executemany(insert, batch)
 
@@ -286,20 +278,25 @@ class MergeStage:
         conn = self.conn
         self._copy(other, "documents", "id",
                    "INSERT INTO temp.merge_documents (id, sha256, text, source, title, meta,"
-                   " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", None)
-        documents = {row[0] for row in conn.execute("SELECT id FROM temp.merge_documents")}
+                   " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         self._copy(other, "annotations", "id",
                    "INSERT INTO temp.merge_annotations (uid, document_id, start, end, label,"
                    " text, annotator, note, created_at, updated_at, deleted_at)"
-                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", documents)
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         self._copy(other, "progress", "document_id, annotator",
                    "INSERT INTO temp.merge_progress (document_id, annotator, status, cursor,"
-                   " top, opened_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)", documents)
+                   " top, opened_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
         self._copy(other, "events", "document_id, id",
                    "INSERT INTO temp.merge_events (id, document_id, annotator, kind,"
                    " annotation_uid, ref, before, after, at)"
-                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", documents)
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
         with self._batch():
+            # Rows pointing to a document the other database does not have are skipped.
+            for name in ("merge_annotations", "merge_progress", "merge_events"):
+                before = conn.total_changes
+                conn.execute(f"DELETE FROM temp.{name} WHERE document_id IS NULL OR document_id"
+                             " NOT IN (SELECT id FROM temp.merge_documents)")
+                self.counts.skipped += conn.total_changes - before
             conn.execute(_RESOLVE_DOCUMENTS)
             # The text of a document this database has is not needed.
             conn.execute("UPDATE temp.merge_documents SET text = NULL WHERE ours IS NOT NULL")
