@@ -80,7 +80,7 @@ class AnnotationSession:
 
     # --- reading -------------------------------------------------------------------------
 
-    def reload(self) -> Outcome | None:
+    def reload(self) -> NotDone | None:
         """Read the spans again from the database (what other processes saved too)."""
         me = self.store.annotator
         annotators = None if self.compare else [me]
@@ -91,7 +91,7 @@ class AnnotationSession:
         self._publish(SpanIndex(Span(*row, own=row[4] == me) for row in rows))
         return None
 
-    def set_compare(self, compare: bool) -> Outcome | None:
+    def set_compare(self, compare: bool) -> NotDone | None:
         self.compare = compare
         return self.reload()
 

@@ -139,6 +139,7 @@ def export(output: str | None, fmt: str, db_path: Path | None, labels: tuple[str
     from reader.formats import atomic
     from reader.formats.records import count_documents, iter_export_rows
     from reader.store.database import connect_readonly
+    from reader.store.export_rows import begin_snapshot
 
     exporter = export_format(fmt)  # imports the format's module (spaCy's only now)
     path = _target(output, exporter, fmt)
@@ -149,7 +150,7 @@ def export(output: str | None, fmt: str, db_path: Path | None, labels: tuple[str
     atomic.refuse_database(path, database, folder=isinstance(exporter, FolderExport))
     conn = connect_readonly(database)
     try:
-        conn.execute("BEGIN")  # one snapshot for the count and the rows
+        begin_snapshot(conn)  # the count and the rows agree
         total = count_documents(conn, selection)
         with _progress(total) as advance:
             json_head = isinstance(exporter, TextExport) and exporter.json_head

@@ -71,13 +71,19 @@ def import_(files: tuple[Path, ...], fmt: str, annotator: str | None, db_path: P
     from reader.formats.importer import Importer
     from reader.formats.incoming import ImportContext, RecordError
     from reader.locations import default_annotator
-    from reader.store.database import check_integrity, connect, database_errors, now_iso
+    from reader.store.database import (
+        check_integrity,
+        connect,
+        database_errors,
+        now_iso,
+        use_bulk_cache,
+    )
 
     context = ImportContext(annotator or default_annotator(), strict, offsets)
     formats = {path: _resolve_format(path, fmt) for path in files}
     database = resolve_db(db_path)
     conn = connect(database)
-    conn.execute("PRAGMA cache_size = -65536")  # 64 MB: the uid index is written at random
+    use_bulk_cache(conn)
     errors: list[str] = []
     try:
         with database_errors(database):

@@ -3,36 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
-from typing import Any
 
 import click
 
 from reader.cli import db_option
-
-
-def collect(conn: sqlite3.Connection) -> dict[str, Any]:
-    """Documents (total, with live spans, marked done by anyone) and live spans per label
-    and per annotator, most frequent first."""
-
-    def counts(column: str) -> dict[str, int]:
-        return dict(conn.execute(
-            f"SELECT {column}, count(*) AS n FROM annotations WHERE deleted_at IS NULL"
-            f" GROUP BY {column} ORDER BY n DESC, {column}"
-        ).fetchall())
-
-    total, annotated, done, spans = conn.execute(
-        "SELECT (SELECT count(*) FROM documents),"
-        " (SELECT count(DISTINCT document_id) FROM annotations WHERE deleted_at IS NULL),"
-        " (SELECT count(DISTINCT document_id) FROM progress WHERE status = 'done'),"
-        " (SELECT count(*) FROM annotations WHERE deleted_at IS NULL)"
-    ).fetchone()
-    return {
-        "documents": {"total": total, "annotated": annotated, "done": done},
-        "spans": {"total": spans, "by_label": counts("label"),
-                  "by_annotator": counts("annotator")},
-    }
 
 
 def _table(title: str, rows: dict[str, int]) -> list[str]:
@@ -56,11 +31,12 @@ def _table(title: str, rows: dict[str, int]) -> list[str]:
 def stats(as_json: bool, db_path: Path | None) -> None:
     """Count documents (total, annotated, done) and spans per label and per annotator."""
     from reader.commands.export import existing_db
+    from reader.store.counts import database_counts
     from reader.store.database import connect_readonly
 
     conn = connect_readonly(existing_db(db_path))
     try:
-        result = collect(conn)
+        result = database_counts(conn)
     finally:
         conn.close()
     if as_json:

@@ -15,7 +15,7 @@ from reader.errors import ReaderError
 from reader.store.documents import STATUSES
 from reader.store.sql import as_json, in_values
 
-__all__ = ["ID_LENGTH", "STATUSES", "ExportRow", "Selection", "count_documents",
+__all__ = ["ID_LENGTH", "STATUSES", "ExportRow", "Selection", "begin_snapshot", "count_documents",
            "document_id", "iter_export_rows"]
 
 ID_LENGTH = 16
@@ -108,6 +108,12 @@ def _documents_sql(selection: Selection, params: dict[str, Any]) -> str:
         where = " WHERE d.status = :status"
     return (f"(SELECT id, text, source, sha256, meta, {status_sql(selection, params)} AS status"
             f" FROM documents) d{where}")
+
+
+def begin_snapshot(conn: sqlite3.Connection) -> None:
+    """One read transaction, so the count and the rows an export writes agree even while
+    others write (WAL readers see a fixed snapshot); closing the connection ends it."""
+    conn.execute("BEGIN")
 
 
 def count_documents(conn: sqlite3.Connection, selection: Selection) -> int:

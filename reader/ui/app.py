@@ -7,18 +7,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
 
+from textual import on
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.widget import Widget
 
 from reader.annotate.labels import Config
-from reader.store.annotations import AnnotationStore
-from reader.store.documents import Document, Progress, get_document, get_progress
-from reader.text.sanitize import escape_markup, safe_text
+from reader.store.documents import Document, Progress
+from reader.text.sanitize import escape_markup
+from reader.ui.messages import OpenDocument, ShowLibrary, ShowStats
+from reader.ui.notify import tell
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.styles import stylesheet
 from reader.ui.widgets.article_view import ArticleView
+from reader.ui.workspace import Workspace
 
 
 @dataclass
@@ -26,7 +30,7 @@ class Session:
     """What one `reader open` works on: the document to show first and, for a corpus, the
     documents in order (next/previous follow it) and whether to show the library."""
 
-    conn: sqlite3.Connection | None
+    conn: sqlite3.Connection
     document: Document
     annotator: str
     config: Config
@@ -42,127 +46,94 @@ class Session:
 
 
 class ReaderApp(App[None]):
+    """Owns the screens and navigation between them; screens get a `Workspace` and ask
+    for navigation with messages (`reader.ui.messages`)."""
+
     CSS_PATH = str(stylesheet())
     TITLE = "reader"
 
     def __init__(self, session: Session, *, compare: bool = False) -> None:
         super().__init__()
         self.session = session
-        self.compare = compare
+        self.workspace = Workspace(
+            session.conn, session.annotator, session.config, session.document_ids,
+            is_corpus=session.show_library or len(session.document_ids) > 1, compare=compare)
         self.crashed: Exception | None = None
 
     @property
-    def conn(self) -> sqlite3.Connection | None:
-        return self.session.conn
-
-    @property
-    def annotator(self) -> str:
-        return self.session.annotator
-
-    @property
     def config(self) -> Config:
-        return self.session.config
-
-    @property
-    def is_corpus(self) -> bool:
-        return self.session.show_library or len(self.session.document_ids) > 1
+        return self.workspace.config
 
     # --- screens -------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[None]:
         if self.session.show_library:
-            from reader.ui.screens.library import LibraryScreen
-
-            return LibraryScreen()
-        return self.article_screen(self.session.document, self.session.progress)
+            return self._library_screen()
+        return ArticleScreen(self.session.document, self.workspace,
+                             progress=self.session.progress)
 
     def on_mount(self) -> None:
         if self.session.show_library and self.session.resume:
-            self.push_screen(self.article_screen(self.session.document, self.session.progress))
+            self.push_screen(ArticleScreen(self.session.document, self.workspace,
+                                           progress=self.session.progress))
         for notice in self.session.notices:
             self.tell(notice, severity="warning", timeout=8)
 
-    def article_screen(self, document: Document, progress: Progress) -> ArticleScreen:
-        store = None
-        if self.conn is not None:
-            store = AnnotationStore(self.conn, document.id, self.annotator)
-        return ArticleScreen(document, progress=progress, store=store)
+    def _library_screen(self) -> Screen[None]:
+        from reader.ui.screens.library import LibraryScreen
 
-    def open_document(self, document_id: int) -> None:
+        return LibraryScreen(self.workspace)
+
+    @on(OpenDocument)
+    def open_document(self, message: OpenDocument) -> None:
         """Show a document of the corpus, replacing the article on screen if there is one."""
-        if self.conn is None:
+        try:
+            document = self.workspace.document(message.document_id)
+            progress = self.workspace.progress(message.document_id)
+        except sqlite3.Error as error:
+            self.tell(f"could not open the document: {error}", severity="error")
             return
-        document = get_document(self.conn, document_id)
         if document is None:
-            self.tell(f"document {document_id} is gone", severity="error")
+            self.tell(f"document {message.document_id} is gone", severity="error")
             return
-        progress = get_progress(self.conn, document_id, self.annotator)
-        screen = self.article_screen(document, progress)
+        screen = ArticleScreen(document, self.workspace, progress=progress)
         if isinstance(self.screen, ArticleScreen):
             self.screen.save_position()
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
 
-    def step_document(self, current: int, step: int) -> bool:
-        """Open the next (step=1) or previous (-1) document of the corpus."""
-        ids = self.session.document_ids
-        try:
-            index = ids.index(current) + step
-        except ValueError:
-            return False
-        if not 0 <= index < len(ids):
-            return False
-        self.open_document(ids[index])
-        return True
-
+    @on(ShowLibrary)
     def show_library(self) -> None:
         from reader.ui.screens.library import LibraryScreen
 
-        if isinstance(self.screen, ArticleScreen):
-            self.screen.save_position()
         for screen in self.screen_stack:
             if isinstance(screen, LibraryScreen):
-                while self.screen is not screen:
+                library: LibraryScreen = screen
+                while self.screen is not library:
                     self.pop_screen()
-                screen.refresh_rows()
+                library.refresh_rows()  # statuses and counts may have changed
                 return
-        self.push_screen(LibraryScreen())
+        self.push_screen(LibraryScreen(self.workspace))
 
-    def describe_position(self, document: Document) -> str:
-        """The header's subtitle: who, and where in the corpus."""
-        who = safe_text(self.annotator)
-        if not self.is_corpus:
-            return f"{who} · {safe_text(document.source)}"
-        ids = self.session.document_ids
-        place = ids.index(document.id) + 1 if document.id in ids else 0
-        done = self.done_count()
-        return f"{who} · document {place}/{len(ids)} · done {done}/{len(ids)}"
+    @on(ShowStats)
+    def show_stats(self) -> None:
+        from reader.ui.screens.stats import StatsScreen
 
-    def done_count(self) -> int:
-        if self.conn is None:
-            return 0
-        from reader.store.documents import done_document_ids
-
-        return len(done_document_ids(self.conn, self.annotator) & set(self.session.document_ids))
-
-    def record_visit(self, document_id: int) -> None:
-        """After the paint: the visit is bookkeeping, not something to wait for."""
-        if self.conn is not None:
-            from reader.store.documents import mark_opened
-
-            try:
-                mark_opened(self.conn, document_id, self.annotator)
-            except sqlite3.Error as error:
-                self.tell(f"could not record the visit: {error}", severity="warning")
+        try:
+            stats = self.workspace.stats()
+        except sqlite3.Error as error:
+            self.tell(f"could not read the statistics: {error}", severity="error")
+            return
+        self.push_screen(StatsScreen(stats, self.workspace.annotator,
+                                     self.workspace.label_colors))
 
     # --- services ------------------------------------------------------------------------
 
     def tell(self, message: str, *, severity: SeverityLevel = "information",
              timeout: float | None = None) -> None:
-        """A toast. Messages carry file names, labels and database errors: sanitised and
-        never parsed as markup (reader's code calls this, never `notify`)."""
-        self.notify(safe_text(message), severity=severity, timeout=timeout, markup=False)
+        """A toast, sanitised and never parsed as markup (`reader.ui.notify.tell`)."""
+        tell(self, message, severity=severity, timeout=timeout)
 
     def _handle_exception(self, error: Exception) -> None:
         """A crash inside the app: Textual would print its own page-long traceback and let
@@ -174,27 +145,14 @@ class ReaderApp(App[None]):
         super()._handle_exception(error)
         self._exit_renderables.clear()  # Textual's traceback: the CLI has its own
 
-    def copy_text(self, text: str) -> str:
-        """Copy to the system clipboard, else through the terminal (OSC 52, which also works
-        over SSH). Returns which one was used."""
-        try:
-            import pyperclip
-
-            pyperclip.copy(text)
-            return "system clipboard"
-        except Exception:  # pyperclip raises its own exception types per platform backend
-            self.copy_to_clipboard(text)
-            return "terminal clipboard (OSC 52)"
-
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every action of the current screen, by name, in the command palette."""
         yield from super().get_system_commands(screen)
-        owners: list[tuple[object, list[Binding]]] = []
+        owners: list[tuple[Widget, list[BindingType]]] = []
         if isinstance(screen, ArticleScreen):
             owners = [(screen.view, ArticleView.BINDINGS), (screen, ArticleScreen.BINDINGS)]
         else:
-            owners = [(screen, [b for b in getattr(screen, "BINDINGS", [])
-                                if isinstance(b, Binding)])]
+            owners = [(screen, screen.BINDINGS)]
         seen: set[str] = set()
         for owner, bindings in owners:
             for binding in bindings:
@@ -205,7 +163,7 @@ class ReaderApp(App[None]):
                 seen.add(binding.description)
                 key = binding.key.split(",")[0]
                 yield SystemCommand(binding.description, f"key: {key}",
-                                    partial(owner.run_action, binding.action))  # type: ignore[attr-defined]
+                                    partial(owner.run_action, binding.action))
         if isinstance(screen, ArticleScreen):
             for label in self.config.labels:
                 # The palette parses both strings as markup: the one place data needs escaping.

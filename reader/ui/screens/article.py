@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import events, on
@@ -17,16 +18,17 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
-from reader.annotate.editing import decide_tag, tag_target
-from reader.annotate.span_index import Span, SpanIndex
-from reader.store.annotations import Annotation, AnnotationStore, ChangedElsewhere
-from reader.store.documents import Document, Progress, save_position
+from reader.annotate.session import AnnotationSession, NotDone, Outcome, Saved, Why
+from reader.annotate.span_index import Span
+from reader.store.documents import Document, Progress
 from reader.text.sanitize import ELLIPSIS, safe_line, safe_text
+from reader.ui.messages import OpenDocument, ShowLibrary, ShowStats
+from reader.ui.notify import copy_text, tell
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.status import Legend, StatusLine
+from reader.ui.workspace import Workspace
 
 if TYPE_CHECKING:
-    from reader.ui.app import ReaderApp
     from reader.ui.widgets.annotation_list import AnnotationList
     from reader.ui.widgets.search_bar import SearchBar
 
@@ -93,12 +95,14 @@ class ArticleScreen(Screen[None]):
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
-    def __init__(self, document: Document, *, progress: Progress | None = None,
-                 store: AnnotationStore | None = None) -> None:
+    def __init__(self, document: Document, workspace: Workspace, *,
+                 progress: Progress | None = None) -> None:
         super().__init__()
         self.document = document
+        self.workspace = workspace
         self.progress = progress or Progress()
-        self.store = store
+        self.annotations = AnnotationSession(workspace.store_for(document.id), document.text,
+                                             compare=workspace.compare)
         self._search_origin: int | None = None
         # Keys typed after Enter while the search still runs: they act once it has selected
         # the match (a `1` typed blind tags the match), in the order typed.
@@ -106,34 +110,25 @@ class ArticleScreen(Screen[None]):
         self._position_dirty = False
         self.corpus_place = ""
 
-    @property
-    def reader_app(self) -> ReaderApp:
-        return self.app  # type: ignore[return-value]
-
     # --- composition ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        app = self.reader_app
         yield Header(show_clock=False, icon="≡")
         with Horizontal(id="body"):
             yield ArticleView(self.document.text, cursor=self.progress.cursor,
                               top=self.progress.top, label_colors=self.label_colors, id="article")
-        yield Legend(app.config.labels, id="legend")
+        yield Legend(self.workspace.config.labels, id="legend")
         yield StatusLine(id="status")
         yield Static(id="footer-slot")  # holds the Footer's row until it is mounted
 
     def _describe_place(self) -> None:
         """Header subtitle and, in a corpus, the status line's "doc 2/40 · done 7/40"."""
-        app = self.reader_app
-        self.sub_title = app.describe_position(self.document)
-        if app.is_corpus:
-            ids = app.session.document_ids
-            place = ids.index(self.document.id) + 1 if self.document.id in ids else 0
-            self.corpus_place = f"doc {place}/{len(ids)} · done {app.done_count()}/{len(ids)}"
+        self.sub_title = self.workspace.describe(self.document)
+        self.corpus_place = self.workspace.corpus_place(self.document)
 
     @property
     def label_colors(self) -> dict[str, str]:
-        return {label.name: label.color for label in self.reader_app.config.labels}
+        return self.workspace.label_colors
 
     @property
     def view(self) -> ArticleView:
@@ -144,17 +139,15 @@ class ArticleScreen(Screen[None]):
         return self.query_one(StatusLine)
 
     def on_mount(self) -> None:
-        app = self.reader_app
         self.title = safe_text(self.document.title)
         self._describe_place()
         self.view.focus()
-        if self.store is not None:
-            self._load_annotations()
+        self._reload()
         self.set_interval(POSITION_SAVE_INTERVAL_S, self.save_position)
         self._update_status()
         # Textual's Footer builds a widget per key: worth a frame's delay, not the first paint.
         self.call_after_refresh(self._mount_footer)
-        self.call_after_refresh(app.record_visit, self.document.id)
+        self.call_after_refresh(self._record_visit)
 
     async def _mount_footer(self) -> None:
         from textual.widgets import Footer
@@ -165,43 +158,32 @@ class ArticleScreen(Screen[None]):
             await slot.remove()
             self.refresh_bindings()  # a late Footer learns the keys only when told
 
+    def _record_visit(self) -> None:
+        """After the paint: the visit is bookkeeping, not something to wait for."""
+        try:
+            self.workspace.record_visit(self.document.id)
+        except sqlite3.Error as error:
+            tell(self.app, f"could not record the visit: {error}", severity="warning")
+
     # --- annotations in memory -----------------------------------------------------------
 
-    def _load_annotations(self) -> None:
-        """The spans to draw, straight from SQL rows (no object per annotation beyond the
-        Span itself: this is most of the open time of a heavily annotated document)."""
-        from reader.store.annotations import live_span_rows
+    def _reload(self) -> None:
+        """The spans to draw, read again from the database."""
+        failed = self.annotations.reload()
+        if failed is not None:
+            tell(self.app, failed.message, severity="error", timeout=10)
+        self._publish()
 
-        assert self.store is not None
-        me = self.store.annotator
-        annotators = None if self.reader_app.compare else [me]
-        rows = live_span_rows(self.store.conn, self.document.id, annotators)
-        self._publish_spans(SpanIndex(Span(*row, own=row[4] == me) for row in rows))
+    def _publish(self) -> None:
+        """Show the session's spans (after a reload or a committed change)."""
+        spans = self.annotations.spans
+        self.view.set_spans(spans, self.annotations.marked)
+        if self.query("#annotation-list"):
+            from reader.ui.widgets.annotation_list import AnnotationList
 
-    def _publish_spans(self, index: SpanIndex) -> None:
-        marked: frozenset[str] = frozenset()
-        if self.reader_app.compare:
-            from reader.annotate.compare import disagreements
-
-            marked = frozenset(span.uid for span in disagreements(index))
-        self.view.set_spans(index, marked)
-        for sidebar in self.query("#annotation-list"):
-            sidebar.update_spans(index.spans)  # type: ignore[attr-defined]
+            for sidebar in self.query(AnnotationList):
+                sidebar.update_spans(spans.spans)
         self._update_status()
-
-    def _span_of(self, annotation: Annotation) -> Span:
-        me = self.store.annotator if self.store else ""
-        return Span(annotation.start, annotation.end, annotation.label, annotation.uid,
-                    annotation.annotator, annotation.note, own=annotation.annotator == me)
-
-    def _apply(self, before: Annotation | None, after: Annotation | None) -> None:
-        """Show a committed change: the index is updated in place, not rebuilt."""
-        removed = [self._span_of(before)] if before is not None else []
-        added = [self._span_of(after)] if after is not None else []
-        self._publish_spans(self.view.spans.changed(removed, added))
-
-    def _own_spans_at(self, offset: int) -> list[Span]:
-        return [s for s in self.view.spans.at(offset) if s.own]
 
     # --- status --------------------------------------------------------------------------
 
@@ -240,20 +222,43 @@ class ArticleScreen(Screen[None]):
 
     # --- tagging -------------------------------------------------------------------------
 
-    def _commit(self, operation: str, run) -> object | None:  # type: ignore[no-untyped-def]
-        """Run a store operation; on failure say plainly that nothing was saved."""
-        try:
-            return run()
-        except sqlite3.Error as error:
-            self.reader_app.tell(f"{operation} NOT saved: {error}", severity="error", timeout=10)
-            return None
-        except ChangedElsewhere as error:
-            self.say(f"{operation} NOT done: {error}; R reloads")
+    def _report(self, outcome: Outcome, operation: str) -> bool:
+        """Show what an edit did: the change and "saved" only once it is committed; else
+        why nothing was saved. True when something was saved."""
+        if isinstance(outcome, NotDone):
             self.app.bell()
-            return None
+            if outcome.why is Why.DATABASE:  # a toast: it must not scroll away unseen
+                tell(self.app, f"{operation} {outcome.message}", severity="error", timeout=10)
+                return False
+            prefix = "" if outcome.why is Why.NOTHING else f"{operation} NOT done: "
+            self.say(prefix + outcome.message)
+            return False
+        self._publish()
+        message, state = self._saved_message(outcome)
+        self.say(message, state)
+        return True
+
+    def _saved_message(self, saved: Saved) -> tuple[str, str]:
+        subject = saved.subject
+        text = quote(self.document.text, subject.start, subject.end)
+        label = subject.label
+        if saved.verb == "tagged":
+            return f"{label} {text}", "saved ✓"
+        if saved.verb in ("removed", "deleted"):
+            return f"{saved.verb} {label} {text}", (
+                "saved (u undoes)" if saved.verb == "deleted" else "saved")
+        if saved.verb == "noted":
+            return f"note on {label}", "saved ✓"
+        if saved.verb == "unnoted":
+            return f"note removed from {label}", "saved"
+        if saved.verb == "accepted":
+            return f"accepted {label} {text}", "saved ✓"
+        state = ("gone" if saved.after is None else "back" if saved.before is None
+                 else "changed")
+        return f"{saved.verb}: {label} {text} {state}", "saved"
 
     def action_tag_key(self, key: str) -> None:
-        label = self.reader_app.config.by_key(key)
+        label = self.workspace.config.by_key(key)
         if label is None:
             self.say(f"no label on key {key}")
             self.app.bell()
@@ -262,43 +267,17 @@ class ArticleScreen(Screen[None]):
 
     def tag(self, label: str) -> None:
         """Apply `label` to the selection or the word under the cursor; the same label on
-        the same span removes it (see `decide_tag`)."""
-        if self.store is None:
-            return
+        the same span removes it (see `reader.annotate.editing.decide_tag`)."""
         view = self.view
-        target = tag_target(view.text, view.selection, view.cursor)
-        own = [s for s in view.spans.overlapping(*target) if s.own] if target else []
-        under_cursor = [] if view.selection else self._own_spans_at(view.cursor)
-        decision = decide_tag(own, target, label, under_cursor=under_cursor)
-        if decision is None:
-            self.say("nothing to tag here: select text or put the cursor on a word")
-            self.app.bell()
-            return
-        store = self.store
-        if decision.remove is not None:
-            uid = decision.remove.uid
-            removed = self._commit("removal", lambda: store.delete(uid))
-            if removed is None:
-                return
-            self._apply(removed, None)  # type: ignore[arg-type]
-            view.clear_selection()
-            gone = decision.remove
-            self.say(f"removed {label} {quote(view.text, gone.start, gone.end)}", "saved")
-            return
-        assert decision.create is not None
-        start, end, name = decision.create
-        created = self._commit("annotation", lambda: store.create(start, end, name,
-                                                                  view.text[start:end]))
-        if created is None:
-            return
-        self._apply(None, created)  # type: ignore[arg-type]
-        view.clear_selection()
-        self.say(f"{name} {quote(view.text, start, end)}", "saved ✓")
+        outcome = self.annotations.tag(label, view.selection, view.cursor)
+        if isinstance(outcome, Saved):
+            view.clear_selection()  # before the report, so the status shows no selection
+        self._report(outcome, "annotation")
 
     def action_pick_label(self) -> None:
         from reader.ui.screens.dialogs import Choice, ChooseScreen
 
-        labels = self.reader_app.config.labels
+        labels = self.workspace.config.labels
         choices = [Choice(label.name, f"{label.key or ' '}  {label.name}", label.description)
                    for label in labels]
 
@@ -308,12 +287,12 @@ class ArticleScreen(Screen[None]):
 
         self.app.push_screen(ChooseScreen("Label", choices), chosen)
 
-    def _choose_own_span(self, title: str, then) -> None:  # type: ignore[no-untyped-def]
+    def _choose_own_span(self, title: str, then: Callable[[Span], None]) -> None:
         from reader.ui.screens.dialogs import Choice, ChooseScreen
 
-        spans = self._own_spans_at(self.view.cursor)
+        spans = self.annotations.own_spans_at(self.view.cursor)
         if not spans and self.view.selection:
-            spans = [s for s in self.view.spans.overlapping(*self.view.selection) if s.own]
+            spans = self.annotations.own_spans_in(*self.view.selection)
         if not spans:
             self.say("no annotation of yours under the cursor")
             self.app.bell()
@@ -327,36 +306,19 @@ class ArticleScreen(Screen[None]):
                              lambda uid: then(by_uid[uid]) if uid else None)
 
     def action_delete(self) -> None:
-        store = self.store
-        if store is None:
-            return
-
         def delete(span: Span) -> None:
-            removed = self._commit("deletion", lambda: store.delete(span.uid))
-            if removed is not None:
-                self._apply(removed, None)  # type: ignore[arg-type]
-                self.say(f"deleted {span.label} {quote(self.view.text, span.start, span.end)}",
-                         "saved (u undoes)")
+            self._report(self.annotations.delete(span.uid), "deletion")
 
         self._choose_own_span("Delete which annotation?", delete)
 
     def action_note(self) -> None:
-        store = self.store
-        if store is None:
-            return
-
         from reader.ui.screens.dialogs import NoteScreen
 
         def edit(span: Span) -> None:
             def save(note: str | None) -> None:
                 if note is None or note.strip() == span.note:
                     return
-                after = self._commit("note", lambda: store.set_note(span.uid, note.strip()))
-                if after is not None:
-                    self._apply(after._replace(note=span.note), after)  # type: ignore[union-attr]
-                    self.say(f"note on {span.label}" if note.strip()
-                             else f"note removed from {span.label}",
-                             "saved ✓" if note.strip() else "saved")
+                self._report(self.annotations.set_note(span.uid, note), "note")
 
             title = f"Note on {span.label} {quote(self.view.text, span.start, span.end)}"
             self.app.push_screen(NoteScreen(title, span.note), save)
@@ -364,25 +326,10 @@ class ArticleScreen(Screen[None]):
         self._choose_own_span("Note on which annotation?", edit)
 
     def _history(self, undo: bool) -> None:
-        store = self.store
-        if store is None:
-            return
-        if not (store.can_undo if undo else store.can_redo):
-            self.say(f"nothing to {'undo' if undo else 'redo'}")
-            return
-        change = self._commit("undo" if undo else "redo",
-                              store.undo if undo else store.redo)
-        if change is None:
-            return
-        before, after = change.before, change.after  # type: ignore[attr-defined]
-        self._apply(before, after)
-        moved = after or before
-        if moved is not None:
-            self.view.move_cursor(moved.start)
-        verb = "undone" if undo else "redone"
-        if moved is not None:
-            state = "gone" if after is None else "back" if before is None else "changed"
-            self.say(f"{verb}: {moved.label} {quote(moved.text)} {state}", "saved")
+        outcome = self.annotations.undo() if undo else self.annotations.redo()
+        if isinstance(outcome, Saved):
+            self.view.move_cursor(outcome.subject.start)
+        self._report(outcome, "undo" if undo else "redo")
 
     def action_undo(self) -> None:
         self._history(undo=True)
@@ -400,9 +347,8 @@ class ArticleScreen(Screen[None]):
         self.view.move_cursor(span.start, center=True)
 
     def action_reload(self) -> None:
-        if self.store is not None:
-            self._load_annotations()
-            self.say(f"reloaded: {len(self.view.spans)} annotations")
+        self._reload()
+        self.say(f"reloaded: {len(self.view.spans)} annotations")
 
     # --- selection and search ------------------------------------------------------------
 
@@ -569,7 +515,7 @@ class ArticleScreen(Screen[None]):
         self.view.move_cursor(event.span.start, center=True)
 
     def _copy(self, text: str, what: str) -> None:
-        method = self.reader_app.copy_text(text)
+        method = copy_text(self.app, text)
         self.say(f"copied {what} ({method})")
 
     def action_copy_text(self) -> None:
@@ -590,7 +536,7 @@ class ArticleScreen(Screen[None]):
         if not spans:
             self.say("no annotation under the cursor")
             return
-        annotation = self.store.get(spans[0].uid) if self.store else None
+        annotation = self.annotations.store.get(spans[0].uid)
         if annotation is None:
             return
         record = annotation._asdict()
@@ -616,44 +562,43 @@ class ArticleScreen(Screen[None]):
             ("Comparing annotators (adjudication)", group("compare")),
             ("App", group("app")),
         ]
-        self.app.push_screen(HelpScreen(sections, self.reader_app.config.labels))
+        self.app.push_screen(HelpScreen(sections, self.workspace.config.labels))
 
     # --- corpus and team -----------------------------------------------------------------
 
     def action_step_document(self, step: int) -> None:
-        if not self.reader_app.step_document(self.document.id, step):
+        target = self.workspace.neighbour(self.document.id, step)
+        if target is None:
             self.say("this is the " + ("last" if step > 0 else "first") + " document")
+            return
+        self.save_position()
+        self.post_message(OpenDocument(target))
 
     def action_toggle_done(self) -> None:
-        from reader.store.documents import get_progress, set_status
-
-        app = self.reader_app
-        if app.conn is None:
-            return
-        current = get_progress(app.conn, self.document.id, app.annotator).status
-        status = "in_progress" if current == "done" else "done"
         try:
-            set_status(app.conn, self.document.id, app.annotator, status)
+            status = self.workspace.toggle_done(self.document.id)
         except sqlite3.Error as error:
-            self.reader_app.tell(f"status NOT saved: {error}", severity="error")
+            tell(self.app, f"status NOT saved: {error}", severity="error")
             return
         self._describe_place()
         self.say("marked done" if status == "done" else "marked not done", "saved")
 
     def action_library(self) -> None:
-        self.reader_app.show_library()
+        self.save_position()
+        self.post_message(ShowLibrary())
 
     def action_stats(self) -> None:
-        from reader.ui.screens.stats import StatsScreen
-
-        self.app.push_screen(StatsScreen())
+        self.post_message(ShowStats())
 
     def action_toggle_compare(self) -> None:
-        app = self.reader_app
-        app.compare = not app.compare
-        self._load_annotations()
-        others = {span.annotator for span in self.view.spans} - {app.annotator}
-        if app.compare:
+        workspace = self.workspace
+        workspace.compare = not workspace.compare
+        failed = self.annotations.set_compare(workspace.compare)
+        if failed is not None:
+            tell(self.app, failed.message, severity="error", timeout=10)
+        self._publish()
+        others = {span.annotator for span in self.view.spans} - {workspace.annotator}
+        if workspace.compare:
             who = ", ".join(sorted(others)) or "nobody else yet"
             self.say(f"compare mode: showing {who} (underlined); }} / {{ jump, A accepts")
         else:
@@ -662,7 +607,7 @@ class ArticleScreen(Screen[None]):
     def action_disagreement(self, forward: bool) -> None:
         from reader.annotate.compare import disagreements
 
-        if not self.reader_app.compare:
+        if not self.annotations.compare:
             self.say("press c for compare mode first")
             return
         found = disagreements(self.view.spans)
@@ -680,37 +625,25 @@ class ArticleScreen(Screen[None]):
 
     def action_accept(self) -> None:
         """Adjudicate: copy another annotator's span under the cursor as one's own."""
-        store = self.store
-        if store is None:
-            return
-        theirs = [s for s in self.view.spans.at(self.view.cursor) if not s.own]
-        own = {(s.start, s.end, s.label) for s in self.view.spans.at(self.view.cursor) if s.own}
-        theirs = [s for s in theirs if (s.start, s.end, s.label) not in own]
+        here = self.view.spans.at(self.view.cursor)
+        own = {(s.start, s.end, s.label) for s in here if s.own}
+        theirs = [s for s in here if not s.own and (s.start, s.end, s.label) not in own]
         if not theirs:
             self.say("no other annotator's span to accept here (compare mode: c)")
             return
-        span = theirs[0]
-        created = self._commit("annotation", lambda: store.create(
-            span.start, span.end, span.label, self.view.text[span.start:span.end]))
-        if created is not None:
-            self._apply(None, created)  # type: ignore[arg-type]
-            self.say(f"accepted {span.annotator}'s {span.label} "
-                     f"{quote(self.view.text, span.start, span.end)}", "saved ✓")
+        self._report(self.annotations.accept(theirs[0]), "annotation")
 
     # --- reading position ----------------------------------------------------------------
 
     def save_position(self) -> None:
         if not self._position_dirty:
             return
-        app = self.reader_app
-        if app.conn is None:
-            return
         try:
-            save_position(app.conn, self.document.id, app.annotator, self.view.cursor,
-                          self.view.top_offset)
+            self.workspace.save_position(self.document.id, self.view.cursor,
+                                         self.view.top_offset)
             self._position_dirty = False
         except sqlite3.Error as error:
-            self.reader_app.tell(f"reading position not saved: {error}", severity="warning")
+            tell(self.app, f"reading position not saved: {error}", severity="warning")
 
     async def action_quit(self) -> None:
         self.save_position()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import sqlite3
 
 from textual import on
 from textual.app import ComposeResult
@@ -10,12 +10,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
-from reader.store.library import LibraryRow, library_rows
+from reader.store.library import LibraryRow
 from reader.text.sanitize import safe_text
+from reader.ui.messages import OpenDocument, ShowStats
+from reader.ui.notify import tell
 from reader.ui.widgets.document_table import DocumentTable
-
-if TYPE_CHECKING:
-    from reader.ui.app import ReaderApp
+from reader.ui.workspace import Workspace
 
 SORTS = ("order", "title", "status", "spans", "opened")
 
@@ -35,15 +35,12 @@ class LibraryScreen(Screen[None]):
         Binding("q", "quit", "Quit", id="library.quit"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, workspace: Workspace) -> None:
         super().__init__()
+        self.workspace = workspace
         self.rows: list[LibraryRow] = []
         self.sort = "order"
         self.filter_text = ""
-
-    @property
-    def reader_app(self) -> ReaderApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
@@ -63,12 +60,13 @@ class LibraryScreen(Screen[None]):
             self.refresh_rows()
 
     def refresh_rows(self) -> None:
-        app = self.reader_app
-        if app.conn is None:
+        try:
+            self.rows = self.workspace.library_rows()
+        except sqlite3.Error as error:
+            tell(self.app, f"could not read the library: {error}", severity="error")
             return
-        self.rows = library_rows(app.conn, app.annotator, app.session.document_ids)
         done = sum(1 for row in self.rows if row.status == "done")
-        self.sub_title = (f"{safe_text(app.annotator)} · done {done}/{len(self.rows)} · "
+        self.sub_title = (f"{safe_text(self.workspace.annotator)} · done {done}/{len(self.rows)} · "
                           f"sorted by {self.sort}")
         self._fill()
 
@@ -92,7 +90,7 @@ class LibraryScreen(Screen[None]):
 
     @on(DocumentTable.Opened)
     def _open(self, event: DocumentTable.Opened) -> None:
-        self.reader_app.open_document(event.row.id)
+        self.post_message(OpenDocument(event.row.id))
 
     @on(DocumentTable.HeaderClicked)
     def _sort_by_header(self, event: DocumentTable.HeaderClicked) -> None:
@@ -122,16 +120,14 @@ class LibraryScreen(Screen[None]):
         self.refresh_rows()
 
     def action_stats(self) -> None:
-        from reader.ui.screens.stats import StatsScreen
-
-        self.app.push_screen(StatsScreen())
+        self.post_message(ShowStats())
 
     def action_help(self) -> None:
         from reader.ui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(
             [("Library", [b for b in self.BINDINGS if isinstance(b, Binding)])],
-            self.reader_app.config.labels))
+            self.workspace.config.labels))
 
     def action_quit(self) -> None:
         self.app.exit()

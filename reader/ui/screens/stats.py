@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,11 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from reader.store.library import corpus_stats
+from reader.store.library import CorpusStats
 from reader.text.sanitize import safe_text
-
-if TYPE_CHECKING:
-    from reader.ui.app import ReaderApp
 
 BAR_WIDTH = 40
 
@@ -39,13 +34,16 @@ class StatsScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,q,S", "dismiss", "Close", id="stats.close")]
 
+    def __init__(self, stats: CorpusStats, annotator: str,
+                 label_colors: dict[str, str]) -> None:
+        super().__init__()
+        self.stats = stats
+        self.annotator = annotator
+        self.label_colors = label_colors
+
     def compose(self) -> ComposeResult:
-        app: ReaderApp = self.app  # type: ignore[assignment]
+        stats = self.stats
         with VerticalScroll():
-            if app.conn is None:
-                yield Static("no database")
-                return
-            stats = corpus_stats(app.conn, app.annotator, app.session.document_ids)
             done = stats.statuses.get("done", 0)
             progress = Table(box=None, show_header=False, padding=(0, 1))
             largest = max(stats.total, 1)
@@ -54,10 +52,10 @@ class StatsScreen(ModalScreen[None]):
                 count = stats.statuses.get(status, 0)
                 progress.add_row(status.replace("_", " "), str(count),
                                  bar(count, largest, color))
-            yield Static(Text(f"Progress of {safe_text(app.annotator)}: {done}/{stats.total} done",
+            yield Static(Text(f"Progress of {safe_text(self.annotator)}: {done}/{stats.total} done",
                               style="bold"))
             yield Static(progress)
-            colors = {label.name: label.color for label in app.config.labels}
+            colors = self.label_colors
             labels = Table(box=None, show_header=False, padding=(0, 1))
             largest = max(stats.labels.values(), default=0)
             for name, count in sorted(stats.labels.items(), key=lambda item: -item[1]):

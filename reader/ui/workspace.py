@@ -1,0 +1,101 @@
+"""What the screens work with, handed to each in its constructor: the database, who is
+annotating, the labels, the corpus in order and the compare flag. Screens never reach into
+the App for these; they send navigation up as messages (`reader.ui.messages`).
+
+Textual-free: it only calls the store, so it is tested without an App."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+from reader.annotate.labels import Config
+from reader.store.annotations import AnnotationStore
+from reader.store.documents import (
+    Document,
+    Progress,
+    done_document_ids,
+    get_document,
+    get_progress,
+    mark_opened,
+    save_position,
+    set_status,
+)
+from reader.store.library import CorpusStats, LibraryRow, corpus_stats, library_rows
+from reader.text.sanitize import safe_text
+
+
+@dataclass
+class Workspace:
+    conn: sqlite3.Connection
+    annotator: str
+    config: Config
+    document_ids: list[int]
+    is_corpus: bool = False
+    compare: bool = False
+    label_colors: dict[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.label_colors = {label.name: label.color for label in self.config.labels}
+
+    # --- documents -----------------------------------------------------------------------
+
+    def document(self, document_id: int) -> Document | None:
+        return get_document(self.conn, document_id)
+
+    def progress(self, document_id: int) -> Progress:
+        return get_progress(self.conn, document_id, self.annotator)
+
+    def store_for(self, document_id: int) -> AnnotationStore:
+        return AnnotationStore(self.conn, document_id, self.annotator)
+
+    def neighbour(self, document_id: int, step: int) -> int | None:
+        """The document `step` places away in the corpus order, if there is one."""
+        ids = self.document_ids
+        if document_id not in ids:
+            return None
+        index = ids.index(document_id) + step
+        return ids[index] if 0 <= index < len(ids) else None
+
+    # --- progress ------------------------------------------------------------------------
+
+    def done_count(self) -> int:
+        return len(done_document_ids(self.conn, self.annotator) & set(self.document_ids))
+
+    def describe(self, document: Document) -> str:
+        """The header's subtitle: who, and which file or where in the corpus."""
+        who = safe_text(self.annotator)
+        if not self.is_corpus:
+            return f"{who} · {safe_text(document.source)}"
+        place, total = self._place(document)
+        return f"{who} · document {place}/{total} · done {self.done_count()}/{total}"
+
+    def corpus_place(self, document: Document) -> str:
+        """The status line's "doc 2/40 · done 7/40" (empty outside a corpus)."""
+        if not self.is_corpus:
+            return ""
+        place, total = self._place(document)
+        return f"doc {place}/{total} · done {self.done_count()}/{total}"
+
+    def _place(self, document: Document) -> tuple[int, int]:
+        ids = self.document_ids
+        return (ids.index(document.id) + 1 if document.id in ids else 0), len(ids)
+
+    def toggle_done(self, document_id: int) -> str:
+        """Mark the document done, or not done if it was; returns the new status."""
+        current = get_progress(self.conn, document_id, self.annotator).status
+        status = "in_progress" if current == "done" else "done"
+        set_status(self.conn, document_id, self.annotator, status)
+        return status
+
+    def save_position(self, document_id: int, cursor: int, top: int) -> None:
+        save_position(self.conn, document_id, self.annotator, cursor, top)
+
+    def record_visit(self, document_id: int) -> None:
+        mark_opened(self.conn, document_id, self.annotator)
+
+    def library_rows(self) -> list[LibraryRow]:
+        return library_rows(self.conn, self.annotator, self.document_ids)
+
+    def stats(self) -> CorpusStats:
+        return corpus_stats(self.conn, self.annotator, self.document_ids)
