@@ -23,6 +23,7 @@ from reader.store.annotations import (
     ChangedElsewhere,
     live_span_rows,
 )
+from reader.store.database import is_busy
 
 
 class Why(Enum):
@@ -30,7 +31,8 @@ class Why(Enum):
 
     NOTHING = "nothing"  # no target, nothing to undo: the user's request had no effect
     ELSEWHERE = "elsewhere"  # another process changed the annotation first
-    DATABASE = "database"  # SQLite refused (locked, full, damaged)
+    BUSY = "busy"  # another process holds the write lock: worth waiting and trying again
+    DATABASE = "database"  # SQLite refused (full, damaged, gone)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +176,9 @@ class AnnotationSession:
         except ChangedElsewhere as error:
             return NotDone(Why.ELSEWHERE, f"{error}; R reloads")
         except sqlite3.Error as error:
+            if is_busy(error):
+                return NotDone(Why.BUSY, "waiting for the database (another process is"
+                               " writing)…")
             return NotDone(Why.DATABASE, f"NOT saved: {error}")
         self._apply(before, after)
         return Saved(verb, before, after)

@@ -370,3 +370,14 @@ class transaction:
 def use_bulk_cache(conn: sqlite3.Connection) -> None:
     """A 64 MB page cache for a bulk write: an import writes the uid index at random."""
     conn.execute("PRAGMA cache_size = -65536")
+
+
+def set_busy_timeout(conn: sqlite3.Connection, milliseconds: int) -> None:
+    """How long a statement on `conn` waits for another process's write lock."""
+    conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+
+
+def is_busy(error: sqlite3.Error) -> bool:
+    """Whether `error` means another process holds the lock (worth waiting for)."""
+    text = str(error).lower()
+    return isinstance(error, sqlite3.OperationalError) and ("locked" in text or "busy" in text)

@@ -7,10 +7,13 @@ Textual-free: it only calls the store, so it is tested without an App."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from reader.annotate.labels import Config
 from reader.store.annotations import AnnotationStore
+from reader.store.database import busy_timeout_ms, set_busy_timeout
 from reader.store.documents import (
     Document,
     Progress,
@@ -23,6 +26,9 @@ from reader.store.documents import (
 )
 from reader.store.library import CorpusStats, LibraryRow, corpus_stats, library_rows
 from reader.text.sanitize import safe_text
+
+UI_BUSY_TIMEOUT_MS = 100
+"""How long the UI thread waits for the write lock before handing the write to a thread."""
 
 
 @dataclass
@@ -37,6 +43,18 @@ class Workspace:
 
     def __post_init__(self) -> None:
         self.label_colors = {label.name: label.color for label in self.config.labels}
+        # The UI thread never waits long for another process's write lock: an edit that
+        # finds it taken waits in a thread instead (`patient`), while the screen draws.
+        set_busy_timeout(self.conn, UI_BUSY_TIMEOUT_MS)
+
+    @contextmanager
+    def patient(self) -> Iterator[None]:
+        """The full busy timeout, for a write retried off the UI thread."""
+        set_busy_timeout(self.conn, busy_timeout_ms())
+        try:
+            yield
+        finally:
+            set_busy_timeout(self.conn, UI_BUSY_TIMEOUT_MS)
 
     # --- documents -----------------------------------------------------------------------
 

@@ -718,3 +718,30 @@ async def test_a_span_deleted_in_another_window_is_not_resurrected_or_crashing(
         await pilot.press("R")
         assert spans_on_screen(app) == []
     assert live(reader) == []
+
+
+async def test_while_another_process_holds_the_lock_the_ui_waits_and_keeps_keys(
+        reader, seed_text) -> None:
+    """An import elsewhere holds the write lock: the tag waits in a thread, the screen says
+    so and keeps drawing, and keys typed meanwhile act afterwards in order (issue 8 item 9:
+    the TUI froze for 30 s, then said "NOT saved: database is locked")."""
+    app = reader.open(seed_text)
+    blocker = sqlite3.connect(reader.db_path, isolation_level=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await search(pilot, "Ararat Mirzoyan")
+        blocker.execute("BEGIN IMMEDIATE")  # the other process's long write
+        await pilot.press("1")
+        assert "waiting for the database" in status_text(app)
+        await pilot.press("escape", "w", "w")  # typed while waiting: held, not lost
+        await pilot.pause(0.3)
+        assert app.is_running and live(reader) == []
+        assert "waiting for the database" in status_text(app)
+        blocker.execute("COMMIT")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        (row,) = live(reader)
+        assert row.text == "Ararat Mirzoyan" and row.label == "actor"
+        match = seed_text.index("Ararat Mirzoyan")
+        # Then the held keys, in order: escape (nothing left to clear), two words on.
+        assert view_of(app).cursor > match + len("Ararat")
+    blocker.close()

@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from textual import events, on
+from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,6 +20,7 @@ from textual.widgets import Header, Input, Static
 
 from reader.annotate.session import AnnotationSession, NotDone, Outcome, Saved, Why
 from reader.annotate.span_index import Span
+from reader.store.database import is_busy
 from reader.store.documents import Document, Progress
 from reader.text.sanitize import ELLIPSIS, safe_line, safe_text
 from reader.ui.messages import OpenDocument, ShowLibrary, ShowStats
@@ -108,6 +109,7 @@ class ArticleScreen(Screen[None]):
         # the match (a `1` typed blind tags the match), in the order typed.
         self._held_keys: list[tuple[str, str | None]] | None = None
         self._position_dirty = False
+        self._waiting_for_database = False
         self.corpus_place = ""
 
     # --- composition ---------------------------------------------------------------------
@@ -222,6 +224,40 @@ class ArticleScreen(Screen[None]):
 
     # --- tagging -------------------------------------------------------------------------
 
+    def _edit(self, operation: str, run: Callable[[], Outcome],
+              done: Callable[[Outcome], None] | None = None) -> None:
+        """Run an edit; if another process holds the write lock, wait for it in a thread
+        (the UI keeps drawing) and hold the keys typed meanwhile, which act afterwards in
+        the order typed: a key is never lost nor applied to a stale state."""
+        outcome = run()
+        if isinstance(outcome, NotDone) and outcome.why is Why.BUSY:
+            self._waiting_for_database = True
+            if self._held_keys is None:
+                self._held_keys = []
+            self.say(outcome.message)
+            self._wait_for_database(operation, run, done)
+            return
+        self._edit_done(operation, outcome, done)
+
+    def _edit_done(self, operation: str, outcome: Outcome,
+                   done: Callable[[Outcome], None] | None) -> None:
+        if done is not None:
+            done(outcome)
+        self._report(outcome, operation)
+
+    @work(thread=True, exclusive=True, group="database")
+    def _wait_for_database(self, operation: str, run: Callable[[], Outcome],
+                           done: Callable[[Outcome], None] | None) -> None:
+        with self.workspace.patient():
+            outcome = run()
+        self.app.call_from_thread(self._database_answered, operation, outcome, done)
+
+    def _database_answered(self, operation: str, outcome: Outcome,
+                           done: Callable[[Outcome], None] | None) -> None:
+        self._waiting_for_database = False
+        self._edit_done(operation, outcome, done)
+        self._release_keys()
+
     def _report(self, outcome: Outcome, operation: str) -> bool:
         """Show what an edit did: the change and "saved" only once it is committed; else
         why nothing was saved. True when something was saved."""
@@ -229,6 +265,10 @@ class ArticleScreen(Screen[None]):
             self.app.bell()
             if outcome.why is Why.DATABASE:  # a toast: it must not scroll away unseen
                 tell(self.app, f"{operation} {outcome.message}", severity="error", timeout=10)
+                return False
+            if outcome.why is Why.BUSY:  # still locked after the long wait
+                tell(self.app, f"{operation} NOT saved: the database stayed busy (another"
+                     " process is writing); try again", severity="error", timeout=10)
                 return False
             prefix = "" if outcome.why is Why.NOTHING else f"{operation} NOT done: "
             self.say(prefix + outcome.message)
@@ -268,11 +308,13 @@ class ArticleScreen(Screen[None]):
     def tag(self, label: str) -> None:
         """Apply `label` to the selection or the word under the cursor; the same label on
         the same span removes it (see `reader.annotate.editing.decide_tag`)."""
-        view = self.view
-        outcome = self.annotations.tag(label, view.selection, view.cursor)
-        if isinstance(outcome, Saved):
-            view.clear_selection()  # before the report, so the status shows no selection
-        self._report(outcome, "annotation")
+        selection, cursor = self.view.selection, self.view.cursor
+
+        def done(outcome: Outcome) -> None:
+            if isinstance(outcome, Saved):
+                self.view.clear_selection()  # before the report: the status shows none
+
+        self._edit("annotation", lambda: self.annotations.tag(label, selection, cursor), done)
 
     def action_pick_label(self) -> None:
         from reader.ui.screens.dialogs import Choice, ChooseScreen
@@ -307,7 +349,7 @@ class ArticleScreen(Screen[None]):
 
     def action_delete(self) -> None:
         def delete(span: Span) -> None:
-            self._report(self.annotations.delete(span.uid), "deletion")
+            self._edit("deletion", lambda: self.annotations.delete(span.uid))
 
         self._choose_own_span("Delete which annotation?", delete)
 
@@ -318,7 +360,7 @@ class ArticleScreen(Screen[None]):
             def save(note: str | None) -> None:
                 if note is None or note.strip() == span.note:
                     return
-                self._report(self.annotations.set_note(span.uid, note), "note")
+                self._edit("note", lambda: self.annotations.set_note(span.uid, note))
 
             title = f"Note on {span.label} {quote(self.view.text, span.start, span.end)}"
             self.app.push_screen(NoteScreen(title, span.note), save)
@@ -326,10 +368,12 @@ class ArticleScreen(Screen[None]):
         self._choose_own_span("Note on which annotation?", edit)
 
     def _history(self, undo: bool) -> None:
-        outcome = self.annotations.undo() if undo else self.annotations.redo()
-        if isinstance(outcome, Saved):
-            self.view.move_cursor(outcome.subject.start)
-        self._report(outcome, "undo" if undo else "redo")
+        def done(outcome: Outcome) -> None:
+            if isinstance(outcome, Saved):
+                self.view.move_cursor(outcome.subject.start)
+
+        step = self.annotations.undo if undo else self.annotations.redo
+        self._edit("undo" if undo else "redo", step, done)
 
     def action_undo(self) -> None:
         self._history(undo=True)
@@ -408,7 +452,7 @@ class ArticleScreen(Screen[None]):
 
     def on_article_view_search_done(self, message: ArticleView.SearchDone) -> None:
         self._show_matches()
-        if self._held_keys is not None:
+        if self._held_keys is not None and not self._waiting_for_database:
             self._select_match()
             self._release_keys()
 
@@ -631,19 +675,21 @@ class ArticleScreen(Screen[None]):
         if not theirs:
             self.say("no other annotator's span to accept here (compare mode: c)")
             return
-        self._report(self.annotations.accept(theirs[0]), "annotation")
+        span = theirs[0]
+        self._edit("annotation", lambda: self.annotations.accept(span))
 
     # --- reading position ----------------------------------------------------------------
 
     def save_position(self) -> None:
-        if not self._position_dirty:
+        if not self._position_dirty or self._waiting_for_database:
             return
         try:
             self.workspace.save_position(self.document.id, self.view.cursor,
                                          self.view.top_offset)
             self._position_dirty = False
         except sqlite3.Error as error:
-            tell(self.app, f"reading position not saved: {error}", severity="warning")
+            if not is_busy(error):  # busy: still dirty, saved at the next tick
+                tell(self.app, f"reading position not saved: {error}", severity="warning")
 
     async def action_quit(self) -> None:
         self.save_position()
