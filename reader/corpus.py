@@ -9,9 +9,19 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.errors import ReaderError
-from reader.text.loading import CORPUS_SUFFIXES, TEXT_SUFFIXES, check_encoding, load_text
+from reader.text.loading import (
+    CORPUS_SUFFIXES,
+    TEXT_SUFFIXES,
+    LoadedText,
+    check_encoding,
+    load_text,
+)
+
+if TYPE_CHECKING:
+    from reader.formats.incoming import IncomingDocument
 
 
 @dataclass
@@ -32,8 +42,8 @@ def _folder_files(folder: Path) -> list[Path]:
 class Plan:
     """Everything named on the command line, read and checked, nothing written yet."""
 
-    items: list[tuple[str, object]]  # ("text", LoadedText) | ("corpus", Path)
-    parsed: dict[object, list[object]]
+    items: list[LoadedText | Path]  # a text file read, or a JSONL corpus (parsed below)
+    parsed: dict[Path, list[IncomingDocument]]
     skipped: list[str]
 
 
@@ -41,7 +51,7 @@ def read_inputs(paths: list[Path], *, encoding: str, annotator: str) -> Plan:
     """Read and check every input before the database is opened, so a bad one leaves no
     trace (not even a new database file)."""
     check_encoding(encoding)  # even when every input is a corpus, which is always UTF-8
-    items: list[tuple[str, object]] = []
+    items: list[LoadedText | Path] = []
     skipped: list[str] = []
     for path in paths:
         if path.is_dir():
@@ -50,16 +60,16 @@ def read_inputs(paths: list[Path], *, encoding: str, annotator: str) -> Plan:
                 raise ReaderError(f"{path}: no text files (*.txt, *.md) in this folder")
             for file in files:
                 try:
-                    items.append(("text", load_text(file, encoding)))
+                    items.append(load_text(file, encoding))
                 except ReaderError as error:
                     skipped.append(str(error))
         elif path.suffix.lower() in CORPUS_SUFFIXES and path.is_file():
-            items.append(("corpus", path))
+            items.append(path)
         else:
-            items.append(("text", load_text(path, encoding)))
+            items.append(load_text(path, encoding))
     if paths and not items:
         raise ReaderError("nothing to open: " + "; ".join(skipped[:3]))
-    corpus_files = [item for kind, item in items if kind == "corpus"]
+    corpus_files = [item for item in items if isinstance(item, Path)]
     parsed = _parse_corpora(corpus_files, annotator) if corpus_files else {}
     return Plan(items, parsed, skipped)
 
@@ -81,19 +91,19 @@ def gather(conn: sqlite3.Connection, paths: list[Path] | Plan, *, encoding: str 
     from reader.store.database import transaction
     from reader.store.documents import add_documents
 
-    ids: list[int] = []
+    opened: list[int] = []
     with transaction(conn):
-        texts = [item for kind, item in plan.items if kind == "text"]
-        text_ids = iter(add_documents(conn, texts))  # type: ignore[arg-type]
-        for kind, item in plan.items:
-            if kind == "text":
-                ids.append(next(text_ids))
+        texts = [item for item in plan.items if isinstance(item, LoadedText)]
+        text_ids = iter(add_documents(conn, texts))
+        for item in plan.items:
+            if isinstance(item, LoadedText):
+                opened.append(next(text_ids))
             else:
-                ids.extend(_import_corpus(conn, plan.parsed[item], annotator))  # type: ignore[index]
-    return Corpus(list(dict.fromkeys(ids)), plan.skipped)
+                opened.extend(_import_corpus(conn, plan.parsed[item], annotator))
+    return Corpus(list(dict.fromkeys(opened)), plan.skipped)
 
 
-def _parse_corpora(files: list[object], annotator: str) -> dict[object, list[object]]:
+def _parse_corpora(files: list[Path], annotator: str) -> dict[Path, list[IncomingDocument]]:
     """Parse JSONL corpora (reader's or Prodigy's form) with the importer's own readers;
     any bad record is an error naming FILE:LINE, before anything is written."""
     from reader.formats.incoming import ImportContext, RecordError
@@ -102,10 +112,9 @@ def _parse_corpora(files: list[object], annotator: str) -> dict[object, list[obj
     from reader.formats.sources import iter_json_lines
 
     context = ImportContext(annotator, False, "codepoints")
-    parsed: dict[object, list[object]] = {}
+    parsed: dict[Path, list[IncomingDocument]] = {}
     for path in files:
-        assert isinstance(path, Path)
-        documents: list[object] = []
+        documents: list[IncomingDocument] = []
         for line, record in iter_json_lines(path):
             where = f"{path}:{line}"
             try:
@@ -123,7 +132,7 @@ def _parse_corpora(files: list[object], annotator: str) -> dict[object, list[obj
     return parsed
 
 
-def _import_corpus(conn: sqlite3.Connection, documents: list[object],
+def _import_corpus(conn: sqlite3.Connection, documents: list[IncomingDocument],
                    annotator: str) -> list[int]:
     from reader.formats.importer import Importer
     from reader.store.database import now_iso
@@ -131,8 +140,8 @@ def _import_corpus(conn: sqlite3.Connection, documents: list[object],
     hashes = []
     with Importer(conn, now_iso(), annotator, source="reader open") as importer:
         for document in documents:
-            importer.add(document)  # type: ignore[arg-type]
-            hashes.append(document.sha256)  # type: ignore[attr-defined]
+            importer.add(document)
+            hashes.append(document.sha256)
     from reader.store.documents import ids_by_sha256
 
     found = ids_by_sha256(conn, hashes)
