@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual import events
+from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input
@@ -13,16 +14,18 @@ class SearchBar(Input):
 
     Keys reach a widget through its own queue, and the App routes each one to whatever has
     the focus when the App gets to it: keys typed fast after Enter are routed here before
-    Enter is handled. So the bar handles its keys itself, in order: Enter and Escape at once
-    (it hands the focus back and tells the screen before the next key is looked at), and a
-    key that arrives after it closed is not typed in but goes on to the screen and its
-    bindings, as if it had been routed to the article in the first place."""
+    Enter is handled. So the bar runs its own bindings itself, in order: Enter and Escape
+    at once (it hands the focus back and tells the screen before the next key is looked
+    at), and a key that arrives after it closed is not typed in but goes on to the screen
+    and its bindings, as if it had been routed to the article in the first place."""
 
     DEFAULT_CSS = """
     SearchBar { height: 1; border: none; padding: 0 1; display: none; }
     SearchBar:focus { border: none; }
     SearchBar.-active { display: block; }
     """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel search", id="search.cancel")]
 
     class Closed(Message):
         """Enter (`submitted`) or Escape closed the bar; `value` is the query as it stood."""
@@ -62,16 +65,17 @@ class SearchBar(Input):
         if not self.is_open:
             event.prevent_default()  # not typed in; it bubbles on to the screen's bindings
             return
-        if event.key in ("enter", "escape"):
-            event.stop()
-            event.prevent_default()
-            self.close(submitted=event.key == "enter")
-            return
-        # Editing keys (backspace, arrows, ctrl+w...) are Input bindings, which the App runs
-        # when the key has bubbled back up to it: after the characters typed behind them
-        # went in. Run them here, in the order typed.
+        # The bar's bindings (Enter, Escape, backspace, arrows, ctrl+w...) would run when the
+        # key has bubbled back up to the App: after the keys typed behind it went in, or
+        # went here instead of to the article. Run them now, in the order typed.
         bindings = self._bindings.key_to_bindings.get(event.key, [])
         if bindings and not event.is_printable:
             event.stop()
             event.prevent_default()
             await self.run_action(bindings[0].action)
+
+    async def action_submit(self) -> None:
+        self.close(submitted=True)
+
+    def action_cancel(self) -> None:
+        self.close(submitted=False)
