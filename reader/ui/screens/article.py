@@ -105,9 +105,10 @@ class ArticleScreen(Screen[None]):
         self.annotations = AnnotationSession(workspace.store_for(document.id), document.text,
                                              compare=workspace.compare)
         self._search_origin: int | None = None
-        # Keys typed after Enter while the search still runs: they act once it has selected
-        # the match (a `1` typed blind tags the match), in the order typed.
+        # Keys typed while an edit waits for the database, or after Enter while the search
+        # still runs: they act afterwards (a `1` typed blind tags the match), in order.
         self._held_keys: list[tuple[str, str | None]] | None = None
+        self._search_submitted = False  # Enter pressed; the search has not landed yet
         self._position_dirty = False
         self._waiting_for_database = False
         self.corpus_place = ""
@@ -452,7 +453,8 @@ class ArticleScreen(Screen[None]):
 
     def on_article_view_search_done(self, message: ArticleView.SearchDone) -> None:
         self._show_matches()
-        if self._held_keys is not None and not self._waiting_for_database:
+        if self._search_submitted:
+            self._search_submitted = False
             self._select_match()
             self._release_keys()
 
@@ -483,8 +485,10 @@ class ArticleScreen(Screen[None]):
             return
         if view.searching or view.matches.query != message.value:
             self._preview_search(message.value)
-            if view.searching:
-                self._held_keys = []  # until SearchDone selects the match
+            if view.searching:  # SearchDone selects the match; keys wait until then
+                self._search_submitted = True
+                if self._held_keys is None:
+                    self._held_keys = []
                 return
         self._select_match()
 
@@ -507,7 +511,10 @@ class ArticleScreen(Screen[None]):
 
     def _release_keys(self) -> None:
         """Send the held keys again, in order, to whatever has the focus now (from the App,
-        as the terminal's keys come: a message stops bubbling at its sender)."""
+        as the terminal's keys come: a message stops bubbling at its sender), unless the
+        database or a submitted search still keeps them waiting."""
+        if self._waiting_for_database or self._search_submitted:
+            return
         held, self._held_keys = self._held_keys or [], None
         for key, character in held:
             self.app.post_message(events.Key(key, character).set_sender(self.app))
