@@ -23,6 +23,9 @@ def run(*args: str) -> Result:
 
 
 def counts(db: Path) -> tuple[int, int, int]:
+    """Rows in the database; a database that a failed import did not create has none."""
+    if not db.exists():
+        return 0, 0, 0
     with sqlite3.connect(db) as conn:
         return conn.execute(
             "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM annotations),"
@@ -284,3 +287,15 @@ def test_prodigy_annotator_id_names_the_annotator(tmp_path: Path) -> None:
     db = tmp_path / "db.sqlite"
     assert run("import", str(source), "--db", str(db), "--format", "prodigy").exit_code == 0
     assert _export_records(db)[0]["spans"][0]["annotator"] == "news-alice"
+
+
+def test_a_failed_import_into_a_new_database_leaves_no_file(tmp_path: Path) -> None:
+    """Bad input leaves files and database untouched: not even an empty new database."""
+    db = tmp_path / "new.db"
+    source = write_lines(tmp_path / "bad.jsonl", [{"text": "fine"}, {"text": 5}])
+    result = run("import", str(source), "--db", str(db))
+    assert isinstance(result.exception, ReaderError)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.jsonl"]
+    good = write_lines(tmp_path / "good.jsonl", [{"text": "fine"}])
+    assert run("import", str(good), "--db", str(db)).exit_code == 0
+    assert db.exists()

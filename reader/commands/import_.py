@@ -82,9 +82,11 @@ def import_(files: tuple[Path, ...], fmt: str, annotator: str | None, db_path: P
     context = ImportContext(annotator or default_annotator(), strict, offsets)
     formats = {path: _resolve_format(path, fmt) for path in files}
     database = resolve_db(db_path)
+    created = not database.exists()
     conn = connect(database)
     use_bulk_cache(conn)
     errors: list[str] = []
+    imported = False
     try:
         with database_errors(database):
             check_integrity(conn, database)  # never build on a damaged database
@@ -120,8 +122,13 @@ def import_(files: tuple[Path, ...], fmt: str, annotator: str | None, db_path: P
                     " (fix them, or import the rest with --skip-invalid)"
                 )
             importer.apply()
+            imported = True
     finally:
         conn.close()
+        if created and not imported:  # a failed import leaves no new, empty database
+            for leftover in (database, *(database.with_name(database.name + suffix)
+                                         for suffix in ("-wal", "-shm", "-journal"))):
+                leftover.unlink(missing_ok=True)
     _show(errors)
     _show(importer.counts.warnings)
     counts = importer.counts
