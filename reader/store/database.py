@@ -320,20 +320,39 @@ def _enable_wal(conn: sqlite3.Connection, timeout_ms: int) -> None:
 
 def _migrate(conn: sqlite3.Connection) -> None:
     """Apply the missing migrations in one write transaction; a second process that races
-    us re-reads the version under the lock and finds nothing to do."""
+    us re-reads the version under the lock and finds nothing to do.
+
+    Foreign keys are off meanwhile (the pragma cannot change inside a transaction): a
+    migration that rebuilds a table drops the old one, which with them on would delete or
+    refuse its children's rows. `foreign_key_check` proves the rebuilt tables whole before
+    the commit, as SQLite's own procedure for schema changes does."""
     if conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
         return
-    conn.execute("BEGIN IMMEDIATE")
+    foreign_keys = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys = OFF")
     try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        for number in range(version, SCHEMA_VERSION):
-            for statement in _split_sql(MIGRATIONS[number]):
-                conn.execute(statement)
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            for number in range(version, SCHEMA_VERSION):
+                for statement in _split_sql(MIGRATIONS[number]):
+                    conn.execute(statement)
+            broken = conn.execute("PRAGMA foreign_key_check").fetchone()
+            if broken is not None:
+                raise sqlite3.IntegrityError(
+                    f"{broken[0]} row {broken[1]} refers to a missing {broken[2]} row")
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except sqlite3.IntegrityError as error:  # rows another program wrote, not a bug
+            conn.execute("ROLLBACK")
+            raise sqlite3.IntegrityError(
+                f"cannot upgrade the schema to version {SCHEMA_VERSION} ({error});"
+                " nothing was changed") from None
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
 
 
 def _split_sql(script: str) -> list[str]:

@@ -64,6 +64,52 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX events_document ON events(document_id, annotator, id);
     """,
+    # version 2: `text` moves to the end of `documents`, so reading a document's other columns
+    # (the fast-open lookup) no longer walks the text's overflow pages; `events.kind` gets the
+    # CHECK it lacked. SQLite can neither reorder columns nor add a CHECK in place, so both
+    # tables are rebuilt as https://www.sqlite.org/lang_altertable.html#otheralter says: new
+    # table, copy (ids kept), drop, rename, indexes again. `_migrate` turns foreign keys off
+    # around the transaction and runs `PRAGMA foreign_key_check` before it commits.
+    """
+    CREATE TABLE documents_v2 (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL UNIQUE,        -- of the decoded text, UTF-8 encoded
+        source TEXT NOT NULL,               -- absolute path, or where it was imported from
+        version INTEGER NOT NULL DEFAULT 1, -- nth distinct content seen at this source
+        title TEXT NOT NULL,
+        meta TEXT NOT NULL DEFAULT '{}',    -- JSON object
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        text TEXT NOT NULL                  -- last: columns after it sit behind its overflow pages
+    );
+    INSERT INTO documents_v2 (id, sha256, source, version, title, meta, created_at, updated_at,
+                              text)
+        SELECT id, sha256, source, version, title, meta, created_at, updated_at, text
+        FROM documents ORDER BY id;
+    DROP TABLE documents;
+    ALTER TABLE documents_v2 RENAME TO documents;
+    CREATE INDEX documents_source ON documents(source, version);
+
+    CREATE TABLE events_v2 (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id),
+        annotator TEXT NOT NULL,
+        kind TEXT NOT NULL                  -- import: one per document and annotator, not undoable
+            CHECK (kind IN ('create', 'delete', 'note', 'undo', 'redo', 'import')),
+        annotation_uid TEXT,                -- NULL for import (its spans' uids are in `after`)
+        ref INTEGER,                        -- undo/redo: the event undone or redone
+        before TEXT,                        -- JSON of the annotation before, if any
+        after TEXT,                         -- JSON of the annotation after, if any
+        at TEXT NOT NULL
+    );
+    INSERT INTO events_v2 (id, document_id, annotator, kind, annotation_uid, ref, before, after,
+                           at)
+        SELECT id, document_id, annotator, kind, annotation_uid, ref, before, after, at
+        FROM events ORDER BY id;
+    DROP TABLE events;
+    ALTER TABLE events_v2 RENAME TO events;
+    CREATE INDEX events_document ON events(document_id, annotator, id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
