@@ -24,24 +24,35 @@ LAZY_COMMANDS: dict[str, str] = {
 
 
 class LazyGroup(click.Group):
-    """A click group whose heavier subcommands are imported on first use."""
+    """A click group whose heavier subcommands are imported on first use. An entry of
+    LAZY_COMMANDS that does not load (a renamed module) is a bug that fails loudly, in
+    `reader --help` and in the command itself, rather than the command vanishing."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        available = [name for name, target in LAZY_COMMANDS.items() if _module_exists(target)]
-        return sorted([*super().list_commands(ctx), *available])
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name in LAZY_COMMANDS and _module_exists(LAZY_COMMANDS[cmd_name]):
-            module_name, attribute = LAZY_COMMANDS[cmd_name].split(":")
-            command: click.Command = getattr(importlib.import_module(module_name), attribute)
-            return command
+        if cmd_name in LAZY_COMMANDS:
+            return load_lazy_command(cmd_name)
         return super().get_command(ctx, cmd_name)
 
 
-def _module_exists(target: str) -> bool:
-    import importlib.util
+class LazyCommandError(RuntimeError):
+    """A LAZY_COMMANDS entry names a module or attribute that is not there."""
 
-    return importlib.util.find_spec(target.split(":")[0]) is not None
+
+def load_lazy_command(name: str) -> click.Command:
+    """The click command LAZY_COMMANDS names for `name`, imported now."""
+    target = LAZY_COMMANDS[name]
+    module_name, _, attribute = target.partition(":")
+    try:
+        command = getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError) as error:
+        raise LazyCommandError(
+            f"subcommand {name!r} cannot be loaded from {target}: {error}") from error
+    if not isinstance(command, click.Command):
+        raise LazyCommandError(f"subcommand {name!r}: {target} is not a click command")
+    return command
 
 
 db_option = click.option(

@@ -119,3 +119,54 @@ def test_cli_module_stays_light() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+def run_main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+             *args: str) -> tuple[int | str | None, str, str]:
+    """`reader ARGS` in this process, as the console script runs it: (exit code, out, err)."""
+    from reader.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["reader", *args])
+    code: int | str | None = 0
+    try:
+        main()
+    except SystemExit as exit_:
+        code = exit_.code
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize("target", ["reader.commands.renamed_away:stats",
+                                    "reader.commands.stats:renamed_away"])
+@pytest.mark.parametrize("args", [("--help",), ("stats", "--help"), ("stats",)])
+def test_a_lazy_command_that_does_not_load_fails_loudly(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        target: str, args: tuple[str, ...]) -> None:
+    """A renamed module or attribute is an internal error naming the entry, in the help and
+    in the command; it never silently drops the command from `reader --help`."""
+    from reader.cli import LAZY_COMMANDS
+
+    monkeypatch.setitem(LAZY_COMMANDS, "stats", target)
+    code, out, err = run_main(monkeypatch, capsys, *args)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"reader: internal error: LazyCommandError: subcommand 'stats'"
+                          f" cannot be loaded from {target}: ")
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_every_lazy_command_loads_and_is_listed(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import click
+
+    from reader.cli import LAZY_COMMANDS, cli, load_lazy_command
+
+    for name in LAZY_COMMANDS:
+        command = load_lazy_command(name)
+        assert isinstance(command, click.Command)
+        assert command.name == name
+    with click.Context(cli) as ctx:
+        assert set(LAZY_COMMANDS) <= set(cli.list_commands(ctx))
+    code, out, err = run_main(monkeypatch, capsys, "--help")
+    assert (code, err) == (0, "")
+    listed = {line.split()[0] for line in out.split("Commands:")[1].splitlines() if line.strip()}
+    assert set(LAZY_COMMANDS) <= listed
