@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 from pathlib import Path
 
@@ -11,18 +10,6 @@ import pytest
 from reader import __version__
 
 pytestmark = pytest.mark.e2e
-
-
-
-def _app_landed() -> bool:
-    """Whether `reader open` can run yet (the app lives in reader.ui.launch)."""
-    try:
-        return importlib.util.find_spec("reader.ui.launch") is not None
-    except ModuleNotFoundError:  # reader.ui itself is not there yet
-        return False
-
-
-APP_LANDED = _app_landed()
 
 
 def test_version_in_terminal(terminal) -> None:
@@ -48,7 +35,6 @@ def _bad_inputs(tmp_path: Path) -> dict[str, Path]:
     return {"missing": tmp_path / "no-such-article.txt", "directory": folder, "binary": binary}
 
 
-@pytest.mark.skipif(not APP_LANDED, reason="reader.ui.launch (the app) has not landed yet")
 @pytest.mark.parametrize("case", ["missing", "directory", "binary"])
 def test_bad_path_is_one_line_error(case: str, installed_reader: Path,
                                     reader_env: dict[str, str], tmp_path: Path) -> None:
