@@ -358,9 +358,9 @@ def report(cases: list[Case], args: argparse.Namespace, big: Path) -> None:
         print(f"  {top} / {bottom}: {value:.2f} (target <= {target}) {verdict}")
 
     print("\nratios of medians:")
-    ratio("reader open, 3 MB", "reader open, 3 KB", 1.25)
+    ratio("reader open, 3 MB", "reader open, 3 KB", 1.1)
     ratio("reader open, 3 MB", "TextArea baseline, 3 MB", 0.25)
-    ratio("reader open, 3 KB", "hello-world (Textual)", 1.3)
+    ratio("reader open, 3 KB", "hello-world (Textual)", 1.2)
     reader_big = by_label.get("reader open, 3 MB")
     if reader_big is not None and (reader_big.key_times or reader_big.rss):
         for key, times in reader_big.key_times.items():

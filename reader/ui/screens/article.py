@@ -155,6 +155,8 @@ class ArticleScreen(Screen[None]):
     async def _mount_footer(self) -> None:
         from textual.widgets import Footer
 
+        if not self.is_attached:  # quit (or replaced) before its first frame was drawn
+            return
         if not self.query(Footer):
             slot = self.query("#footer-slot")
             await self.mount(Footer())
