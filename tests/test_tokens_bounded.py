@@ -7,7 +7,6 @@ from __future__ import annotations
 import tracemalloc
 from collections.abc import Callable, Iterator
 from functools import partial
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -15,8 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.annotate.editing import tag_target
+from reader.text import navigator
+from reader.text.layout import LineIndex, WrappedText
 from reader.text.tokens import WORD_WINDOW, token_at, tokenize
-from reader.ui.widgets.article_view import ArticleView
 
 HUGE = "x" * 2_000_000  # one "word" of two million letters, no space anywhere
 # The regular expression engine needs ~130 bytes per character it matches: a window costs
@@ -34,14 +34,17 @@ def peak_bytes(call: Callable[[], Any]) -> int:
         tracemalloc.stop()
 
 
-def view(text: str) -> Any:
-    """Just enough of an ArticleView for its pure word-motion methods."""
-    return SimpleNamespace(text=text)
+def layout(text: str) -> WrappedText:
+    """The text laid out as the article pane has it by the time a key is pressed (the
+    cursor's line already wrapped)."""
+    wrapped = WrappedText(LineIndex(text), 80)
+    wrapped.prepare(0, 1)
+    return wrapped
 
 
 def test_word_forward_on_a_huge_word_moves_by_the_window_in_bounded_memory() -> None:
     for to_end in (False, True):
-        move = partial(ArticleView.word_forward_offset, view(HUGE), 10, to_end)
+        move = partial(navigator.word_forward, layout(HUGE), 10, to_end)
         assert 10 < move() <= 10 + WORD_WINDOW
         assert peak_bytes(move) < LIMIT
 
@@ -49,7 +52,7 @@ def test_word_forward_on_a_huge_word_moves_by_the_window_in_bounded_memory() -> 
 def test_word_backward_is_bounded_over_a_huge_word_and_a_huge_run_of_spaces() -> None:
     for text in (HUGE, "word" + " " * 2_000_000):
         end = len(text) - 1
-        back = partial(ArticleView.word_backward_offset, view(text), end)
+        back = partial(navigator.word_backward, layout(text), end)
         assert end - WORD_WINDOW <= back() < end
         assert peak_bytes(back) < LIMIT
 

@@ -15,11 +15,14 @@ mouse use."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.cells import cell_len, split_graphemes
 
 from reader.text.sanitize import UNSAFE, control_picture
+
+if TYPE_CHECKING:
+    from reader.text.layout import RowUnit
 
 TAB_SIZE = 8
 
@@ -75,7 +78,7 @@ def iter_units(text: str, start: int, end: int, column: int = 0) -> Iterator[Uni
         position = stop + 1
 
 
-def display_text(text: str, unit: Unit) -> str:
+def display_text(text: str, unit: Unit | RowUnit) -> str:
     """What to draw for a unit (it has exactly `unit.cells` cells)."""
     piece = text[unit.start : unit.end]
     if len(piece) == 1 and SPECIAL.match(piece):
@@ -83,6 +86,11 @@ def display_text(text: str, unit: Unit) -> str:
     if is_single_cell_text(piece):
         return piece
     # A joiner left at the end would join whatever is drawn next (in Rich's measure and in
-    # many terminals); a cluster of no width would be invisible.
+    # many terminals); a cluster of no width would be invisible. A cluster Rich's splitter
+    # and its measure disagree on (two leading joiners swallow an emoji into a cluster of
+    # no width that then measures two cells) is drawn as ORPHAN too, padded to its cells:
+    # drawn as itself it would shift the rest of the row.
     drawn = piece.rstrip("\u200d")
-    return drawn if drawn and cell_len(drawn) else ORPHAN
+    if drawn and cell_len(drawn) == unit.cells:
+        return drawn
+    return ORPHAN + " " * (unit.cells - 1)

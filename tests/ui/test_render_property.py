@@ -1,92 +1,121 @@
-"""What the article pane draws, for random tricky text at random widths: every row is exactly
-as wide as the pane, no raw control code reaches the terminal, each row shows its units in
-order, and the cells the layout counts are the cells Rich (so Textual) draws, so the cursor
-and the mouse never drift from the text.
+"""What the article pane draws, for random tricky text at random widths, without an App: the
+view's `render_line` only finds a row and calls `paint_row`, so its promises are properties
+of `paint_row` alone. Every row is exactly as wide as the pane, no raw control code reaches
+the terminal, each row shows its units in order, the cells the layout counts are the cells
+Rich (so Textual) draws, so the cursor and the mouse never drift from the text, and the
+cursor, the selection and the search matches are drawn on exactly their cells.
 
-One app serves all examples (starting one per example would cost a second each): each
-example mounts a fresh ArticleView in it."""
+(That the view hands `paint_row` the rows on screen is held by the Pilot tests:
+test_cursor_edge.py, test_reading.py and the snapshots.)"""
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pilot_helpers import AppDriver
 from rich.cells import cell_len
+from rich.style import Style
 from strategies import tricky_text
-from textual.app import App, ComposeResult
-from textual.containers import Container
-from textual.pilot import Pilot
+from textual.strip import Strip
 
 from reader.text.cells import display_text, iter_units
-from reader.ui.widgets.article_view import ArticleView
+from reader.text.layout import LineIndex, WrappedText
+from reader.text.search import Match
+from reader.ui.paint import LabelStyles, Marks, Palette, paint_row
 
-HEIGHT = 40
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# One background per mark, so a cell's background says which mark won.
+PALETTE = Palette(base=Style(), cursor=Style(bgcolor="red"), selection=Style(bgcolor="blue"),
+                  match=Style(bgcolor="green"), current_match=Style(bgcolor="yellow"),
+                  disagreement=Style(bold=True))
 
 
-class Bench(App[None]):
-    """A bare app to mount article panes in."""
-
-    def compose(self) -> ComposeResult:
-        yield Container(id="bench")
-
-
-@pytest.fixture(scope="module")
-def bench() -> Iterator[AppDriver]:
-    loop = asyncio.new_event_loop()
-    driver = AppDriver(loop, Bench(), size=(60, HEIGHT))
-    try:
-        yield driver
-    finally:
-        driver.close()
-        loop.close()
+def layout(text: str, width: int) -> WrappedText:
+    wrapped = WrappedText(LineIndex(text), width)
+    while not wrapped.exact:
+        wrapped.refine(1000)
+    return wrapped
 
 
-def rows_drawn(text: str, width: int, cursor: int) -> Any:
-    """Mount a pane `width` cells wide (plus padding and scrollbar) showing `text`; return
-    its layout and the strips of the rows on screen."""
-
-    async def draw(pilot: Pilot[Any]) -> Any:
-        bench = pilot.app.query_one("#bench")
-        await bench.remove_children()
-        view = ArticleView(text, cursor=cursor)
-        view.styles.width = width + 3  # padding 0 1 and a one-cell scrollbar
-        await bench.mount(view)
-        await pilot.pause()
-        assert view.scrollable_content_region.width == width
-        rows = min(view.wrapped.total_rows, view.scrollable_content_region.height)
-        return view, [view.render_line(y) for y in range(rows)]
-
-    return draw
+def paint(wrapped: WrappedText, y: int, marks: Marks) -> Strip:
+    """Row `y` as `ArticleView.render_line` paints it."""
+    start, end, last = wrapped.row_span(y)
+    units = list(wrapped.row_units(start, end))
+    return paint_row(wrapped.text, (start, end, last), units, wrapped.width, marks, PALETTE,
+                     LabelStyles({}))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
-@given(text=tricky_text, width=st.integers(4, 30), data=st.data())
-def test_rows_draw_exactly_the_cells_the_layout_counts(bench: AppDriver, text: str,
-                                                       width: int, data: st.DataObject) -> None:
+def cell_backgrounds(strip: Strip) -> list[str | None]:
+    """The background colour's name of every cell of `strip`, left to right."""
+    cells: list[str | None] = []
+    for segment in strip:
+        bgcolor = segment.style.bgcolor if segment.style else None
+        cells.extend([bgcolor.name if bgcolor else None] * cell_len(segment.text))
+    return cells
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(text=tricky_text, width=st.integers(1, 30), data=st.data())
+def test_rows_draw_exactly_the_cells_the_layout_counts(text: str, width: int,
+                                                       data: st.DataObject) -> None:
     cursor = data.draw(st.integers(0, len(text)), label="cursor")
-    view, strips = bench(rows_drawn(text, width, cursor))
-    for y, strip in enumerate(strips):
+    low, high = sorted(data.draw(st.tuples(st.integers(0, len(text)),
+                                           st.integers(0, len(text))), label="selection"))
+    length = data.draw(st.integers(1, 4), label="match length")
+    starts = data.draw(st.lists(st.integers(0, max(len(text) - length, 0)), unique=True,
+                                max_size=4), label="match starts")
+    matches = [Match(start, start + length) for start in sorted(starts)]
+    matches = [m for i, m in enumerate(matches) if i == 0 or m.start >= matches[i - 1].end]
+    selection = (low, high) if low < high else None
+    wrapped = layout(text, width)
+    for y in range(wrapped.total_rows):
+        start, end, last = wrapped.row_span(y)
+        over_row = [m for m in matches if m.end > start and m.start < max(end, start + 1)]
+        marks = Marks(cursor=cursor, selection=selection, matches=over_row)
+        strip = paint(wrapped, y, marks)
         drawn = "".join(segment.text for segment in strip)
         assert strip.cell_length == width, (y, drawn)
         assert not CONTROL.search(drawn), (y, drawn)
-        start, end, _last = view.wrapped.row_span(y)
-        units = list(view.wrapped.row_units(start, end))
+        units = list(wrapped.row_units(start, end))
         shown = "".join(display_text(text, unit) for unit in units)
         assert cell_len(shown) == sum(unit.cells for unit in units), (y, shown)
+        # The units that fit, drawn as themselves; after them only blank cells (a hanging
+        # tab, the cursor past the line's end, padding).
         visible = [u for u in units if u.column + u.cells <= width]
         prefix = "".join(display_text(text, unit) for unit in visible)
-        assert drawn.startswith(prefix), (y, drawn, prefix)
+        assert drawn[:len(prefix)] == prefix, (y, drawn, prefix)
+        assert drawn[len(prefix):].strip(" ") == "", (y, drawn, prefix)
+        # Every unit drawn (a tab hanging over the edge only in part) has the background of
+        # the mark that wins on it. The cursor on spaces hanging past the edge, or at the
+        # end of a full row, is shown on the last unit drawn.
+        backgrounds = cell_backgrounds(strip)
+        row_cells = sum(u.cells for u in units)
+        drawn_units = [u for u in units if u.column < width]
+        on_edge = not any(u.start <= cursor < u.end for u in drawn_units) and (
+            start <= cursor < end or (last and cursor == end and row_cells >= width))
+        for unit in drawn_units:
+            if unit.start <= cursor < unit.end or (on_edge and unit is drawn_units[-1]):
+                expected = "red"
+            elif selection and selection[0] <= unit.start < selection[1]:
+                expected = "blue"
+            elif any(m.start <= unit.start < m.end for m in matches):
+                expected = "green"
+            else:
+                expected = None
+            cells = min(unit.column + unit.cells, width) - unit.column
+            assert backgrounds[unit.column:unit.column + cells] == [expected] * cells, \
+                (y, unit, drawn)
+        if last and cursor == end and row_cells < width:
+            assert backgrounds[row_cells] == "red", "the cursor just past the line's end"
+        if on_edge and not drawn_units:
+            assert backgrounds[-1] == "red"
 
 
 @pytest.mark.parametrize("text", ["\u200d👨 x", " \u200d\x1fx", "\u200d\x1b x", "a\ufeffb",
-                                  "\u0301e", "👨\u200d\tz", "x\u200b\u200by"])
+                                  "\u0301e", "👨\u200d\tz", "x\u200b\u200by",
+                                  "\u200d\u200d👨🏻\u200d🚒"])
 def test_joiners_and_marks_with_nothing_to_attach_to_keep_their_cell(text: str) -> None:
     """Drawn as themselves they would join the next character in Rich's measure (and in
     terminals): the rest of the row would shift left of where the cursor and mouse think."""
@@ -96,8 +125,14 @@ def test_joiners_and_marks_with_nothing_to_attach_to_keep_their_cell(text: str) 
     assert all(unit.cells >= 1 for unit in units), "every code point can be seen and selected"
 
 
-def test_a_combining_mark_on_the_last_cell_is_drawn(bench: AppDriver) -> None:
+def test_a_combining_mark_on_the_last_cell_is_drawn() -> None:
     text = "abc\u0301  next"
-    _view, strips = bench(rows_drawn(text, 3, 0))
-    first_row = "".join(segment.text for segment in strips[0])
-    assert first_row == "abc\u0301"
+    strip = paint(layout(text, 3), 0, Marks(cursor=len(text)))
+    assert "".join(segment.text for segment in strip) == "abc\u0301"
+
+
+def test_the_cursor_on_spaces_hanging_past_the_edge_is_drawn_on_the_last_cell() -> None:
+    text = "abcd efgh" + " " * 30 + "ijkl mnop"
+    wrapped = layout(text, 17)
+    assert cell_backgrounds(paint(wrapped, 0, Marks(cursor=25)))[-1] == "red"
+    assert cell_backgrounds(paint(wrapped, 0, Marks(cursor=6)))[-1] is None

@@ -9,11 +9,8 @@ from __future__ import annotations
 import time
 from bisect import bisect_left, bisect_right
 
-from rich.segment import Segment
-from rich.style import Style
 from textual import events, work
 from textual.binding import Binding
-from textual.color import Color
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -22,10 +19,10 @@ from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from reader.annotate.span_index import Span, SpanIndex
-from reader.text.cells import display_text
+from reader.text import navigator
 from reader.text.layout import LineIndex, WrappedText
 from reader.text.search import CHUNK_SIZE, Match, Search, SearchResult
-from reader.text.tokens import next_word_offset, previous_word_offset
+from reader.ui.paint import LabelStyles, Marks, Palette, paint_row
 
 REFINE_BUDGET_S = 0.008
 SEARCH_DEBOUNCE_S = 0.15  # typing pauses this long before a long text is searched
@@ -138,8 +135,8 @@ class ArticleView(ScrollView, can_focus=True):
         self._goal_column: int | None = None
         self._dragging = False
         self._drag_origin = 0
-        self._style_cache: dict[tuple[object, ...], Style] = {}
-        self._refine_timer = None
+        self._label_styles = LabelStyles(self.label_colors)
+        self._refine_timer: Timer | None = None
         self._render_top: int | None = None  # the top row drawn before scroll_y catches up
 
     # --- state ---------------------------------------------------------------------------
@@ -314,43 +311,16 @@ class ArticleView(ScrollView, can_focus=True):
     def selecting(self) -> bool:
         return self.selection_anchor is not None
 
-    def next_position(self, offset: int) -> int:
-        """The offset one display unit to the right (line breaks count as one step)."""
-        line = self.lines.line_of(offset)
-        if offset >= self.lines.ends[line]:
-            return self.lines.starts[line + 1] if line + 1 < len(self.lines) else offset
-        return self.wrapped.unit_bounds(offset).end
-
-    def previous_position(self, offset: int) -> int:
-        if offset <= 0:
-            return 0
-        line = self.lines.line_of(offset)
-        if offset <= self.lines.starts[line]:
-            return self.lines.ends[line - 1] if line > 0 else 0
-        return self.wrapped.unit_bounds(offset - 1).start
-
     def _vertical(self, rows: int, select: bool) -> None:
-        y, x = self.wrapped.position_of(self.cursor)
-        if self._goal_column is None:
-            self._goal_column = x
-        target_y = min(max(y + rows, 0), self.wrapped.total_rows - 1)
-        self.wrapped.prepare(target_y, 1)
-        target = self.wrapped.offset_at(target_y, self._goal_column)
+        target, self._goal_column = navigator.vertical(self.wrapped, self.cursor, rows,
+                                                       self._goal_column)
         self.move_cursor(target, select=select, keep_goal=True)
 
-    def word_forward_offset(self, offset: int, to_end: bool) -> int:
-        """Start of the next word, or with `to_end` the end of the word at or after offset
-        (so a selection grows word by word without trailing spaces)."""
-        return next_word_offset(self.text, offset, to_end)
-
-    def word_backward_offset(self, offset: int) -> int:
-        return previous_word_offset(self.text, offset)
-
     def action_cursor_left(self) -> None:
-        self.move_cursor(self.previous_position(self.cursor), select=self.selecting)
+        self.move_cursor(navigator.left(self.wrapped, self.cursor), select=self.selecting)
 
     def action_cursor_right(self) -> None:
-        self.move_cursor(self.next_position(self.cursor), select=self.selecting)
+        self.move_cursor(navigator.right(self.wrapped, self.cursor), select=self.selecting)
 
     def action_cursor_up(self) -> None:
         self._vertical(-1, self.selecting)
@@ -359,10 +329,10 @@ class ArticleView(ScrollView, can_focus=True):
         self._vertical(1, self.selecting)
 
     def action_select_left(self) -> None:
-        self.move_cursor(self.previous_position(self.cursor), select=True)
+        self.move_cursor(navigator.left(self.wrapped, self.cursor), select=True)
 
     def action_select_right(self) -> None:
-        self.move_cursor(self.next_position(self.cursor), select=True)
+        self.move_cursor(navigator.right(self.wrapped, self.cursor), select=True)
 
     def action_select_up(self) -> None:
         self._vertical(-1, True)
@@ -371,27 +341,25 @@ class ArticleView(ScrollView, can_focus=True):
         self._vertical(1, True)
 
     def action_word_forward(self) -> None:
-        target = self.word_forward_offset(self.cursor, to_end=self.selecting)
+        target = navigator.word_forward(self.wrapped, self.cursor, to_end=self.selecting)
         self.move_cursor(target, select=self.selecting)
 
     def action_word_backward(self) -> None:
-        self.move_cursor(self.word_backward_offset(self.cursor), select=self.selecting)
+        self.move_cursor(navigator.word_backward(self.wrapped, self.cursor),
+                         select=self.selecting)
 
     def _page(self, rows: int) -> None:
-        """Scroll by `rows` and carry the cursor along by as many rows."""
+        """Scroll by `rows` and carry the cursor along by as many rows (as many as the view
+        really scrolled, and never off the screen)."""
         height = max(self.scrollable_content_region.height, 1)
-        y, x = self.wrapped.position_of(self.cursor)
-        if self._goal_column is None:
-            self._goal_column = x
+        y, self._goal_column = navigator.goal_of(self.wrapped, self.cursor, self._goal_column)
         top = round(self.scroll_y)
         self._scroll_to_row(top + rows)
         new_top = round(self.scroll_y)
-        target_y = min(max(y + (new_top - top if new_top != top else rows), 0),
-                       self.wrapped.total_rows - 1)
-        target_y = min(max(target_y, new_top), new_top + height - 1)
-        self.wrapped.prepare(target_y, 1)
-        self.move_cursor(self.wrapped.offset_at(target_y, self._goal_column),
-                         select=self.selecting, keep_goal=True)
+        target_y = y + (new_top - top if new_top != top else rows)
+        target = navigator.offset_in_row(self.wrapped, target_y, self._goal_column,
+                                         (new_top, new_top + height - 1))
+        self.move_cursor(target, select=self.selecting, keep_goal=True)
 
     def action_page_down(self) -> None:
         self._page(max(self.scrollable_content_region.height - 1, 1))
@@ -570,25 +538,12 @@ class ArticleView(ScrollView, can_focus=True):
 
     # --- drawing -------------------------------------------------------------------------
 
-    def _label_style(self, labels: tuple[str, ...], depth: int, own: bool) -> Style:
-        key = ("label", labels, depth, own)
-        style = self._style_cache.get(key)
-        if style is None:
-            color = Color.parse(self.label_colors.get(labels[0], "#888888"))
-            if own:
-                text_color = "black" if color.brightness > 0.5 else "white"
-                style = Style(bgcolor=color.rich_color, color=text_color,
-                              underline=depth > 1, bold=depth > 1)
-            else:
-                style = Style(color=color.rich_color, underline=True, italic=True)
-            self._style_cache[key] = style
-        return style
-
     def notify_style_update(self) -> None:
-        self._style_cache.clear()
+        self._label_styles.clear()
         super().notify_style_update()
 
     def render_line(self, y: int) -> Strip:
+        """Screen row `y`: find its text and what is marked on it; `paint_row` draws it."""
         width = self._content_width()
         base = self.rich_style
         self._ensure_layout()
@@ -596,109 +551,27 @@ class ArticleView(ScrollView, can_focus=True):
         if absolute_y >= self.wrapped.total_rows:
             return Strip.blank(width, base)
         start, end, last = self.wrapped.row_span(absolute_y)
-        units = list(self.wrapped.row_units(start, end))
-        spans = self.spans.overlapping(start, max(end, start + 1)) if self.spans else []
-        matches = self._matches_in(start, end)
-        selection = self.selection
-        cursor_style = self.get_component_rich_style("article-view--cursor")
-        selection_style = self.get_component_rich_style("article-view--selection")
-        match_style = self.get_component_rich_style("article-view--match")
-        current_style = self.get_component_rich_style("article-view--current-match")
-        disagreement_style = self.get_component_rich_style("article-view--disagreement")
         current = self.matches[self.current_match] if self.current_match is not None and \
             self.current_match < len(self.matches) else None
-        styles = (cursor_style, selection_style, match_style, current_style,
-                  disagreement_style)
-
-        # Styles change only where a span, match, the selection or the cursor begins or
-        # ends: work the style out at those points and reuse it for the units between, so a
-        # row under one long span costs no more than a plain one.
-        changes = {start}
-        for span in spans:
-            changes.update((span.start, span.end))
-        for match in matches:
-            changes.update(match)
-        if selection:
-            changes.update(selection)
-        cursor_unit_start = next((u.start for u in units if u.start <= self.cursor < u.end),
-                                 None)
-        if cursor_unit_start is not None:
-            changes.add(cursor_unit_start)
-            changes.add(next((u.end for u in units if u.start == cursor_unit_start), end))
-        change_points = sorted(point for point in changes if start <= point <= end)
-        next_change_index = 0
-
-        segments: list[Segment] = []
-        run_text: list[str] = []
-        run_style: Style | None = None
-        style = base
-        for unit in units:
-            if unit.column >= width:
-                break  # spaces hanging past the edge (the wrap lets only those hang)
-            if (next_change_index < len(change_points)
-                    and unit.start >= change_points[next_change_index]):
-                while (next_change_index < len(change_points)
-                       and unit.start >= change_points[next_change_index]):
-                    next_change_index += 1
-                style = self._style_at(unit.start, unit.end, base, spans, matches, current,
-                                       selection, styles)
-            if style != run_style and run_text:
-                segments.append(Segment("".join(run_text), run_style))
-                run_text = []
-            run_style = style
-            if unit.column + unit.cells > width:  # a tab hanging over the edge
-                run_text.append(" " * (width - unit.column))
-            else:
-                run_text.append(display_text(self.text, unit))
-        if run_text:
-            segments.append(Segment("".join(run_text), run_style))
-        strip = Strip(segments)
-        cursor_here = start <= self.cursor < end or (last and self.cursor == end)
-        if last and self.cursor == end and strip.cell_length < width:
-            strip = Strip([*segments, Segment(" ", base + cursor_style)])
-        elif cursor_here and width > 0 and not any(
-            unit.start <= self.cursor < unit.end and unit.column < width for unit in units
-        ):
-            # The cursor is on spaces hanging past the edge (or just past a full row): show
-            # it on the row's last cell rather than nowhere.
-            visible = [unit for unit in units if unit.column < width]
-            cut = visible[-1].column if visible else width - 1  # the whole last unit: a wide
-            cut = min(cut, width - 1)                           # character is not split
-            left, right = strip.extend_cell_length(width, base).divide([cut, width])[:2]
-            marked = [Segment(seg.text, (seg.style or base) + cursor_style) for seg in right]
-            return Strip.join([left, Strip(marked)])
-        # No crop when it fits: cropping at the edge drops a combining mark on the last cell.
-        if strip.cell_length > width:
-            return strip.crop_extend(0, width, base)
-        return strip.extend_cell_length(width, base)
-
-    def _style_at(self, offset: int, unit_end: int, base: Style, spans: list[Span],
-                  matches: list[Match], current: Match | None,
-                  selection: tuple[int, int] | None,
-                  styles: tuple[Style, Style, Style, Style, Style]) -> Style:
-        """The style of the unit starting at `offset`: label, overlap, disagreement, search
-        match, selection and cursor, in that order of precedence (later wins)."""
-        cursor_style, selection_style, match_style, current_style, disagreement_style = styles
-        style = base
-        covering = [s for s in spans if s.start <= offset < s.end]
-        if covering:
-            own = [s for s in covering if s.own]
-            shown = own or covering
-            innermost = min(shown, key=lambda s: s.end - s.start)
-            style += self._label_style((innermost.label,), len(shown), bool(own))
-            if own and len(own) < len(covering):
-                style += Style(underline=True)
-            if self.disagreements and any(s.uid in self.disagreements for s in covering):
-                style += disagreement_style
-        for match in matches:
-            if match.start <= offset < match.end:
-                style += current_style if match == current else match_style
-                break
-        if selection and selection[0] <= offset < selection[1]:
-            style += selection_style
-        if offset <= self.cursor < unit_end:
-            style += cursor_style
-        return style
+        marks = Marks(
+            cursor=self.cursor,
+            selection=self.selection,
+            spans=self.spans.overlapping(start, max(end, start + 1)) if self.spans else (),
+            matches=self._matches_in(start, end),
+            current_match=current,
+            disagreements=self.disagreements,
+        )
+        palette = Palette(
+            base=base,
+            cursor=self.get_component_rich_style("article-view--cursor"),
+            selection=self.get_component_rich_style("article-view--selection"),
+            match=self.get_component_rich_style("article-view--match"),
+            current_match=self.get_component_rich_style("article-view--current-match"),
+            disagreement=self.get_component_rich_style("article-view--disagreement"),
+        )
+        units = list(self.wrapped.row_units(start, end))
+        return paint_row(self.text, (start, end, last), units, width, marks, palette,
+                         self._label_styles)
 
     def _matches_in(self, start: int, end: int) -> list[Match]:
         """The matches over [start, end) (or over `start` on an empty row); all have the

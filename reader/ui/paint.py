@@ -1,0 +1,176 @@
+"""One screen row of the article pane as a Strip: a function of the text, the row's units and
+what is marked on it, with no widget in sight, so what the pane draws is tested without an
+App. The view (`ArticleView.render_line`) only finds the row and the marks and calls
+`paint_row`, as Textual's TextArea keeps its document and wrapping beside the widget.
+
+Rich styles and Textual's `Strip` (a list of segments) are all it needs; nothing here
+imports the App or a widget."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.color import Color
+from textual.strip import Strip
+
+from reader.annotate.span_index import Span
+from reader.text.cells import display_text
+from reader.text.layout import RowUnit
+from reader.text.search import Match
+
+
+class Palette(NamedTuple):
+    """The pane's styles: its own, and the component styles drawn over the text."""
+
+    base: Style
+    cursor: Style
+    selection: Style
+    match: Style
+    current_match: Style
+    disagreement: Style
+
+
+class Marks(NamedTuple):
+    """What is drawn over the text of one row, as offsets into the document."""
+
+    cursor: int
+    selection: tuple[int, int] | None = None
+    spans: Sequence[Span] = ()  # the spans over the row, from `SpanIndex.overlapping`
+    matches: Sequence[Match] = ()  # the search matches over the row
+    current_match: Match | None = None
+    disagreements: frozenset[str] = frozenset()  # uids marked in compare mode
+
+
+LabelStyle = Callable[[str, int, bool], Style]
+
+
+class LabelStyles:
+    """The style of a span's label, by (label, nesting depth, own): made once and reused, as
+    a row under one long span asks for the same style at every change point."""
+
+    def __init__(self, colors: dict[str, str]) -> None:
+        self.colors = colors
+        self._cache: dict[tuple[str, int, bool], Style] = {}
+
+    def clear(self) -> None:
+        """Forget made styles (the theme changed)."""
+        self._cache.clear()
+
+    def __call__(self, label: str, depth: int, own: bool) -> Style:
+        key = (label, depth, own)
+        style = self._cache.get(key)
+        if style is None:
+            color = Color.parse(self.colors.get(label, "#888888"))
+            if own:
+                text_color = "black" if color.brightness > 0.5 else "white"
+                style = Style(bgcolor=color.rich_color, color=text_color,
+                              underline=depth > 1, bold=depth > 1)
+            else:
+                style = Style(color=color.rich_color, underline=True, italic=True)
+            self._cache[key] = style
+        return style
+
+
+def paint_row(text: str, row: tuple[int, int, bool], units: Sequence[RowUnit], width: int,
+              marks: Marks, palette: Palette, label_style: LabelStyle) -> Strip:
+    """The Strip for one screen row, exactly `width` cells: `row` is (start, end, last) from
+    `WrappedText.row_span` and `units` its units from `WrappedText.row_units`.
+
+    Each unit is drawn as `display_text` (tabs as spaces, control codes as pictures), so
+    the cells drawn are the cells the layout counts and the cursor and the mouse never drift
+    from the text. Spaces hanging past the edge are not drawn; the cursor on them, or just
+    past a line's end, is shown on the row's last cell or one past the text."""
+    start, end, last = row
+    base = palette.base
+    cursor = marks.cursor
+
+    # Styles change only where a span, match, the selection or the cursor begins or ends:
+    # work the style out at those points and reuse it for the units between, so a row under
+    # one long span costs no more than a plain one.
+    changes = {start}
+    for span in marks.spans:
+        changes.update((span.start, span.end))
+    for match in marks.matches:
+        changes.update(match)
+    if marks.selection:
+        changes.update(marks.selection)
+    cursor_unit = next((unit for unit in units if unit.start <= cursor < unit.end), None)
+    if cursor_unit is not None:
+        changes.update((cursor_unit.start, cursor_unit.end))
+    change_points = sorted(point for point in changes if start <= point <= end)
+    next_change_index = 0
+
+    segments: list[Segment] = []
+    run_text: list[str] = []
+    run_style: Style | None = None
+    style = base
+    for unit in units:
+        if unit.column >= width:
+            break  # spaces hanging past the edge (the wrap lets only those hang)
+        if (next_change_index < len(change_points)
+                and unit.start >= change_points[next_change_index]):
+            while (next_change_index < len(change_points)
+                   and unit.start >= change_points[next_change_index]):
+                next_change_index += 1
+            style = _style_at(unit.start, unit.end, marks, palette, label_style)
+        if style != run_style and run_text:
+            segments.append(Segment("".join(run_text), run_style))
+            run_text = []
+        run_style = style
+        if unit.column + unit.cells > width:  # a tab hanging over the edge
+            run_text.append(" " * (width - unit.column))
+        else:
+            run_text.append(display_text(text, unit))
+    if run_text:
+        segments.append(Segment("".join(run_text), run_style))
+    strip = Strip(segments)
+    cursor_here = start <= cursor < end or (last and cursor == end)
+    if last and cursor == end and strip.cell_length < width:
+        strip = Strip([*segments, Segment(" ", base + palette.cursor)])
+    elif cursor_here and width > 0 and not any(
+        unit.start <= cursor < unit.end and unit.column < width for unit in units
+    ):
+        # The cursor is on spaces hanging past the edge (or just past a full row): show it
+        # on the row's last cell rather than nowhere.
+        visible = [unit for unit in units if unit.column < width]
+        cut = visible[-1].column if visible else width - 1  # the whole last unit: a wide
+        cut = min(cut, width - 1)                           # character is not split
+        left, right = strip.extend_cell_length(width, base).divide([cut, width])[:2]
+        marked = [Segment(seg.text, (seg.style or base) + palette.cursor) for seg in right]
+        return Strip.join([left, Strip(marked)])
+    # No crop when it fits: cropping at the edge drops a combining mark on the last cell.
+    if strip.cell_length > width:
+        return strip.crop_extend(0, width, base)
+    return strip.extend_cell_length(width, base)
+
+
+def _style_at(offset: int, unit_end: int, marks: Marks, palette: Palette,
+              label_style: LabelStyle) -> Style:
+    """The style of the unit [offset, unit_end): label, overlap, disagreement, search match,
+    selection and cursor, in that order of precedence (later wins)."""
+    style = palette.base
+    covering = [s for s in marks.spans if s.start <= offset < s.end]
+    if covering:
+        own = [s for s in covering if s.own]
+        shown = own or covering
+        innermost = min(shown, key=lambda s: s.end - s.start)
+        style += label_style(innermost.label, len(shown), bool(own))
+        if own and len(own) < len(covering):
+            style += Style(underline=True)
+        if marks.disagreements and any(s.uid in marks.disagreements for s in covering):
+            style += palette.disagreement
+    for match in marks.matches:
+        if match.start <= offset < match.end:
+            style += palette.current_match if match == marks.current_match else palette.match
+            break
+    if marks.selection and marks.selection[0] <= offset < marks.selection[1]:
+        style += palette.selection
+    if offset <= marks.cursor < unit_end:
+        style += palette.cursor
+    return style
+
+
+__all__ = ["LabelStyles", "Marks", "Palette", "paint_row"]
