@@ -13,6 +13,7 @@ from textual import events, work
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
@@ -98,13 +99,24 @@ class ArticleView(ScrollView, can_focus=True):
             self.result = result
 
     class CursorMoved(Message):
-        """The cursor or the selection changed."""
+        """The cursor or the selection changed. A burst of them (a held key, a drag) still
+        waiting in a queue collapses into the newest, so the status line is rebuilt once
+        for the burst, not once per step."""
 
         def __init__(self, view: ArticleView) -> None:
             super().__init__()
             self.view = view
             self.cursor = view.cursor
             self.selection = view.selection
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, ArticleView.CursorMoved) and message.view is self.view
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+    """The cursor, a code-point offset kept within the text. Every assignment is announced
+    (as before: a move that stays put still refreshes the status line)."""
+    selection_anchor: reactive[int | None] = reactive(None, init=False)
+    """Where the selection started (the cursor is its other end), or None."""
 
     def __init__(
         self,
@@ -122,8 +134,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.text = text
         self.lines = LineIndex(text)
         self.layout_: WrappedText | None = None
-        self.cursor = self._clamp(cursor)
-        self.selection_anchor: int | None = None
+        self.set_reactive(ArticleView.cursor, self._clamp(cursor))  # not announced: no move
         self.spans = spans or SpanIndex()
         self.disagreements: frozenset[str] = frozenset()  # uids marked in compare mode
         self.label_colors = label_colors or {}
@@ -164,6 +175,19 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _clamp(self, offset: int) -> int:
         return min(max(offset, 0), len(self.text))
+
+    def validate_cursor(self, offset: int) -> int:
+        return self._clamp(offset)
+
+    def validate_selection_anchor(self, offset: int | None) -> int | None:
+        return None if offset is None else self._clamp(offset)
+
+    def _announce_cursor(self) -> None:
+        """The one place `CursorMoved` is posted: the watcher of both the cursor and the
+        anchor, so no code that moves either has to remember to."""
+        self.post_message(self.CursorMoved(self))
+
+    _watch_cursor = _watch_selection_anchor = _announce_cursor
 
     def _content_width(self) -> int:
         return self.scrollable_content_region.width
@@ -274,7 +298,6 @@ class ArticleView(ScrollView, can_focus=True):
     def move_cursor(self, offset: int, *, select: bool = False, keep_goal: bool = False,
                     center: bool = False) -> None:
         """Move the cursor; with `select` the selection grows from where it was anchored."""
-        offset = self._clamp(offset)
         if select:
             if self.selection_anchor is None:
                 self.selection_anchor = self.cursor
@@ -284,28 +307,19 @@ class ArticleView(ScrollView, can_focus=True):
         if not keep_goal:
             self._goal_column = None
         self.scroll_cursor_visible(center=center)
-        self.refresh()
-        self.post_message(self.CursorMoved(self))
 
     def set_selection(self, start: int, end: int) -> None:
         """Select [start, end) with the cursor at its end (search and tagging use this)."""
-        self.selection_anchor = self._clamp(start)
-        self.cursor = self._clamp(end)
+        self.selection_anchor = start
+        self.cursor = end
         self.scroll_cursor_visible(center=True)
-        self.refresh()
-        self.post_message(self.CursorMoved(self))
 
     def clear_selection(self) -> None:
-        if self.selection_anchor is not None:
-            self.selection_anchor = None
-            self.refresh()
-            self.post_message(self.CursorMoved(self))
+        self.selection_anchor = None
 
     def start_selection(self) -> None:
         """Anchor a selection at the cursor (`v`); moves then extend it."""
         self.selection_anchor = self.cursor
-        self.refresh()
-        self.post_message(self.CursorMoved(self))
 
     @property
     def selecting(self) -> bool:
@@ -421,10 +435,8 @@ class ArticleView(ScrollView, can_focus=True):
             offset = self.wrapped.unit_bounds(offset).end
         else:
             self.selection_anchor = self.wrapped.unit_bounds(origin).end
-        self.cursor = self._clamp(offset)
+        self.cursor = offset
         self.scroll_cursor_visible()
-        self.refresh()
-        self.post_message(self.CursorMoved(self))
 
     def on_mouse_up(self, event: events.MouseUp) -> None:
         if not self._dragging:
