@@ -2,7 +2,10 @@
 
 It owns the cursor, the selection and the search (the matches, the current one, the search
 under way), all as code-point offsets into the document text; the screen around it turns
-those into annotations."""
+those into annotations. As Textual's TextArea keeps its document, wrapping and navigator
+beside the widget, the parts that need no App live elsewhere: the layout in
+`reader.text.layout`, where a key moves the cursor in `reader.text.navigator`, how one row
+is drawn in `reader.ui.paint`. The view holds them, scrolls and forwards input."""
 
 from __future__ import annotations
 
