@@ -1,10 +1,12 @@
-"""Schema version 2: a database of version 1, filled as the reader fills it, opens with every
-row, id and event intact; `text` is the last column of `documents`; `events.kind` refuses
-a kind no code writes; read-only commands still refuse the older schema."""
+"""Schema upgrades on real files: tests/fixtures/v1.db and v2.db were written by the reader of
+schema version 1 and 2 (tests/fixtures/make_old_db.py says how). Each opens with every row,
+id and event intact and its history going on; `text` is the last column of `documents`;
+`events.kind` refuses a kind no code writes; an upgrade that cannot carry the data changes
+nothing; read-only commands still refuse an older schema, and an older reader a newer one."""
 
 from __future__ import annotations
 
-import json
+import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -17,59 +19,33 @@ from reader.cli import cli
 from reader.errors import ReaderError
 from reader.store.annotations import AnnotationStore
 from reader.store.database import SCHEMA_VERSION, connect, connect_readonly
-from reader.store.documents import add_document, mark_opened, save_position, set_status
+from reader.store.documents import add_document
 from reader.store.schema import MIGRATIONS
 from reader.text.loading import LoadedText
 
+FIXTURES = Path(__file__).parent / "fixtures"
 TABLES = ("documents", "progress", "annotations", "events")
-TEXTS = [
-    "Mirzoyan met Lavrov in Moscow.\r\nTalks went on 👩‍👩‍👧 for hours.",
-    "Second report: e\u0301dition 東京, and a third line.\n" * 2000,  # beyond one page
-    "A third document, only imported.",
-]
-KINDS = {"create", "delete", "note", "undo", "redo", "import"}
+OLD_KINDS = {"create", "delete", "note", "undo", "redo", "import"}
+KINDS = OLD_KINDS | {"relate", "unrelate", "doc_label"}
+FIRST_TEXT = "Mirzoyan met Lavrov in Moscow.\r\nTalks went on 👩‍👩‍👧 for hours."
+INDEXES = {"documents_source", "annotations_document", "events_document",
+           "relations_document", "relations_head", "relations_child"}
 
 
-def at_version_1(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make `connect` stop at schema version 1, as the reader before version 2 did."""
-    monkeypatch.setattr(database, "MIGRATIONS", MIGRATIONS[:1])
-    monkeypatch.setattr(database, "SCHEMA_VERSION", 1)
+def copy_of(name: str, tmp_path: Path) -> Path:
+    """A copy of a committed fixture: the tests upgrade it, never the original."""
+    db = tmp_path / name
+    shutil.copyfile(FIXTURES / name, db)
+    return db
 
 
-def fill(db: Path, tmp_path: Path) -> None:
-    """Documents, spans, every event kind, progress, all through the reader's own code."""
-    conn = connect(db)
-    for index, text in enumerate(TEXTS[:2]):
-        document, _ = add_document(conn, LoadedText.from_text(text, f"/corpus/{index}.txt"),
-                                   {"origin": "test", "n": index})
-        store = AnnotationStore(conn, document.id, "ann")
-        first = store.create(0, 8, "PER", text[0:8])
-        store.set_note(first.uid, "checked ✓")
-        gone = store.create(9, 12, "MISC", text[9:12])
-        store.delete(gone.uid)
-        store.undo()
-        store.redo()
-        store.undo()
-        mark_opened(conn, document.id, "ann")
-        save_position(conn, document.id, "ann", 5, 0)
-        if index == 0:
-            set_status(conn, document.id, "bob", "done")
-    conn.close()
-    records = tmp_path / "in.jsonl"
-    records.write_text(json.dumps({"text": TEXTS[2], "annotator": "carol",
-                                   "spans": [{"start": 2, "end": 7, "label": "X"}]}) + "\n",
-                       encoding="utf-8")
-    result = CliRunner().invoke(cli, ["import", str(records), "--db", str(db)])
-    assert result.exit_code == 0, result.output
-
-
-def rows(db: Path) -> dict[str, list[dict[str, Any]]]:
+def rows(db: Path, tables: tuple[str, ...] = TABLES) -> dict[str, list[dict[str, Any]]]:
     """Every row of every table, as column name -> value, in id (rowid) order."""
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
     try:
         return {table: [dict(row) for row in conn.execute(
-                    f"SELECT * FROM {table} ORDER BY rowid")] for table in TABLES}
+                    f"SELECT * FROM {table} ORDER BY rowid")] for table in tables}
     finally:
         conn.close()
 
@@ -78,37 +54,57 @@ def columns(conn: sqlite3.Connection, table: str) -> list[str]:
     return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
 
 
+def user_version(db: Path) -> int:
+    raw = sqlite3.connect(db)
+    try:
+        version: int = raw.execute("PRAGMA user_version").fetchone()[0]
+        return version
+    finally:
+        raw.close()
+
+
 @pytest.fixture
-def version_1_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    db = tmp_path / "old.db"
-    with monkeypatch.context() as patch:
-        at_version_1(patch)
-        fill(db, tmp_path)
+def version_1_db(tmp_path: Path) -> Path:
+    db = copy_of("v1.db", tmp_path)
+    assert user_version(db) == 1
     return db
 
 
-def test_a_version_1_database_upgrades_with_every_row_intact(version_1_db: Path) -> None:
-    before = rows(version_1_db)
-    assert {event["kind"] for event in before["events"]} == KINDS
-    assert all(before[table] for table in TABLES)
+@pytest.fixture
+def version_2_db(tmp_path: Path) -> Path:
+    db = copy_of("v2.db", tmp_path)
+    assert user_version(db) == 2
+    return db
 
-    conn = connect(version_1_db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+
+def check_upgraded(db: Path, before: dict[str, list[dict[str, Any]]]) -> None:
+    """The schema is today's, whole, with every old row as it was."""
+    conn = connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     assert columns(conn, "documents")[-1] == "text"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1  # back on after the rebuild
     indexes = {name for (name,) in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'")}
-    assert indexes == {"documents_source", "annotations_document", "events_document"}
+    assert indexes == INDEXES
     assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert conn.execute("SELECT count(*) FROM relations").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM doc_labels").fetchone()[0] == 0
     conn.close()
-    assert rows(version_1_db) == before  # same ids, same values, same order
+    assert rows(db) == before  # same ids, same values, same order
+
+
+def test_a_version_1_database_upgrades_with_every_row_intact(version_1_db: Path) -> None:
+    before = rows(version_1_db)
+    assert {event["kind"] for event in before["events"]} == OLD_KINDS
+    assert all(before[table] for table in TABLES)
+    check_upgraded(version_1_db, before)
 
     # Every kind the reader writes is still accepted, and history carries on from the old ids.
     conn = connect(version_1_db)
     store = AnnotationStore(conn, 1, "ann")
     assert store.can_redo  # the undo written before the upgrade is still on the stack
     store.redo()
-    added = store.create(13, 17, "LOC", TEXTS[0][13:17])
+    added = store.create(13, 17, "LOC", FIRST_TEXT[13:17])
     store.set_note(added.uid, "new")
     store.delete(added.uid)
     store.undo()
@@ -124,46 +120,92 @@ def test_a_version_1_database_upgrades_with_every_row_intact(version_1_db: Path)
             conn.close()
 
 
-def test_the_upgrade_is_one_transaction(tmp_path: Path,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_version_2_database_upgrades_to_3_with_every_row_intact(version_2_db: Path) -> None:
+    before = rows(version_2_db)
+    assert {event["kind"] for event in before["events"]} == OLD_KINDS
+    assert all(before[table] for table in TABLES)
+    check_upgraded(version_2_db, before)
+
+    # The old history goes on, and the old spans take relations and document labels, on
+    # the same undo stack: the relation is undone first, then the pending redo of version 2.
+    conn = connect(version_2_db)
+    store = AnnotationStore(conn, 1, "ann")
+    assert store.can_redo
+    actors = sorted((a for a in store.mine() if a.label == "actor"), key=lambda a: a.start)
+    relation = store.relate(actors[0].uid, actors[1].uid, "by")
+    store.toggle_doc_label("relevant", multi=False)
+    deleted = store.delete_with_relations(actors[1].uid)
+    assert deleted.relations_removed == (relation,)
+    assert store.relations() == []
+    restored = store.undo()  # the deletion: span and relation back
+    assert restored is not None and restored.after == deleted.before
+    assert [r.uid for r in restored.relations_added] == [relation.uid]
+    assert store.relations() == list(restored.relations_added)
+    assert store.undo() is not None and store.doc_labels() == frozenset()
+    assert store.undo() is not None and store.relations() == []
+    conn.close()
+    after = rows(version_2_db, (*TABLES, "relations", "doc_labels"))
+    assert after["events"][:len(before["events"])] == before["events"]
+    assert {event["kind"] for event in after["events"]} == OLD_KINDS | {"relate", "doc_label"}
+    assert [event["id"] for event in after["events"]] == list(range(1, len(after["events"]) + 1))
+    assert [(r["uid"], r["deleted_at"] is not None) for r in after["relations"]] == [
+        (relation.uid, True)]
+    assert [(r["label"], r["deleted_at"] is not None) for r in after["doc_labels"]] == [
+        ("relevant", True)]
+
+
+def test_an_older_reader_refuses_a_version_3_database(
+        version_2_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    connect(version_2_db).close()  # upgraded to 3
+    before = version_2_db.read_bytes()
+    monkeypatch.setattr(database, "MIGRATIONS", MIGRATIONS[:2])  # the reader of version 2
+    monkeypatch.setattr(database, "SCHEMA_VERSION", 2)
+    with pytest.raises(ReaderError, match=r"schema version 3 is newer than this reader "
+                       r"understands \(2\); upgrade reader"):
+        connect(version_2_db)
+    with pytest.raises(ReaderError, match="schema version 3 is newer"):
+        connect_readonly(version_2_db)
+    assert version_2_db.read_bytes() == before
+
+
+def test_the_upgrade_is_one_transaction(version_1_db: Path) -> None:
     """A version 1 database the upgrade cannot carry (a kind no reader wrote) is refused in
     one line and left exactly as it was."""
-    db = tmp_path / "odd.db"
-    with monkeypatch.context() as patch:
-        at_version_1(patch)
-        fill(db, tmp_path)
-    raw = sqlite3.connect(db)
+    raw = sqlite3.connect(version_1_db)
     raw.execute("UPDATE events SET kind = 'relabel' WHERE id = 1")
     raw.commit()
     raw.close()
-    before = rows(db)
-    with pytest.raises(ReaderError, match=r"cannot upgrade the schema to version 2 \("
+    before = rows(version_1_db)
+    with pytest.raises(ReaderError, match=r"cannot upgrade the schema to version 3 \("
                        r"CHECK constraint failed.*\); nothing was changed"):
-        connect(db)
-    assert rows(db) == before
-    raw = sqlite3.connect(db)
+        connect(version_1_db)
+    assert rows(version_1_db) == before
+    raw = sqlite3.connect(version_1_db)
     assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
     assert columns(raw, "documents")[-1] == "updated_at"
     raw.close()
 
 
-def test_the_upgrade_refuses_to_carry_a_broken_reference(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("name", ["v1.db", "v2.db"])
+def test_the_upgrade_refuses_to_carry_a_broken_reference(tmp_path: Path, name: str) -> None:
     """Rows another program left pointing at no document: the rebuild runs with foreign
-    keys off, so it checks them itself before committing, and changes nothing."""
-    db = tmp_path / "orphan.db"
-    with monkeypatch.context() as patch:
-        at_version_1(patch)
-        fill(db, tmp_path)
+    keys off, so it checks them itself before committing, and changes nothing (no new
+    table either)."""
+    db = copy_of(name, tmp_path)
     raw = sqlite3.connect(db)
     raw.execute("UPDATE annotations SET document_id = 99 WHERE id = 2")
     raw.commit()
     raw.close()
     before = rows(db)
-    with pytest.raises(ReaderError, match=r"cannot upgrade the schema to version 2 \("
+    with pytest.raises(ReaderError, match=r"cannot upgrade the schema to version 3 \("
                        r"annotations row 2 refers to a missing documents row\)"):
         connect(db)
     assert rows(db) == before
+    raw = sqlite3.connect(db)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == int(name[1])
+    assert raw.execute("SELECT count(*) FROM sqlite_master WHERE name IN"
+                       " ('relations', 'doc_labels')").fetchone()[0] == 0
+    raw.close()
 
 
 def test_events_kind_refuses_an_unknown_kind(tmp_path: Path) -> None:
@@ -180,11 +222,14 @@ def test_events_kind_refuses_an_unknown_kind(tmp_path: Path) -> None:
     conn.close()
 
 
-def test_a_read_only_open_of_version_1_asks_for_an_upgrade(version_1_db: Path) -> None:
-    before = version_1_db.read_bytes()
+@pytest.mark.parametrize("name", ["v1.db", "v2.db"])
+def test_a_read_only_open_of_an_older_version_asks_for_an_upgrade(tmp_path: Path,
+                                                                  name: str) -> None:
+    db = copy_of(name, tmp_path)
+    before = db.read_bytes()
     with pytest.raises(ReaderError, match=r"run `reader open` once to upgrade it"):
-        connect_readonly(version_1_db)
-    result = CliRunner().invoke(cli, ["stats", "--db", str(version_1_db)])
+        connect_readonly(db)
+    result = CliRunner().invoke(cli, ["stats", "--db", str(db)])
     assert isinstance(result.exception, ReaderError)
     assert "run `reader open` once to upgrade" in str(result.exception)
-    assert version_1_db.read_bytes() == before
+    assert db.read_bytes() == before

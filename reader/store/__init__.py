@@ -7,6 +7,7 @@ sqlite-utils costs ~200 ms, more than the whole start-up budget; batch commands
 from reader.store.annotations import Annotation, AnnotationStore
 from reader.store.database import SCHEMA_VERSION, connect, connect_readonly, now_iso
 from reader.store.documents import Document, Progress
+from reader.store.relations import Relation
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -14,6 +15,7 @@ __all__ = [
     "AnnotationStore",
     "Document",
     "Progress",
+    "Relation",
     "connect",
     "connect_readonly",
     "now_iso",

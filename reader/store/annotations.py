@@ -1,5 +1,7 @@
-"""Annotations of one document by one annotator: every operation is committed, with an
-event, before it returns; undo and redo are events too, so history survives a restart."""
+"""Annotations of one document by one annotator, with their relations and the document's
+labels: every operation is committed, with an event, before it returns; undo and redo are
+events too, so history survives a restart. Spans, relations and document labels share one
+undo history: `u` undoes the latest operation, whichever it was."""
 
 from __future__ import annotations
 
@@ -8,8 +10,22 @@ import sqlite3
 from typing import Any, NamedTuple
 
 from reader.store.database import now_iso, transaction
+from reader.store.relations import (
+    Relation,
+    doc_labels_of,
+    get_relation,
+    insert_relation,
+    live_relations,
+    live_relations_of,
+    relation_from_json,
+    revive_relation,
+    same_live_relation,
+    soft_delete,
+    write_doc_labels,
+)
 
-UNDOABLE = frozenset({"create", "delete", "note"})
+UNDOABLE = frozenset({"create", "delete", "note", "relate", "unrelate", "doc_label"})
+SPAN_KINDS = frozenset({"create", "delete", "note"})
 
 
 class Annotation(NamedTuple):
@@ -46,10 +62,17 @@ class ChangedElsewhere(Exception):
 
 
 class Change(NamedTuple):
-    """What an operation (or its undo) did: the annotation before and after (None = absent)."""
+    """What an operation (or its undo) did: the annotation before and after (None = absent;
+    both None when no span changed); the relations it removed and the ones it added (a
+    span deleted with its relations, or brought back with them, changes both); and, for a
+    change of the document's labels, this annotator's labels before and after."""
 
     before: Annotation | None
     after: Annotation | None
+    relations_removed: tuple[Relation, ...] = ()
+    relations_added: tuple[Relation, ...] = ()
+    doc_labels_before: frozenset[str] | None = None
+    doc_labels_after: frozenset[str] | None = None
 
 
 def live_annotations(
@@ -114,6 +137,22 @@ class AnnotationStore:
         ).fetchone()
         return _row(row) if row else None
 
+    def relations(self, annotators: list[str] | None = None) -> list[Relation]:
+        """Live relations of the document, in the order they were made; all annotators'
+        when `annotators` is None."""
+        return live_relations(self.conn, self.document_id, annotators)
+
+    def relations_of(self, span_uid: str) -> list[Relation]:
+        """Live relations with the span `span_uid` at either end."""
+        return live_relations_of(self.conn, span_uid)
+
+    def get_relation(self, uid: str) -> Relation | None:
+        return get_relation(self.conn, uid)
+
+    def doc_labels(self) -> frozenset[str]:
+        """This annotator's labels of the whole document."""
+        return doc_labels_of(self.conn, self.document_id, self.annotator)
+
     @property
     def can_undo(self) -> bool:
         self._read_history()
@@ -142,59 +181,186 @@ class AnnotationStore:
             if existing is not None:
                 return _row(existing)
             self._write(None, annotation)
-            event = self._record("create", annotation.uid, None, annotation)
+            event = self._record("create", annotation.uid, None, _span_json(annotation))
         self._push(event)
         return annotation
 
     def delete(self, uid: str) -> Annotation:
+        """Delete the span `uid` (and its relations, see `delete_with_relations`)."""
+        before = self.delete_with_relations(uid).before
+        assert before is not None
+        return before
+
+    def delete_with_relations(self, uid: str) -> Change:
+        """Delete the span `uid` and every live relation it is an end of, in one transaction
+        and one event: undoing it brings back the span and those relations together."""
         with transaction(self.conn):
             before = self._require(uid)  # read under the write lock: no lost update
+            relations = tuple(live_relations_of(self.conn, uid))
+            soft_delete(self.conn, (relation.uid for relation in relations))
             self._write(before, None)
-            event = self._record("delete", uid, before, None)
+            event = self._record("delete", uid, _span_json(before, relations), None)
         self._push(event)
-        return before
+        return Change(before, None, relations_removed=relations)
 
     def set_note(self, uid: str, note: str) -> Annotation:
         with transaction(self.conn):
             before = self._require(uid)
             after = before._replace(note=note, updated_at=now_iso())
             self._write(before, after)
-            event = self._record("note", uid, before, after)
+            event = self._record("note", uid, _span_json(before), _span_json(after))
         self._push(event)
         return after
 
+    def relate(self, head_uid: str, child_uid: str, label: str) -> Relation:
+        """A new relation head -> child labelled `label`; or, when this annotator already
+        has that very relation live, that one (as `create` does for spans).
+
+        Both ends must be live spans of this annotator on this document, checked under the
+        write lock: a ValueError for a request that can never succeed (the same span twice,
+        an unknown uid, another document's or another annotator's span, no label), a
+        ChangedElsewhere for an end deleted meanwhile. Nothing is written then."""
+        if head_uid == child_uid:
+            raise ValueError("a relation joins two different spans")
+        if not label.strip():
+            raise ValueError("a relation needs a label")
+        stamp = now_iso()
+        relation = Relation(new_uid(), self.document_id, head_uid, child_uid, label,
+                            self.annotator, stamp, stamp)
+        with transaction(self.conn):
+            self._require_end(head_uid)
+            self._require_end(child_uid)
+            existing = same_live_relation(self.conn, relation)
+            if existing is not None:
+                return existing
+            insert_relation(self.conn, relation)
+            event = self._record("relate", relation.uid, None, _relation_json(relation))
+        self._push(event)
+        return relation
+
+    def unrelate(self, uid: str) -> Relation:
+        """Delete the relation `uid`; ChangedElsewhere if it is no longer live."""
+        with transaction(self.conn):
+            before = get_relation(self.conn, uid)
+            if before is None:
+                raise ChangedElsewhere("the relation was deleted in another window or process")
+            soft_delete(self.conn, [uid])
+            event = self._record("unrelate", uid, _relation_json(before), None)
+        self._push(event)
+        return before
+
+    def toggle_doc_label(self, label: str, *, multi: bool) -> Change:
+        """Give the document `label`, or take it away if it has it. Single-choice
+        (`multi=False`): giving one replaces the labels it had, in the same transaction.
+        Decided on the labels as they are under the write lock, not as a window last saw
+        them, so two windows never leave two labels in single-choice mode."""
+        if not label.strip():
+            raise ValueError("a document label needs a name")
+        with transaction(self.conn):
+            before = doc_labels_of(self.conn, self.document_id, self.annotator)
+            if label in before:
+                after = before - {label}
+            else:
+                after = before | {label} if multi else frozenset({label})
+            write_doc_labels(self.conn, self.document_id, self.annotator, before, after)
+            event = self._record("doc_label", None, _labels_json(before), _labels_json(after))
+        self._push(event)
+        return Change(None, None, doc_labels_before=before, doc_labels_after=after)
+
     def undo(self) -> Change | None:
-        """Revert this annotator's latest operation on this document (None if none is left)."""
+        """Revert this annotator's latest operation on this document (None if none is left).
+        ChangedElsewhere (and the step leaves the stack; earlier ones may still be undone)
+        when what it touched is no longer as it left it."""
         self._read_history()
         if not self._undo:
             return None
-        event_id = self._undo[-1]
-        before, after = self._event_states(event_id)
-        with transaction(self.conn):
-            if not self._is_current(after, before):
-                self._undo.pop()  # this step can no longer be undone; earlier ones may
-                raise ChangedElsewhere("it was changed in another window or process")
-            self._write(after, before)
-            self._record("undo", (before or after).uid, after, before, ref=event_id)  # type: ignore[union-attr]
-        self._redo.append(self._undo.pop())
-        return Change(after, before)
+        return self._step("undo", self._undo, self._redo)
 
     def redo(self) -> Change | None:
         self._read_history()
         if not self._redo:
             return None
-        event_id = self._redo[-1]
-        before, after = self._event_states(event_id)
-        with transaction(self.conn):
-            if not self._is_current(before, after):
-                self._redo.pop()
-                raise ChangedElsewhere("it was changed in another window or process")
-            self._write(before, after)
-            self._record("redo", (before or after).uid, before, after, ref=event_id)  # type: ignore[union-attr]
-        self._undo.append(self._redo.pop())
-        return Change(before, after)
+        return self._step("redo", self._redo, self._undo)
 
     # --- internals -----------------------------------------------------------------------
+
+    def _step(self, kind: str, stack: list[int], other: list[int]) -> Change:
+        """Undo (or redo) the event on top of `stack`: move every row it touched from the
+        state it left (or found) to the state it found (or left), after checking under the
+        write lock that they are in the state expected."""
+        event_id = stack[-1]
+        event_kind, uid, before, after = self.conn.execute(
+            "SELECT kind, annotation_uid, before, after FROM events WHERE id = ?", (event_id,)
+        ).fetchone()
+        current, target = (after, before) if kind == "undo" else (before, after)
+        with transaction(self.conn):
+            try:
+                change = self._move(event_kind, current, target)
+            except ChangedElsewhere:
+                stack.pop()  # this step can no longer be taken; earlier ones may
+                raise
+            self._record(kind, uid, current, target, ref=event_id)
+        other.append(stack.pop())
+        return change
+
+    def _move(self, kind: str, current: str | None, target: str | None) -> Change:
+        if kind in ("relate", "unrelate"):
+            return self._move_relation(_relation_state(current), _relation_state(target))
+        if kind == "doc_label":
+            now, wanted = _labels_state(current), _labels_state(target)
+            if doc_labels_of(self.conn, self.document_id, self.annotator) != now:
+                raise ChangedElsewhere(
+                    "the document's labels were changed in another window or process")
+            write_doc_labels(self.conn, self.document_id, self.annotator, now, wanted)
+            return Change(None, None, doc_labels_before=now, doc_labels_after=wanted)
+        (span, relations), (wanted_span, wanted_relations) = (
+            _span_state(current), _span_state(target))
+        if not self._is_current(span, wanted_span):
+            raise ChangedElsewhere("it was changed in another window or process")
+        if kind == "note":
+            self._write(span, wanted_span)
+            return Change(span, wanted_span)
+        if span is not None and {relation.uid for relation in live_relations_of(
+                self.conn, span.uid)} != {relation.uid for relation in relations}:
+            raise ChangedElsewhere("its relations were changed in another window or process")
+        self._write(span, wanted_span)
+        if wanted_span is None:
+            soft_delete(self.conn, (relation.uid for relation in relations))
+            return Change(span, None, relations_removed=relations)
+        revived = tuple(self._revive(relation) for relation in wanted_relations)
+        return Change(span, wanted_span, relations_added=revived)
+
+    def _move_relation(self, relation: Relation | None, wanted: Relation | None) -> Change:
+        if relation is not None:  # undo of relate, redo of unrelate: it must be live
+            if get_relation(self.conn, relation.uid) is None:
+                raise ChangedElsewhere("the relation was deleted in another window or process")
+            soft_delete(self.conn, [relation.uid])
+            return Change(None, None, relations_removed=(relation,))
+        assert wanted is not None, "a relation event has a state before or after"
+        return Change(None, None, relations_added=(self._revive(wanted),))
+
+    def _revive(self, relation: Relation) -> Relation:
+        """Make `relation` live again, if both its ends are live (the span an undo brings
+        back is by then) and no identical relation was made meanwhile."""
+        for end in (relation.head_uid, relation.child_uid):
+            if self.get(end) is None:
+                raise ChangedElsewhere("a span it joins was deleted in another window or process")
+        if get_relation(self.conn, relation.uid) is not None \
+                or same_live_relation(self.conn, relation) is not None:
+            raise ChangedElsewhere("the relation was made again in another window or process")
+        return revive_relation(self.conn, relation)
+
+    def _require_end(self, uid: str) -> None:
+        """Refuse a relation end that is not a live span of this annotator here."""
+        row = self.conn.execute(
+            "SELECT document_id, annotator, deleted_at FROM annotations WHERE uid = ?", (uid,)
+        ).fetchone()
+        if row is None or row[0] != self.document_id:
+            raise ValueError(f"span {uid} is not in this document")
+        if row[1] != self.annotator:
+            raise ValueError("a relation joins two of your own spans")
+        if row[2] is not None:
+            raise ChangedElsewhere("a span it joins was deleted in another window or process")
 
     def _require(self, uid: str) -> Annotation:
         annotation = self.get(uid)
@@ -248,26 +414,16 @@ class AnnotationStore:
                 values,
             )
 
-    def _record(self, kind: str, uid: str, before: Annotation | None,
-                after: Annotation | None, ref: int | None = None) -> int:
+    def _record(self, kind: str, uid: str | None, before: str | None, after: str | None,
+                ref: int | None = None) -> int:
+        """Append an event; `before` and `after` are the JSON of the states (see schema)."""
         cursor = self.conn.execute(
             "INSERT INTO events (document_id, annotator, kind, annotation_uid, ref, before, after,"
             " at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (self.document_id, self.annotator, kind, uid, ref,
-             json.dumps(before._asdict(), ensure_ascii=False) if before else None,
-             json.dumps(after._asdict(), ensure_ascii=False) if after else None, now_iso()),
+            (self.document_id, self.annotator, kind, uid, ref, before, after, now_iso()),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
-
-    def _event_states(self, event_id: int) -> tuple[Annotation | None, Annotation | None]:
-        before, after = self.conn.execute(
-            "SELECT before, after FROM events WHERE id = ?", (event_id,)
-        ).fetchone()
-        return (
-            Annotation(**json.loads(before)) if before else None,
-            Annotation(**json.loads(after)) if after else None,
-        )
 
     def _read_history(self) -> None:
         """Rebuild the undo and redo stacks from the event log as it was when this store
@@ -294,3 +450,45 @@ class AnnotationStore:
         for event_id in self._pending:
             self._push(event_id)
         self._pending.clear()
+
+
+# --- the JSON of event states (events.before and events.after) ---------------------------
+# create, delete, note: the annotation; a delete that took relations with it adds
+# "relations": [relation, ...]. relate, unrelate: the relation. doc_label: {"labels": [...]},
+# the annotator's labels of the document. undo, redo: the states of the event they undo or
+# redo, the other way round for undo.
+
+
+def _dump(fields: dict[str, Any]) -> str:
+    return json.dumps(fields, ensure_ascii=False)
+
+
+def _span_json(annotation: Annotation, relations: tuple[Relation, ...] = ()) -> str:
+    fields: dict[str, Any] = annotation._asdict()
+    if relations:
+        fields["relations"] = [relation._asdict() for relation in relations]
+    return _dump(fields)
+
+
+def _relation_json(relation: Relation) -> str:
+    return _dump(relation._asdict())
+
+
+def _labels_json(labels: frozenset[str]) -> str:
+    return _dump({"labels": sorted(labels)})
+
+
+def _span_state(raw: str | None) -> tuple[Annotation | None, tuple[Relation, ...]]:
+    if raw is None:
+        return None, ()
+    fields = json.loads(raw)
+    relations = tuple(relation_from_json(item) for item in fields.pop("relations", ()))
+    return Annotation(**fields), relations
+
+
+def _relation_state(raw: str | None) -> Relation | None:
+    return relation_from_json(json.loads(raw)) if raw is not None else None
+
+
+def _labels_state(raw: str | None) -> frozenset[str]:
+    return frozenset(json.loads(raw)["labels"]) if raw is not None else frozenset()

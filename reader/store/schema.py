@@ -110,6 +110,63 @@ MIGRATIONS: list[str] = [
     ALTER TABLE events_v2 RENAME TO events;
     CREATE INDEX events_document ON events(document_id, annotator, id);
     """,
+    # version 3: relations between two spans of a document, labels of whole documents, and
+    # the event kinds that record them (`events` rebuilt again for its CHECK, as in v2).
+    """
+    -- A directed, labelled link head -> child between two annotations of one document.
+    -- Deleting a span soft-deletes its relations in the same transaction and event, so a
+    -- live relation always joins two live spans.
+    CREATE TABLE relations (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,           -- stable across databases, like annotations.uid
+        document_id INTEGER NOT NULL REFERENCES documents(id),
+        head_uid TEXT NOT NULL REFERENCES annotations(uid),
+        child_uid TEXT NOT NULL REFERENCES annotations(uid),
+        label TEXT NOT NULL,
+        annotator TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        deleted_at TEXT,                    -- soft delete, as for annotations
+        CHECK (head_uid <> child_uid)
+    );
+    CREATE INDEX relations_document ON relations(document_id, annotator);
+    CREATE INDEX relations_head ON relations(head_uid);
+    CREATE INDEX relations_child ON relations(child_uid);
+
+    -- Labels of a whole document per annotator. One row per (document, annotator, label)
+    -- ever: unsetting soft-deletes it, setting it again revives it.
+    CREATE TABLE doc_labels (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id),
+        annotator TEXT NOT NULL,
+        label TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        deleted_at TEXT,
+        UNIQUE (document_id, annotator, label)
+    );
+
+    CREATE TABLE events_v3 (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id),
+        annotator TEXT NOT NULL,
+        kind TEXT NOT NULL                  -- import: one per document and annotator, not undoable
+            CHECK (kind IN ('create', 'delete', 'note', 'undo', 'redo', 'import',
+                            'relate', 'unrelate', 'doc_label')),
+        annotation_uid TEXT,                -- the span's, or the relation's (relate, unrelate)
+        ref INTEGER,                        -- undo/redo: the event undone or redone
+        before TEXT,                        -- JSON of the state before, if any
+        after TEXT,                         -- JSON of the state after, if any
+        at TEXT NOT NULL
+    );
+    INSERT INTO events_v3 (id, document_id, annotator, kind, annotation_uid, ref, before, after,
+                           at)
+        SELECT id, document_id, annotator, kind, annotation_uid, ref, before, after, at
+        FROM events ORDER BY id;
+    DROP TABLE events;
+    ALTER TABLE events_v3 RENAME TO events;
+    CREATE INDEX events_document ON events(document_id, annotator, id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
