@@ -151,7 +151,9 @@ class ImportStage:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        conn.execute("PRAGMA temp_store = FILE")  # a dataset may not fit in memory
+        if not conn.in_transaction:  # SQLite refuses to switch it inside one (corpus open
+            # stages inside its own transaction; the default is a file there too)
+            conn.execute("PRAGMA temp_store = FILE")  # a dataset may not fit in memory
         conn.execute("PRAGMA temp.cache_size = -65536")
         conn.execute("PRAGMA temp.journal_mode = MEMORY")
         self.drop()
