@@ -30,18 +30,75 @@ DEFAULT_LABELS: tuple[Label, ...] = (
 )
 
 
+class RelationType(NamedTuple):
+    """A relation label. `from_labels` and `to_labels` constrain the span labels of its head
+    and of its child, brat-style; empty: any span."""
+
+    name: str
+    key: str | None
+    color: str
+    description: str = ""
+    from_labels: tuple[str, ...] = ()
+    to_labels: tuple[str, ...] = ()
+
+    def allows(self, head_label: str, child_label: str) -> bool:
+        return (not self.from_labels or head_label in self.from_labels) and \
+            (not self.to_labels or child_label in self.to_labels)
+
+    def rule(self) -> str:
+        """What it may join, for a message: `by joins commitment → actor`."""
+        return (f"{self.name} joins {' or '.join(self.from_labels) or 'any span'}"
+                f" → {' or '.join(self.to_labels) or 'any span'}")
+
+
+class DocLabel(NamedTuple):
+    """A label of a whole document."""
+
+    name: str
+    key: str | None
+    description: str = ""
+
+
+DEFAULT_RELATIONS: tuple[RelationType, ...] = (
+    RelationType("by", "1", PALETTE[3], "Who made the commitment", ("commitment",),
+                 ("actor",)),
+    RelationType("about", "2", PALETTE[4], "What the commitment is about", ("commitment",),
+                 ("topic",)),
+)
+DEFAULT_DOC_LABELS: tuple[DocLabel, ...] = (
+    DocLabel("relevant", "1", "The document is relevant to the task"),
+    DocLabel("irrelevant", "2", "The document is not relevant to the task"),
+)
+
+
 @dataclass(frozen=True)
 class Config:
     labels: tuple[Label, ...] = DEFAULT_LABELS
     annotator: str | None = None
     source: Path | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    relations: tuple[RelationType, ...] = DEFAULT_RELATIONS
+    doc_labels: tuple[DocLabel, ...] = DEFAULT_DOC_LABELS
+    doc_labels_multi: bool = False  # False: a document has at most one label per annotator
 
     def label(self, name: str) -> Label | None:
         return next((label for label in self.labels if label.name == name), None)
 
     def by_key(self, key: str) -> Label | None:
         return next((label for label in self.labels if label.key == key), None)
+
+    def relation(self, name: str) -> RelationType | None:
+        return next((kind for kind in self.relations if kind.name == name), None)
+
+    def relation_by_key(self, key: str) -> RelationType | None:
+        """The relation label on `key` (the keys 1-9 while a relation is pending)."""
+        return next((kind for kind in self.relations if kind.key == key), None)
+
+    def doc_label(self, name: str) -> DocLabel | None:
+        return next((label for label in self.doc_labels if label.name == name), None)
+
+    def doc_label_by_key(self, key: str) -> DocLabel | None:
+        return next((label for label in self.doc_labels if label.key == key), None)
 
 
 _NAME = re.compile(r"^[^\s,][^,]*$")
