@@ -105,6 +105,9 @@ def cli(ctx: click.Context, db_path: Path | None, annotator: str | None) -> None
 @click.option(
     "--labels", default=None, help="Comma-separated label names, e.g. actor,topic,commitment."
 )
+@click.option(
+    "--relations", default=None, help="Comma-separated relation label names, e.g. by,about."
+)
 @click.option("--compare", is_flag=True, help="Show other annotators' spans too (adjudication).")
 def open_command(
     paths: tuple[Path, ...] = (),
@@ -112,6 +115,7 @@ def open_command(
     annotator: str | None = None,
     encoding: str = "utf-8",
     labels: str | None = None,
+    relations: str | None = None,
     compare: bool = False,
 ) -> None:
     """Open PATH... : an article, a folder of .txt/.md files, a corpus .jsonl, several of
@@ -124,6 +128,7 @@ def open_command(
         annotator=annotator,
         encoding=encoding,
         labels=labels,
+        relations=relations,
         compare=compare,
     )
 

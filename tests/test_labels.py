@@ -6,7 +6,18 @@ from pathlib import Path
 
 import pytest
 
-from reader.annotate.labels import DEFAULT_LABELS, find_config, labels_from_names, load_config
+from reader.annotate.labels import (
+    DEFAULT_LABELS,
+    DEFAULT_RELATIONS,
+    Config,
+    DocLabel,
+    RelationType,
+    find_config,
+    labels_from_names,
+    load_config,
+    override,
+    relations_from_names,
+)
 from reader.errors import ReaderError
 
 
@@ -71,3 +82,137 @@ def test_an_accepted_colour_is_one_every_painter_reads(tmp_path: Path, color: st
     loaded = load_config(path).labels[0].color
     Style.parse(f"bold black on {loaded}")  # the legend, the list, the help
     Color.parse(loaded)  # the article pane
+
+
+# --- relations and document labels (issue 10) ----------------------------------------------
+
+
+def test_default_relations_and_document_labels() -> None:
+    config = Config()
+    assert [(kind.name, kind.key, kind.from_labels, kind.to_labels)
+            for kind in config.relations] == [("by", "1", ("commitment",), ("actor",)),
+                                              ("about", "2", ("commitment",), ("topic",))]
+    assert config.relation("by") == config.relation_by_key("1") == DEFAULT_RELATIONS[0]
+    assert [(label.name, label.key) for label in config.doc_labels] == [
+        ("relevant", "1"), ("irrelevant", "2")]
+    assert config.doc_labels_multi is False
+    assert config.doc_label_by_key("2") == config.doc_label("irrelevant")
+    by = DEFAULT_RELATIONS[0]
+    assert by.allows("commitment", "actor") and not by.allows("actor", "commitment")
+    assert by.rule() == "by joins commitment → actor"
+    assert RelationType("near", None, "#000000").allows("x", "y")
+
+
+def test_relations_from_names() -> None:
+    relations = relations_from_names("by, near")
+    assert [(kind.name, kind.key, kind.from_labels, kind.to_labels, kind.description != "")
+            for kind in relations] == [("by", "1", ("commitment",), ("actor",), True),
+                                       ("near", "2", (), (), False)]
+    assert len({kind.color for kind in relations}) == 2
+    # with span labels that are not the defaults, `by` joins any span rather than none
+    (by,) = relations_from_names("by", labels_from_names("PER,commitment"))
+    assert (by.from_labels, by.to_labels) == (("commitment",), ())
+    for bad, message in (("", "at least one"), (" , ", "at least one"), ("a,a", "repeats")):
+        with pytest.raises(ReaderError, match=message):
+            relations_from_names(bad)
+
+
+def test_the_command_line_overrides_keep_the_rest_of_the_config(tmp_path: Path) -> None:
+    path = tmp_path / "reader.toml"
+    path.write_text('annotator = "alice"\ndoc_labels_multi = true\n'
+                    '[[doc_labels]]\nname = "sports"\n')
+    config = load_config(path)
+    assert override(config) == config
+    relabelled = override(config, labels="PER,LOC")
+    assert [label.name for label in relabelled.labels] == ["PER", "LOC"]
+    assert relabelled.relations == (), "by and about can join nothing among PER and LOC"
+    assert (relabelled.annotator, relabelled.doc_labels_multi) == ("alice", True)
+    assert [label.name for label in relabelled.doc_labels] == ["sports"]
+    both = override(config, labels="PER,LOC", relations="by,rel")
+    assert [(kind.name, kind.from_labels) for kind in both.relations] == [("by", ()),
+                                                                          ("rel", ())]
+    assert [kind.name for kind in override(config, relations="about").relations] == ["about"]
+
+
+def test_toml_relations_and_document_labels(tmp_path: Path) -> None:
+    path = tmp_path / "reader.toml"
+    path.write_text(
+        'doc_labels_multi = true\n'
+        '[[labels]]\nname = "PER"\n[[labels]]\nname = "CLAIM"\n[[labels]]\nname = "ORG"\n'
+        '[[relations]]\nname = "said"\nkey = "3"\ncolor = "red"\ndescription = " who "\n'
+        'from = ["CLAIM"]\nto = ["PER", "ORG"]\n'
+        '[[relations]]\nname = "near"\n'
+        '[[doc_labels]]\nname = "sports"\ndescription = "Sport news"\n'
+        '[[doc_labels]]\nname = "politics"\nkey = "5"\n')
+    config = load_config(path)
+    said, near = config.relations
+    assert said == RelationType("said", "3", "#FF0000", "who", ("CLAIM",), ("PER", "ORG"))
+    assert near == RelationType("near", "2", near.color, "", (), ())
+    assert near.color.lower() == DEFAULT_RELATIONS[1].color  # the palette, after `by`'s
+    assert config.doc_labels == (DocLabel("sports", "1", "Sport news"),
+                                 DocLabel("politics", "5", ""))
+    assert config.doc_labels_multi is True
+
+
+def test_toml_without_relations_keeps_the_defaults_that_fit(tmp_path: Path) -> None:
+    path = tmp_path / "reader.toml"
+    path.write_text('[[labels]]\nname = "commitment"\n[[labels]]\nname = "actor"\n')
+    config = load_config(path)
+    assert [kind.name for kind in config.relations] == ["by"]  # no topic: no `about`
+    assert config.doc_labels == Config().doc_labels and not config.doc_labels_multi
+    path.write_text('relations = []\ndoc_labels = []\n')
+    off = load_config(path)
+    assert off.relations == () and off.doc_labels == ()
+    assert off.labels == Config().labels
+
+
+@pytest.mark.parametrize(
+    ("body", "where", "message"),
+    [
+        ('[[relations]]\nname = "by"\nfrom = ["commitment"]\nto = ["person"]\n', ":4:",
+         "relation 'by': to names 'person', which is not a span label "
+         r"\(labels: actor, topic, commitment\)"),
+        ('[[relations]]\nname = "by"\n\n[[relations]]\nname = "by"\n', ":4:",
+         "relation 'by' is defined twice"),
+        ('[[relations]]\nname = "a"\nkey = "1"\n[[relations]]\nname = "b"\nkey = "1"\n', ":4:",
+         "relation 'b': key 1 is already used"),
+        ('[[relations]]\nname = "a"\nkey = "x"\n', ":1:", "key must be one of 1-9"),
+        ('[[relations]]\nname = "a"\n\n\ncolor = "nope"\n', ":5:", "bad colour 'nope' for"
+         " relation 'a'"),
+        ('[[relations]]\nname = "a"\nfrom = 3\n', ":3:", "from must be a list of span label"),
+        ('[[relations]]\nname = "a"\nkind = "x"\n', ":1:", r"unknown relation field\(s\): kind"),
+        ('[[relations]]\nkey = "1"\n', ":1:", "relation needs a name"),
+        ('relations = "by"\n', ":1:", r"relations must be \[\[relations\]\] tables"),
+        ('[[doc_labels]]\nname = "a"\n[[doc_labels]]\nname = "a"\n', ":3:",
+         "document label 'a' is defined twice"),
+        ('[[doc_labels]]\nname = "a"\ncolor = "red"\n', ":1:",
+         r"unknown document label field\(s\): color"),
+        ('\n[[doc_labels]]\nname = "a"\ndescription = 1\n', ":2:",
+         "document label 'a': description must be text"),
+        ('annotator = "x"\ndoc_labels_multi = "yes"\n', ":2:",
+         "doc_labels_multi must be true or false"),
+    ],
+)
+def test_bad_relations_and_document_labels_name_file_and_line(
+        tmp_path: Path, body: str, where: str, message: str) -> None:
+    path = tmp_path / "reader.toml"
+    path.write_text(body)
+    with pytest.raises(ReaderError, match=message) as error:
+        load_config(path)
+    assert str(error.value).startswith(f"{path}{where}")
+    assert "\n" not in str(error.value)
+
+
+def test_reader_open_takes_relations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    import reader.ui.launch
+    from reader.cli import cli
+
+    bad = CliRunner().invoke(cli, ["open", str(tmp_path / "a.txt"), "--relations", "by,by"])
+    assert isinstance(bad.exception, ReaderError)
+    assert str(bad.exception) == "--relations repeats a name: by,by"
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(reader.ui.launch, "launch", lambda **kwargs: seen.update(kwargs))
+    result = CliRunner().invoke(cli, ["open", "a.txt", "--relations", "by", "--labels", "x"])
+    assert result.exit_code == 0 and (seen["relations"], seen["labels"]) == ("by", "x")

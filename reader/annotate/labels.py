@@ -1,10 +1,11 @@
-"""Label sets: the defaults, `--labels a,b,c`, or a TOML config file."""
+"""Label sets (span labels, relation labels, document labels): the defaults, `--labels a,b,c`
+and `--relations by,about`, or a TOML config file."""
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -124,6 +125,61 @@ def labels_from_names(names: str) -> tuple[Label, ...]:
     return tuple(labels)
 
 
+def relations_from_names(names: str,
+                         labels: tuple[Label, ...] = DEFAULT_LABELS) -> tuple[RelationType, ...]:
+    """`by,about` -> relation labels on keys 1..9 with palette colours. A default name
+    (`by`, `about`) keeps its description and its from/to constraints, cut down to the span
+    `labels` in use; one that names none of them is dropped (the relation joins any span)."""
+    parts = [part.strip() for part in names.split(",") if part.strip()]
+    if not parts:
+        raise ReaderError("--relations needs at least one relation name")
+    if len(set(parts)) != len(parts):
+        raise ReaderError(f"--relations repeats a name: {names}")
+    defaults = {kind.name: kind for kind in DEFAULT_RELATIONS}
+    in_use = {label.name for label in labels}
+    relations = []
+    for index, name in enumerate(parts):
+        known = defaults.get(name)
+        relations.append(RelationType(
+            name,
+            KEYS[index] if index < len(KEYS) else None,
+            PALETTE[(index + 3) % len(PALETTE)],
+            known.description if known else "",
+            tuple(n for n in known.from_labels if n in in_use) if known else (),
+            tuple(n for n in known.to_labels if n in in_use) if known else (),
+        ))
+    return tuple(relations)
+
+
+def usable_relations(relations: tuple[RelationType, ...],
+                     labels: tuple[Label, ...]) -> tuple[RelationType, ...]:
+    """The relations that can join something with these span labels (for the defaults, and
+    when `--labels` replaces the config's labels): their from/to constraints cut down to
+    the labels in use, and one whose `from` or `to` names none of them left out."""
+    names = {label.name for label in labels}
+    kept = []
+    for kind in relations:
+        from_labels = tuple(name for name in kind.from_labels if name in names)
+        to_labels = tuple(name for name in kind.to_labels if name in names)
+        if bool(from_labels) == bool(kind.from_labels) and \
+                bool(to_labels) == bool(kind.to_labels):
+            kept.append(kind._replace(from_labels=from_labels, to_labels=to_labels))
+    return tuple(kept)
+
+
+def override(config: Config, *, labels: str | None = None,
+             relations: str | None = None) -> Config:
+    """`config` with `--labels` and `--relations` applied: new span labels keep only the
+    config's relations that can still join something; `--relations` names replace them."""
+    if labels:
+        new_labels = labels_from_names(labels)
+        config = replace(config, labels=new_labels,
+                         relations=usable_relations(config.relations, new_labels))
+    if relations:
+        config = replace(config, relations=relations_from_names(relations, config.labels))
+    return config
+
+
 def _line_of(text: str, pattern: str, occurrence: int) -> int:
     count = -1
     for number, line in enumerate(text.splitlines(), start=1):
@@ -153,46 +209,150 @@ def load_config(path: Path) -> Config:
     annotator = data.get("annotator")
     if annotator is not None and not (isinstance(annotator, str) and annotator.strip()):
         raise ReaderError(f"{path}:{_line_of(raw, 'annotator', 0)}: annotator must be a name")
-    entries = data.get("labels")
+    labels = _labels(data, raw, path)
+    relations = _relations(data, raw, path, labels)
+    doc_labels = _doc_labels(data, raw, path)
+    multi = data.get("doc_labels_multi", False)
+    if not isinstance(multi, bool):
+        raise ReaderError(f"{path}:{_line_of(raw, 'doc_labels_multi', 0)}: doc_labels_multi"
+                          " must be true or false")
+    return Config(labels=labels, annotator=annotator, source=path, relations=relations,
+                  doc_labels=doc_labels, doc_labels_multi=multi)
+
+
+def _tables(data: dict[str, object], raw: str, path: Path, name: str,
+            required: bool) -> list[tuple[dict[str, object], int]] | None:
+    """The `[[name]]` tables with the line each starts on; None if there are none (an
+    empty `name = []` is allowed unless `required`)."""
+    entries = data.get(name)
     if entries is None:
-        return Config(annotator=annotator, source=path)
-    if not isinstance(entries, list) or not entries:
-        raise ReaderError(f"{path}:{_line_of(raw, 'labels', 0)}: labels must be [[labels]] tables")
+        return None
+    if not isinstance(entries, list) or (required and not entries):
+        raise ReaderError(f"{path}:{_line_of(raw, name, 0)}: {name} must be [[{name}]] tables")
+    tables = []
+    for index, entry in enumerate(entries):
+        line = _line_of(raw, f"[[{name}]]", index)
+        if not isinstance(entry, dict):
+            raise ReaderError(f"{path}:{line}: each of {name} must be a table")
+        tables.append((entry, line))
+    return tables
+
+
+def _checked_name(entry: dict[str, object], where: str, what: str, seen: set[str]) -> str:
+    name = entry.get("name")
+    if not isinstance(name, str) or not _NAME.match(name.strip()):
+        raise ReaderError(f"{where}: {what} needs a name (text without commas)")
+    name = name.strip()
+    if name in seen:
+        raise ReaderError(f"{where}: {what} {name!r} is defined twice")
+    seen.add(name)
+    return name
+
+
+def _checked_key(entry: dict[str, object], index: int, where: str, what: str,
+                 seen: set[str]) -> str | None:
+    key = entry.get("key", KEYS[index] if index < len(KEYS) else None)
+    if key is None:
+        return None
+    if not isinstance(key, str) or len(key) != 1 or key not in KEYS:
+        raise ReaderError(f"{where}: {what}: key must be one of 1-9")
+    if key in seen:
+        raise ReaderError(f"{where}: {what}: key {key} is already used")
+    seen.add(key)
+    return key
+
+
+def _checked_description(entry: dict[str, object], where: str, what: str) -> str:
+    description = entry.get("description", "")
+    if not isinstance(description, str):
+        raise ReaderError(f"{where}: {what}: description must be text")
+    return description.strip()
+
+
+def _checked_unknown(entry: dict[str, object], where: str, what: str,
+                     known: set[str]) -> None:
+    unknown = set(entry) - known
+    if unknown:
+        raise ReaderError(f"{where}: unknown {what} field(s): {', '.join(sorted(unknown))}")
+
+
+def _labels(data: dict[str, object], raw: str, path: Path) -> tuple[Label, ...]:
+    tables = _tables(data, raw, path, "labels", required=True)
+    if tables is None:
+        return DEFAULT_LABELS
     labels: list[Label] = []
     seen_names: set[str] = set()
     seen_keys: set[str] = set()
-    for index, entry in enumerate(entries):
-        line = _line_of(raw, "[[labels]]", index)
+    for index, (entry, line) in enumerate(tables):
         where = f"{path}:{line}"
-        if not isinstance(entry, dict):
-            raise ReaderError(f"{where}: each label must be a table")
-        unknown = set(entry) - {"name", "key", "color", "description"}
-        if unknown:
-            raise ReaderError(f"{where}: unknown label field(s): {', '.join(sorted(unknown))}")
-        name = entry.get("name")
-        if not isinstance(name, str) or not _NAME.match(name.strip()):
-            raise ReaderError(f"{where}: label needs a name (text without commas)")
-        name = name.strip()
-        if name in seen_names:
-            raise ReaderError(f"{where}: label {name!r} is defined twice")
-        key = entry.get("key", KEYS[index] if index < len(KEYS) else None)
-        if key is not None:
-            if not isinstance(key, str) or len(key) != 1 or key not in KEYS:
-                raise ReaderError(f"{where}: label {name!r}: key must be one of 1-9")
-            if key in seen_keys:
-                raise ReaderError(f"{where}: label {name!r}: key {key} is already used")
-            seen_keys.add(key)
+        _checked_unknown(entry, where, "label", {"name", "key", "color", "description"})
+        name = _checked_name(entry, where, "label", seen_names)
+        key = _checked_key(entry, index, where, f"label {name!r}", seen_keys)
         color = _checked_color(entry.get("color", PALETTE[index % len(PALETTE)]))
         if color is None:
-            line = _key_line(raw, "color", line)
-            raise ReaderError(f"{path}:{line}: bad colour {entry.get('color')!r} for label "
-                              f"{name!r}: {COLOR_HINT}")
-        description = entry.get("description", "")
-        if not isinstance(description, str):
-            raise ReaderError(f"{where}: label {name!r}: description must be text")
-        seen_names.add(name)
-        labels.append(Label(name, key, color, description.strip()))
-    return Config(labels=tuple(labels), annotator=annotator, source=path)
+            raise ReaderError(f"{path}:{_key_line(raw, 'color', line)}: bad colour "
+                              f"{entry.get('color')!r} for label {name!r}: {COLOR_HINT}")
+        description = _checked_description(entry, where, f"label {name!r}")
+        labels.append(Label(name, key, color, description))
+    return tuple(labels)
+
+
+def _relations(data: dict[str, object], raw: str, path: Path,
+               labels: tuple[Label, ...]) -> tuple[RelationType, ...]:
+    """`[[relations]]`; without any, the defaults that fit the span labels (`by` and
+    `about` need commitment and actor or topic); `relations = []`: none."""
+    tables = _tables(data, raw, path, "relations", required=False)
+    if tables is None:
+        return usable_relations(DEFAULT_RELATIONS, labels)
+    names = [label.name for label in labels]
+    relations: list[RelationType] = []
+    seen_names: set[str] = set()
+    seen_keys: set[str] = set()
+    for index, (entry, line) in enumerate(tables):
+        where = f"{path}:{line}"
+        _checked_unknown(entry, where, "relation",
+                         {"name", "key", "color", "description", "from", "to"})
+        name = _checked_name(entry, where, "relation", seen_names)
+        what = f"relation {name!r}"
+        key = _checked_key(entry, index, where, what, seen_keys)
+        color = _checked_color(entry.get("color", PALETTE[(index + 3) % len(PALETTE)]))
+        if color is None:
+            raise ReaderError(f"{path}:{_key_line(raw, 'color', line)}: bad colour "
+                              f"{entry.get('color')!r} for {what}: {COLOR_HINT}")
+        description = _checked_description(entry, where, what)
+        ends: list[tuple[str, ...]] = []
+        for end in ("from", "to"):
+            value = entry.get(end, [])
+            listed = [value] if isinstance(value, str) else value
+            at = f"{path}:{_key_line(raw, end, line)}"
+            if not isinstance(listed, list) or not all(isinstance(v, str) for v in listed):
+                raise ReaderError(f"{at}: {what}: {end} must be a list of span label names")
+            unknown = [v for v in listed if v not in names]
+            if unknown:
+                raise ReaderError(f"{at}: {what}: {end} names {unknown[0]!r}, which is not a"
+                                  f" span label (labels: {', '.join(names)})")
+            ends.append(tuple(dict.fromkeys(listed)))
+        relations.append(RelationType(name, key, color, description, ends[0], ends[1]))
+    return tuple(relations)
+
+
+def _doc_labels(data: dict[str, object], raw: str, path: Path) -> tuple[DocLabel, ...]:
+    """`[[doc_labels]]`; without any, relevant / irrelevant; `doc_labels = []`: none
+    (the feature is off)."""
+    tables = _tables(data, raw, path, "doc_labels", required=False)
+    if tables is None:
+        return DEFAULT_DOC_LABELS
+    doc_labels: list[DocLabel] = []
+    seen_names: set[str] = set()
+    seen_keys: set[str] = set()
+    for index, (entry, line) in enumerate(tables):
+        where = f"{path}:{line}"
+        _checked_unknown(entry, where, "document label", {"name", "key", "description"})
+        name = _checked_name(entry, where, "document label", seen_names)
+        what = f"document label {name!r}"
+        key = _checked_key(entry, index, where, what, seen_keys)
+        doc_labels.append(DocLabel(name, key, _checked_description(entry, where, what)))
+    return tuple(doc_labels)
 
 
 COLOR_HINT = 'use a name such as "red", "#rrggbb" or "rgb(r, g, b)" with r, g, b in 0-255'

@@ -8,15 +8,12 @@ from pathlib import Path
 
 
 def launch(*, paths: list[Path], db_path: Path, annotator: str | None, encoding: str,
-           labels: str | None, compare: bool = False) -> None:
-    from reader.annotate.labels import Config, find_config, labels_from_names
+           labels: str | None, compare: bool = False, relations: str | None = None) -> None:
+    from reader.annotate.labels import find_config, override
     from reader.errors import ReaderError
     from reader.locations import config_candidates, default_annotator
 
-    config = find_config(config_candidates())
-    if labels:
-        config = Config(labels=labels_from_names(labels), annotator=config.annotator,
-                        source=config.source)
+    config = override(find_config(config_candidates()), labels=labels, relations=relations)
     who = annotator or config.annotator or default_annotator()
 
     from reader.text.loading import CORPUS_SUFFIXES
