@@ -164,7 +164,9 @@ class WrappedText:
         self.text = lines.text
         self.width = max(width, 1)
         self._rows: list[list[int] | None] = [None] * len(lines)
-        self._heights = [self._estimate(n) for n in range(len(lines))]
+        width = self.width  # the estimate below, inlined: one pass at C-ish speed
+        self._heights = [max(1, -(-(end - start) // width))
+                         for start, end in zip(lines.starts, lines.ends, strict=True)]
         self._tree = Fenwick(self._heights)
         self._next_unrefined = 0
 

@@ -150,6 +150,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._dragging = False
         self._drag_origin = 0
         self._label_styles = LabelStyles(self.label_colors)
+        self._palette: Palette | None = None
         self._refine_timer: Timer | None = None
         self._render_top: int | None = None  # the top row drawn before scroll_y catches up
 
@@ -555,16 +556,30 @@ class ArticleView(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         self._label_styles.clear()
+        self._palette = None
         super().notify_style_update()
+
+    def _current_palette(self) -> Palette:
+        """The component styles, looked up once per style change, not once per row."""
+        if self._palette is None:
+            self._palette = Palette(
+                base=self.rich_style,
+                cursor=self.get_component_rich_style("article-view--cursor"),
+                selection=self.get_component_rich_style("article-view--selection"),
+                match=self.get_component_rich_style("article-view--match"),
+                current_match=self.get_component_rich_style("article-view--current-match"),
+                disagreement=self.get_component_rich_style("article-view--disagreement"),
+            )
+        return self._palette
 
     def render_line(self, y: int) -> Strip:
         """Screen row `y`: find its text and what is marked on it; `paint_row` draws it."""
         width = self._content_width()
-        base = self.rich_style
+        palette = self._current_palette()
         self._ensure_layout()
         absolute_y = self._top_row + y
         if absolute_y >= self.wrapped.total_rows:
-            return Strip.blank(width, base)
+            return Strip.blank(width, palette.base)
         start, end, last = self.wrapped.row_span(absolute_y)
         current = self.matches[self.current_match] if self.current_match is not None and \
             self.current_match < len(self.matches) else None
@@ -575,14 +590,6 @@ class ArticleView(ScrollView, can_focus=True):
             matches=self._matches_in(start, end),
             current_match=current,
             disagreements=self.disagreements,
-        )
-        palette = Palette(
-            base=base,
-            cursor=self.get_component_rich_style("article-view--cursor"),
-            selection=self.get_component_rich_style("article-view--selection"),
-            match=self.get_component_rich_style("article-view--match"),
-            current_match=self.get_component_rich_style("article-view--current-match"),
-            disagreement=self.get_component_rich_style("article-view--disagreement"),
         )
         units = list(self.wrapped.row_units(start, end))
         return paint_row(self.text, (start, end, last), units, width, marks, palette,
