@@ -25,11 +25,12 @@ def _table(title: str, rows: dict[str, int]) -> list[str]:
                             for name, count in rows.items()]
 
 
-@click.command("stats", short_help="Count documents and spans by label and annotator.")
+@click.command("stats", short_help="Count documents, spans, relations and document labels.")
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 @db_option
 def stats(as_json: bool, db_path: Path | None) -> None:
-    """Count documents (total, annotated, done) and spans per label and per annotator."""
+    """Count documents (total, annotated, done), spans per label and per annotator, and
+    relations and document labels per label."""
     from reader.commands.export import existing_db
     from reader.store.counts import database_counts
     from reader.store.database import connect_readonly
@@ -45,11 +46,16 @@ def stats(as_json: bool, db_path: Path | None) -> None:
         click.echo(terminal_json(json.dumps(result, ensure_ascii=False, indent=2)))
         return
     documents, spans = result["documents"], result["spans"]
+    relations, doc_labels = result["relations"], result["doc_labels"]
     lines = [
         f"documents: {documents['total']} total, {documents['annotated']} annotated,"
         f" {documents['done']} done",
         f"spans: {spans['total']}",
         *_table("by label", spans["by_label"]),
         *_table("by annotator", spans["by_annotator"]),
+        f"relations: {relations['total']}",
+        *_table("relations by label", relations["by_label"]),
+        f"document labels: {doc_labels['total']} on {doc_labels['documents']} documents",
+        *_table("document labels by label", doc_labels["by_label"]),
     ]
     click.echo("\n".join(lines))

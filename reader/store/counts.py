@@ -1,4 +1,5 @@
-"""Counts for `reader stats`: documents and live spans, grouped by SQL."""
+"""Counts for `reader stats`: documents, live spans, relations and document labels, grouped
+by SQL."""
 
 from __future__ import annotations
 
@@ -7,23 +8,30 @@ from typing import Any
 
 
 def database_counts(conn: sqlite3.Connection) -> dict[str, Any]:
-    """Documents (total, with live spans, marked done by anyone) and live spans per label
-    and per annotator, most frequent first."""
+    """Documents (total, with live spans, marked done by anyone), live spans per label and
+    per annotator, live relations and document labels per label, most frequent first."""
 
-    def counts(column: str) -> dict[str, int]:
+    def counts(column: str, table: str = "annotations") -> dict[str, int]:
         return dict(conn.execute(
-            f"SELECT {column}, count(*) AS n FROM annotations WHERE deleted_at IS NULL"
+            f"SELECT {column}, count(*) AS n FROM {table} WHERE deleted_at IS NULL"
             f" GROUP BY {column} ORDER BY n DESC, {column}"
         ).fetchall())
 
-    total, annotated, done, spans = conn.execute(
+    total, annotated, done, spans, relations, doc_labels, labelled = conn.execute(
         "SELECT (SELECT count(*) FROM documents),"
         " (SELECT count(DISTINCT document_id) FROM annotations WHERE deleted_at IS NULL),"
         " (SELECT count(DISTINCT document_id) FROM progress WHERE status = 'done'),"
-        " (SELECT count(*) FROM annotations WHERE deleted_at IS NULL)"
+        " (SELECT count(*) FROM annotations WHERE deleted_at IS NULL),"
+        " (SELECT count(*) FROM relations WHERE deleted_at IS NULL),"
+        " (SELECT count(*) FROM doc_labels WHERE deleted_at IS NULL),"
+        " (SELECT count(DISTINCT document_id) FROM doc_labels WHERE deleted_at IS NULL)"
     ).fetchone()
     return {
         "documents": {"total": total, "annotated": annotated, "done": done},
         "spans": {"total": spans, "by_label": counts("label"),
                   "by_annotator": counts("annotator")},
+        "relations": {"total": relations, "by_label": counts("label", "relations")},
+        # one per document and annotator that gave it the label
+        "doc_labels": {"total": doc_labels, "documents": labelled,
+                       "by_label": counts("label", "doc_labels")},
     }
