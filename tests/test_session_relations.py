@@ -253,3 +253,55 @@ def test_the_relation_index_answers_as_a_plain_list_does(
                 assert index.find(end, other, "by", "me") == (found[0] if found else None)
         assert all(index.get(r.uid) == r and r.uid in index for r in model)
     assert list(RelationIndex(model)) == model
+
+
+def test_relations_read_later_in_a_thread_keep_the_changes_made_meanwhile(db: Path) -> None:
+    """`reload(relations=False)` keeps the first paint free of the relations; a worker reads
+    them and `use_relations` shows them with what was changed in between on top."""
+    import threading
+
+    first = session(db)
+    ana, promised, lyon = spans_of(first)
+    mayor = tag(first, "actor", 0)
+    for head, child, label in ((promised, ana, "by"), (promised, lyon, "about"),
+                               (promised, mayor, "by")):
+        assert isinstance(first.relate(head, child, label), Saved)
+
+    s = AnnotationSession(AnnotationStore(connect(db), 1, "me"), TEXT)
+    assert s.reload(relations=False) is None
+    assert not s.relations_loaded and len(s.relations) == 0 and len(s.spans) == 4
+    deleted = s.delete(mayor)  # takes a relation the session has not read yet
+    assert isinstance(deleted, Saved) and len(deleted.relations_removed) == 1
+    lyon_by = s.relate(promised, lyon, "about")  # already there: the store says so
+    assert isinstance(lyon_by, Saved)
+    results = []
+    worker = threading.Thread(target=lambda: results.append(s.read_relations()))
+    worker.start()
+    worker.join()
+    (loaded,) = results
+    assert not isinstance(loaded, NotDone)
+    s.unrelate(lyon_by.relation.uid)  # after the read: replayed over it
+    assert s.use_relations(loaded) and s.relations_loaded
+    assert [(r.head_uid, r.child_uid) for r in s.relations] == [(promised, ana)]
+    assert [r.uid for r in s.relations] == [r.uid for r in session(db).relations]
+    assert not s.use_relations(loaded), "once only"
+
+
+def test_relations_read_before_a_reload_are_not_shown(db: Path, tmp_path: Path) -> None:
+    first = session(db)
+    ana, promised, _ = spans_of(first)
+    first.relate(promised, ana, "by")
+    s = AnnotationSession(AnnotationStore(connect(db), 1, "me"), TEXT)
+    s.reload(relations=False)
+    stale = s.read_relations()
+    assert not isinstance(stale, NotDone) and len(stale.index) == 1
+    s.reload(relations=False)
+    assert not s.use_relations(stale) and not s.relations_loaded
+    s.reload()
+    assert s.relations_loaded and len(s.relations) == 1
+    assert not s.use_relations(stale)
+
+    s.reload(relations=False)
+    db.rename(tmp_path / "moved.db")
+    failed = s.read_relations()
+    assert isinstance(failed, NotDone) and failed.why is Why.DATABASE

@@ -20,6 +20,7 @@ from reader.annotate.editing import decide_tag, tag_target
 from reader.annotate.labels import DEFAULT_RELATIONS, RelationType
 from reader.annotate.relation_index import RelationIndex
 from reader.annotate.span_index import Span, SpanIndex
+from reader.errors import ReaderError
 from reader.store.annotations import (
     Annotation,
     AnnotationStore,
@@ -28,7 +29,13 @@ from reader.store.annotations import (
     live_span_rows,
 )
 from reader.store.database import is_busy
-from reader.store.relations import Relation, doc_labels_of, live_relations
+from reader.store.relations import (
+    Relation,
+    database_path,
+    doc_labels_of,
+    live_relations,
+    read_live_relations,
+)
 
 
 class Why(Enum):
@@ -92,6 +99,14 @@ class Saved:
 
 
 @dataclass(frozen=True, slots=True)
+class LoadedRelations:
+    """Relations read by `AnnotationSession.read_relations`, for `use_relations`."""
+
+    generation: int  # the `reload` they belong to
+    index: RelationIndex
+
+
+@dataclass(frozen=True, slots=True)
 class NotDone:
     """Nothing was written; `message` says why in a few words."""
 
@@ -123,6 +138,12 @@ class AnnotationSession:
         self.doc_labels: frozenset[str] = frozenset()
         self.marked: frozenset[str] = frozenset()
         self._by_uid: dict[str, Span] | None = None  # built on first `span()`
+        # Relations read later (`reload(relations=False)`): where to read them, and the
+        # changes made meanwhile, replayed over what is read; None once they are shown.
+        self._generation = 0
+        self._relations_source: tuple[str, list[str] | None] = ("", None)
+        self._relation_changes: list[tuple[tuple[Relation, ...],
+                                           tuple[Relation, ...]]] | None = None
 
     @property
     def annotator(self) -> str:
@@ -130,22 +151,61 @@ class AnnotationSession:
 
     # --- reading -------------------------------------------------------------------------
 
-    def reload(self) -> NotDone | None:
-        """Read the spans again from the database (what other processes saved too)."""
+    def reload(self, *, relations: bool = True) -> NotDone | None:
+        """Read the spans, relations and document labels again from the database (what
+        other processes saved too).
+
+        With `relations=False` the relations are left for later: 20,000 of them take tens
+        of ms to read, which would delay the first paint. `read_relations` then reads them
+        in a worker thread and `use_relations` shows them; until then `relations` holds only
+        what this session changed, and `relations_loaded` is False."""
         me = self.store.annotator
         annotators = None if self.compare else [me]
         conn, document_id = self.store.conn, self.store.document_id
         try:
             rows = live_span_rows(conn, document_id, annotators)
-            relations = live_relations(conn, document_id, annotators)
+            loaded = live_relations(conn, document_id, annotators) if relations else []
             doc_labels = doc_labels_of(conn, document_id, me)
+            path = database_path(conn) if not relations else ""
         except sqlite3.Error as error:
             return NotDone(Why.DATABASE, f"could not read the annotations: {error}")
         self._by_uid = None
         self._publish(SpanIndex(Span(*row, own=row[4] == me) for row in rows))
-        self.relations = RelationIndex(relations)
+        self.relations = RelationIndex(loaded)
         self.doc_labels = doc_labels
+        self._generation += 1
+        self._relations_source = (path, annotators)
+        self._relation_changes = None if relations else []
         return None
+
+    @property
+    def relations_loaded(self) -> bool:
+        """False between `reload(relations=False)` and `use_relations`."""
+        return self._relation_changes is None
+
+    def read_relations(self) -> LoadedRelations | NotDone:
+        """The relations `reload(relations=False)` left out, read on a connection of its
+        own: safe to run in a worker thread while the UI thread uses this session. Hand the
+        result to `use_relations` on the UI thread."""
+        generation = self._generation
+        path, annotators = self._relations_source
+        try:
+            relations = read_live_relations(path, self.store.document_id, annotators)
+        except (sqlite3.Error, ReaderError) as error:
+            return NotDone(Why.DATABASE, f"could not read the relations: {error}")
+        return LoadedRelations(generation, RelationIndex(relations))
+
+    def use_relations(self, loaded: LoadedRelations) -> bool:
+        """Show relations from `read_relations`, with the changes this session made since
+        `reload` on top; False (and nothing changes) if a later `reload` made them stale."""
+        changes = self._relation_changes
+        if changes is None or loaded.generation != self._generation:
+            return False
+        index = loaded.index
+        for removed, added in changes:  # idempotent: a change already read is a no-op
+            index = index.changed(removed, added)
+        self.relations, self._relation_changes = index, None
+        return True
 
     def set_compare(self, compare: bool) -> NotDone | None:
         self.compare = compare
@@ -313,6 +373,9 @@ class AnnotationSession:
         if change.relations_removed or change.relations_added:
             self.relations = self.relations.changed(change.relations_removed,
                                                     change.relations_added)
+            if self._relation_changes is not None:
+                self._relation_changes.append((change.relations_removed,
+                                               change.relations_added))
         if change.doc_labels_after is not None:
             self.doc_labels = change.doc_labels_after
 

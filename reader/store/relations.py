@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from reader.store.database import now_iso
@@ -51,6 +52,30 @@ def live_relations(conn: sqlite3.Connection, document_id: int,
         sql += f" AND annotator IN ({', '.join('?' * len(annotators))})"
         params.extend(annotators)
     return list(map(_MAKE, conn.execute(sql + " ORDER BY id", params).fetchall()))
+
+
+def database_path(conn: sqlite3.Connection) -> str:
+    """The file of `conn`'s main database, for another connection to the same file."""
+    for _, name, file in conn.execute("PRAGMA database_list"):
+        if name == "main":
+            return str(file)
+    return ""
+
+
+def read_live_relations(path: str, document_id: int,
+                        annotators: list[str] | None = None) -> list[Relation]:
+    """`live_relations` on a connection of its own to the database file at `path`, opened
+    and closed here without writing anything: a worker thread reads the relations while
+    the UI thread goes on with its own connection."""
+    from reader.store.database import open_for_reading
+
+    if not path:
+        raise sqlite3.OperationalError("the database has no file to read from")
+    conn = open_for_reading(Path(path))
+    try:
+        return live_relations(conn, document_id, annotators)
+    finally:
+        conn.close()
 
 
 def live_relations_of(conn: sqlite3.Connection, span_uid: str) -> list[Relation]:
