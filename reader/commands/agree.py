@@ -35,7 +35,8 @@ def _names(values: tuple[str, ...] | str | None) -> list[str] | None:
     "--label",
     "labels",
     multiple=True,
-    help="Only this label (repeatable, or comma-separated); other spans are ignored.",
+    help="Only this span label (repeatable, or comma-separated); other spans, and the "
+    "relations that join them, are ignored.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object for scripts.")
 @click.option(
@@ -60,10 +61,12 @@ def agree(
     jobs: int,
     db_path: Path | None,
 ) -> None:
-    """Agreement between annotators: span F1 and token kappa.
+    """Agreement between annotators: span F1, token kappa, relations, document labels.
 
     Exact and partial-overlap span F1 and token-level Cohen's kappa, per label and overall,
-    for each pair on the documents both annotated; then where they disagree."""
+    for each pair on the documents both annotated; then where they disagree. Relations:
+    precision, recall and F1 per relation label (both ends and the label must match).
+    Document labels: Cohen's kappa per label over the documents."""
     from reader.store.database import connect_readonly
     from reader.team.annotated import run_agreement
 

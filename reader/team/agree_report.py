@@ -22,6 +22,12 @@ from reader.team.agreement import (
     Scores,
 )
 from reader.team.annotated import AgreementRun
+from reader.team.relation_agreement import (
+    DocLabelResult,
+    DocLabelScores,
+    RelationResult,
+    RelationScores,
+)
 from reader.text.sanitize import safe_text, terminal_json
 
 NOT_AVAILABLE = "n/a"
@@ -117,7 +123,74 @@ def disagreements_table(result: PairResult, titles: dict[int, str], top: int) ->
     return table
 
 
+def _relation_row(scores: RelationScores) -> list[str | Text]:
+    return [
+        _data(scores.label) if scores.label is not None else "overall",
+        f"{scores.relations_a:,}",
+        f"{scores.relations_b:,}",
+        f"{scores.matched:,}",
+        _figure(scores.precision),
+        _figure(scores.recall),
+        _figure(scores.f1),
+    ]
+
+
+def relations_table(result: RelationResult) -> Table:
+    """Relation agreement per relation label, A as the reference for precision and recall."""
+    table = Table(
+        title=_data(
+            f"{result.annotator_a} vs {result.annotator_b}: relations, "
+            f"{result.documents:,} documents", "italic"
+        ),
+        title_justify="left",
+    )
+    table.add_column("relation")
+    table.add_column(_data(f"relations {result.annotator_a}"), justify="right")
+    table.add_column(_data(f"relations {result.annotator_b}"), justify="right")
+    table.add_column("matched", justify="right")
+    table.add_column("precision", justify="right")
+    table.add_column("recall", justify="right")
+    table.add_column("F1", justify="right")
+    for scores in result.labels:
+        table.add_row(*_relation_row(scores))
+    table.add_section()
+    table.add_row(*_relation_row(result.overall), style="bold")
+    return table
+
+
+def _doc_label_row(scores: DocLabelScores) -> list[str | Text]:
+    return [
+        _data(scores.label),
+        f"{scores.documents_a:,}",
+        f"{scores.documents_b:,}",
+        f"{scores.both:,}",
+        _figure(scores.observed),
+        _figure(scores.kappa),
+    ]
+
+
+def doc_labels_table(result: DocLabelResult) -> Table:
+    table = Table(
+        title=_data(
+            f"{result.annotator_a} vs {result.annotator_b}: document labels, "
+            f"{result.documents:,} documents", "italic"
+        ),
+        title_justify="left",
+    )
+    table.add_column("document label")
+    table.add_column(_data(f"docs {result.annotator_a}"), justify="right")
+    table.add_column(_data(f"docs {result.annotator_b}"), justify="right")
+    table.add_column("both", justify="right")
+    table.add_column("agreement", justify="right")
+    table.add_column("kappa", justify="right")
+    for scores in result.labels:
+        table.add_row(*_doc_label_row(scores))
+    return table
+
+
 def print_tables(run: AgreementRun, console: Console, top: int) -> None:
+    """Per pair: spans, then relations and document labels when the compared documents
+    have any (a corpus without them reads as before)."""
     for index, result in enumerate(run.results):
         if index:
             console.print()
@@ -125,6 +198,10 @@ def print_tables(run: AgreementRun, console: Console, top: int) -> None:
         console.print(_data(disagreements_summary(result)), highlight=False)
         if result.disagreements and top > 0:
             console.print(disagreements_table(result, run.titles, top))
+        if run.relation_labels:
+            console.print(relations_table(run.relations[index]))
+        if run.doc_label_names:
+            console.print(doc_labels_table(run.doc_labels[index]))
 
 
 def _document_json(found: DocumentDisagreements, titles: dict[int, str]) -> dict[str, Any]:
@@ -142,7 +219,9 @@ def _document_json(found: DocumentDisagreements, titles: dict[int, str]) -> dict
 def to_json(run: AgreementRun, label_filter: list[str] | None) -> str:
     """One JSON object; scores that are undefined are null."""
     pairs = []
-    for result in run.results:
+    for result, relations, doc_labels in zip(
+        run.results, run.relations, run.doc_labels, strict=True
+    ):
         only_a, only_b, mismatched = disagreement_totals(result)
         pairs.append({
             "annotator_a": result.annotator_a,
@@ -157,7 +236,14 @@ def to_json(run: AgreementRun, label_filter: list[str] | None) -> str:
                 "label_mismatches": mismatched,
                 "documents": [_document_json(found, run.titles) for found in result.disagreements],
             },
+            "relations": {
+                "overall": asdict(relations.overall),
+                "labels": [asdict(scores) for scores in relations.labels],
+            },
+            "doc_labels": [asdict(scores) for scores in doc_labels.labels],
         })
     return terminal_json(json.dumps(
-        {"labels": run.labels, "label_filter": label_filter, "pairs": pairs}, ensure_ascii=False
+        {"labels": run.labels, "label_filter": label_filter,
+         "relation_labels": run.relation_labels, "doc_labels": run.doc_label_names,
+         "pairs": pairs}, ensure_ascii=False
     ))

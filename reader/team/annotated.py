@@ -1,9 +1,10 @@
 """Who annotated which documents, and agreement computed over the database in one pass.
 
-A document counts as annotated by someone when they have a live span in it or marked it
-done (a document done with no span is a real answer: "nothing here"). Pairs are compared
-only on documents both annotated. SQL does the grouping; Python streams each needed
-document once, tokenizes it once and feeds every pair that shares it."""
+A document counts as annotated by someone when they have a live span or document label in
+it or marked it done (a document done with no span is a real answer: "nothing here"). Pairs
+are compared only on documents both annotated, for spans, relations and document labels
+alike. SQL does the grouping; Python streams each needed document once, tokenizes it once
+and feeds every pair that shares it."""
 
 from __future__ import annotations
 
@@ -14,15 +15,18 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations, groupby
 from operator import itemgetter
+from typing import Any
 
 from reader.errors import ReaderError
 from reader.store.agreement_rows import (
     annotated_documents,
     database_path,
+    doc_label_groups,
     documents_by_id,
+    relation_groups,
     span_groups,
 )
 from reader.team.agreement import (
@@ -31,15 +35,29 @@ from reader.team.agreement import (
     prepare,
     token_bounds,
 )
+from reader.team.relation_agreement import (
+    DocLabelAgreement,
+    DocLabelResult,
+    RelationAgreement,
+    RelationKey,
+    RelationResult,
+)
 
 
 @dataclass(frozen=True, slots=True)
 class AgreementRun:
-    """Everything `reader agree` reports: the pairs' results and the titles they cite."""
+    """Everything `reader agree` reports: the pairs' results and the titles they cite.
+    `relations` and `doc_labels` hold one result per pair, in the order of `results`."""
 
     results: list[PairResult]
     titles: dict[int, str]
     labels: list[str]
+    relations: list[RelationResult]
+    doc_labels: list[DocLabelResult]
+    relation_labels: list[str]
+    """Every relation label seen in the compared documents."""
+    doc_label_names: list[str]
+    """Every document label seen in the compared documents."""
     processes: int = 1
     """How many processes shared the work."""
 
@@ -128,11 +146,23 @@ def run_agreement(
     for part in parts[1:]:
         for pair, accumulator in part.accumulators.items():
             total.accumulators[pair].merge(accumulator)
+        for pair, relations in part.relations.items():
+            total.relations[pair].merge(relations)
+        for pair, doc_labels in part.doc_labels.items():
+            total.doc_labels[pair].merge(doc_labels)
         total.titles.update(part.titles)
         total.labels.update(part.labels)
-    results = [total.accumulators[pair].result(labels) for pair in pairs]
+        total.relation_labels.update(part.relation_labels)
+        total.doc_label_names.update(part.doc_label_names)
     return AgreementRun(
-        results, total.titles, sorted(set(labels) if labels else total.labels), len(parts)
+        [total.accumulators[pair].result(labels) for pair in pairs],
+        total.titles,
+        sorted(set(labels) if labels else total.labels),
+        [total.relations[pair].result() for pair in pairs],
+        [total.doc_labels[pair].result() for pair in pairs],
+        sorted(total.relation_labels),
+        sorted(total.doc_label_names),
+        len(parts),
     )
 
 
@@ -170,8 +200,18 @@ class _Part:
     """What one run of documents contributes."""
 
     accumulators: dict[tuple[str, str], PairAgreement]
-    titles: dict[int, str]
-    labels: set[str]
+    relations: dict[tuple[str, str], RelationAgreement]
+    doc_labels: dict[tuple[str, str], DocLabelAgreement]
+    titles: dict[int, str] = field(default_factory=dict)
+    labels: set[str] = field(default_factory=set)
+    relation_labels: set[str] = field(default_factory=set)
+    doc_label_names: set[str] = field(default_factory=set)
+
+    @classmethod
+    def empty(cls, pairs: list[tuple[str, str]]) -> _Part:
+        return cls({pair: PairAgreement(*pair) for pair in pairs},
+                   {pair: RelationAgreement(*pair) for pair in pairs},
+                   {pair: DocLabelAgreement(*pair) for pair in pairs})
 
 
 def _agree_chunk_in_worker(
@@ -200,43 +240,57 @@ def _agree_chunk(
     high: int,
 ) -> _Part:
     """One pass over the documents with ids in [low, high]: each is read and tokenized
-    once, each annotator's spans in it prepared once, and every pair sharing it fed."""
-    part = _Part({pair: PairAgreement(*pair) for pair in pairs}, {}, set())
+    once, each annotator's spans, relations and labels in it read once, and every pair
+    sharing it fed."""
+    part = _Part.empty(pairs)
     involved = sorted({name for pair in pairs for name in pair})
-    spans = _spans_by_document(span_groups(conn, involved, labels, low, high))
-    pending = next(spans, None)
+    spans = _ByDocument(span_groups(conn, involved, labels, low, high))
+    relations = _ByDocument(relation_groups(conn, involved, labels, low, high))
+    doc_labels = _ByDocument(doc_label_groups(conn, involved, low, high))
     wanted = [document_id for document_id in documents if low <= document_id <= high]
     for document_id, title, text in documents_by_id(conn, sorted(wanted)):
-        while pending is not None and pending[0] < document_id:
-            pending = next(spans, None)
-        by_annotator: dict[str, list[tuple[int, int, str]]] = {}
-        if pending is not None and pending[0] == document_id:
-            by_annotator = pending[1]
-            pending = next(spans, None)
+        spans_of = spans.at(document_id)
+        relations_of = relations.at(document_id)
+        doc_labels_of = doc_labels.at(document_id)
         present = documents[document_id]
         active = [pair for pair in pairs if pair[0] in present and pair[1] in present]
         if not active:
             continue
         part.titles[document_id] = title
         bounds = token_bounds(text)
-        prepared = {
-            name: prepare(by_annotator.get(name, ()), bounds)
-            for name in {name for pair in active for name in pair}
-        }
-        for view in prepared.values():
-            part.labels.update(view.labels)
-        for first, second in active:
-            part.accumulators[first, second].add(
+        names = {name for pair in active for name in pair}
+        prepared = {name: prepare(map(tuple, spans_of.get(name, ())), bounds)
+                    for name in names}
+        related = {name: [RelationKey(*item) for item in relations_of.get(name, ())]
+                   for name in names}
+        labelled = {name: doc_labels_of.get(name, []) for name in names}
+        for name in names:
+            part.labels.update(prepared[name].labels)
+            part.relation_labels.update(relation.label for relation in related[name])
+            part.doc_label_names.update(labelled[name])
+        for pair in active:
+            first, second = pair
+            part.accumulators[pair].add(
                 document_id, text, bounds, prepared[first], prepared[second]
             )
+            part.relations[pair].add(related[first], related[second])
+            part.doc_labels[pair].add(labelled[first], labelled[second])
     return part
 
 
-def _spans_by_document(
-    rows: Iterator[tuple[int, str, str]],
-) -> Iterator[tuple[int, dict[str, list[tuple[int, int, str]]]]]:
-    """(document id, annotator -> [(start, end, label)]) from rows sorted by document."""
-    for document_id, group in groupby(rows, key=itemgetter(0)):
-        yield document_id, {
-            annotator: list(map(tuple, json.loads(spans))) for _, annotator, spans in group
-        }
+class _ByDocument:
+    """Rows (document id, annotator, JSON array) sorted by document, read alongside the
+    documents in id order: `at(id)` is annotator -> parsed array for that document."""
+
+    def __init__(self, rows: Iterator[tuple[int, str, str]]) -> None:
+        self._groups = groupby(rows, key=itemgetter(0))
+        self._pending = next(self._groups, None)
+
+    def at(self, document_id: int) -> dict[str, list[Any]]:
+        while self._pending is not None and self._pending[0] < document_id:
+            self._pending = next(self._groups, None)
+        if self._pending is None or self._pending[0] != document_id:
+            return {}
+        found = {annotator: json.loads(items) for _, annotator, items in self._pending[1]}
+        self._pending = next(self._groups, None)
+        return found
