@@ -9,7 +9,14 @@ events by what they record, annotations this database already has in the same or
 state dropped. Then one transaction writes what is left with a few set-wise statements run
 entirely inside SQLite, matching again what other writers added meanwhile (documents are
 never deleted and events only appended, so what was matched stays matched). Until it
-commits, the database has nothing of the merge: all or nothing."""
+commits, the database has nothing of the merge: all or nothing.
+
+Relations and document labels (schema 3; an older other database has none) travel like
+annotations: relations by uid, their ends by the span uids the annotations keep across
+databases; document labels by (document, annotator, label); the newer state wins. A
+relation must join two live spans: one whose span is deleted in the merged result is kept,
+deleted, and counted; one whose span is in neither database cannot be stored and is
+counted as skipped."""
 
 from __future__ import annotations
 
@@ -41,12 +48,26 @@ EVENT_COLUMNS: dict[str, Any] = {
     "id": None, "document_id": None, "annotator": None, "kind": None, "annotation_uid": None,
     "ref": None, "before": None, "after": None, "at": None,
 }
+RELATION_COLUMNS: dict[str, Any] = {
+    "uid": None, "document_id": None, "head_uid": None, "child_uid": None, "label": None,
+    "annotator": None, "created_at": "", "updated_at": "", "deleted_at": None,
+}
+DOC_LABEL_COLUMNS: dict[str, Any] = {
+    "document_id": None, "annotator": None, "label": None, "created_at": "", "updated_at": "",
+    "deleted_at": None,
+}
 TABLES = {
     "documents": DOCUMENT_COLUMNS,
     "annotations": ANNOTATION_COLUMNS,
     "progress": PROGRESS_COLUMNS,
     "events": EVENT_COLUMNS,
 }
+# Tables an older schema lacks (added in version 3): absent, they hold nothing to merge.
+OPTIONAL_TABLES = {
+    "relations": RELATION_COLUMNS,
+    "doc_labels": DOC_LABEL_COLUMNS,
+}
+_ALL_TABLES = {**TABLES, **OPTIONAL_TABLES}
 # Columns whose default is None (NULL) but which may be absent all the same.
 _OPTIONAL = {"deleted_at", "opened_at", "annotation_uid", "ref", "before", "after"}
 _STATUS_RANK = "(CASE {0} WHEN 'done' THEN 2 WHEN 'in_progress' THEN 1 ELSE 0 END)"
@@ -55,9 +76,11 @@ BATCH = 10_000
 
 def check_other_tables(conn: sqlite3.Connection, what: str) -> None:
     """A ReaderError unless `conn` has the tables and columns a merge reads."""
-    for table, columns in TABLES.items():
-        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+    for table, columns in _ALL_TABLES.items():
+        present = _columns(conn, table)
         if not present:
+            if table in OPTIONAL_TABLES:
+                continue
             raise ReaderError(f"{what}: not a reader database (no {table} table)")
         missing = [name for name, default in columns.items()
                    if default is None and name not in present and name not in _OPTIONAL]
@@ -67,11 +90,16 @@ def check_other_tables(conn: sqlite3.Connection, what: str) -> None:
             )
 
 
+def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    """The columns of `table`; none when there is no such table."""
+    return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+
+
 def _other_rows(conn: sqlite3.Connection, table: str, order: str) -> Iterator[tuple[Any, ...]]:
     """Rows of the other database's `table` with every column we know, in TABLES order,
     defaults for those it lacks."""
-    columns = TABLES[table]
-    present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+    columns = _ALL_TABLES[table]
+    present = _columns(conn, table)
     names = [name for name in columns if name in present]
     quoted = ", ".join(f'"{name}"' for name in names)
     rows = conn.execute(f"SELECT {quoted} FROM {table} ORDER BY {order}")
@@ -106,19 +134,35 @@ CREATE TEMP TABLE merge_events (
     id INTEGER UNIQUE,                -- the other database's id
     document_id INTEGER, annotator TEXT, kind TEXT, annotation_uid TEXT, ref INTEGER,
     before TEXT, after TEXT, at TEXT,
+    key_uid TEXT,                     -- what the event is about, see _KEY_UID
     first INTEGER,                    -- seq of the first event recording the same thing
     ref_seq INTEGER,                  -- seq of the event `ref` names, if it came earlier
     ours INTEGER                      -- this database's id of the event, once known
 );
 CREATE TEMP TABLE merge_known (       -- this database's events on the merged documents
-    document_id INTEGER, annotator TEXT, kind TEXT, annotation_uid TEXT, at TEXT,
+    document_id INTEGER, annotator TEXT, kind TEXT, key_uid TEXT, at TEXT,
     id INTEGER
 );
-CREATE TEMP TABLE merge_new_events (seq INTEGER PRIMARY KEY, id INTEGER)
+CREATE TEMP TABLE merge_new_events (seq INTEGER PRIMARY KEY, id INTEGER);
+CREATE TEMP TABLE merge_relations (
+    seq INTEGER PRIMARY KEY, uid TEXT, document_id INTEGER, head_uid TEXT, child_uid TEXT,
+    label TEXT, annotator TEXT, created_at TEXT, updated_at TEXT, deleted_at TEXT
+);
+CREATE TEMP TABLE merge_doc_labels (
+    seq INTEGER PRIMARY KEY, document_id INTEGER, annotator TEXT, label TEXT,
+    created_at TEXT, updated_at TEXT, deleted_at TEXT
+)
 """
 _NAMES = ("merge_documents", "merge_annotations", "merge_progress", "merge_events",
-          "merge_known", "merge_new_events")
-_EVENT_KEY = "(document_id, annotator, kind, annotation_uid, at)"
+          "merge_known", "merge_new_events", "merge_relations", "merge_doc_labels")
+# Two events are the same when document, annotator, kind, time and what they are about
+# agree: the span or relation uid; for a document-label change (and its undo and redo),
+# which has none, the labels it found and left (two changes in one millisecond differ in
+# those). Those snapshots carry no document id, so merging never rewrites them and they
+# match as stored.
+_KEY_UID = "CASE WHEN annotation_uid IS NULL AND kind <> 'import'" \
+    " THEN json_array(before, after) ELSE annotation_uid END"
+_EVENT_KEY = "(document_id, annotator, kind, key_uid, at)"
 
 _RESOLVE_DOCUMENTS = (
     "UPDATE temp.merge_documents SET ours = (SELECT d.id FROM main.documents d"
@@ -148,6 +192,52 @@ _UPSERT_ANNOTATIONS = (
     " updated_at = excluded.updated_at, deleted_at = excluded.deleted_at"
     " WHERE excluded.updated_at > annotations.updated_at"
 )
+# A relation's ends must be spans of its document here (they came with the annotations, or
+# were here already); one that names a span neither database has cannot be stored.
+_END_HERE = (
+    "EXISTS (SELECT 1 FROM main.annotations a WHERE a.uid = m.{0}"
+    " AND a.document_id = (SELECT d.ours FROM temp.merge_documents d"
+    "  WHERE d.id = m.document_id))"
+)
+_DROP_RELATIONS_WITHOUT_ENDS = (
+    "DELETE FROM temp.merge_relations AS m WHERE m.head_uid IS m.child_uid"
+    f" OR NOT {_END_HERE.format('head_uid')} OR NOT {_END_HERE.format('child_uid')}"
+)
+# Relations, like annotations, take the other's state only when it is newer; only their
+# deletion can change.
+_UPSERT_RELATIONS = (
+    "INSERT INTO main.relations (uid, document_id, head_uid, child_uid, label, annotator,"
+    " created_at, updated_at, deleted_at)"
+    " SELECT m.uid, d.ours, m.head_uid, m.child_uid, m.label, m.annotator, m.created_at,"
+    "  m.updated_at, m.deleted_at"
+    " FROM temp.merge_relations m JOIN temp.merge_documents d ON d.id = m.document_id"
+    " WHERE true ORDER BY m.seq"
+    " ON CONFLICT (uid) DO UPDATE SET updated_at = excluded.updated_at,"
+    " deleted_at = excluded.deleted_at"
+    " WHERE excluded.updated_at > relations.updated_at"
+)
+# A live relation on a merged document with an end deleted (by a newer deletion merged
+# in, or here) is deleted too, as deleting the span would have done; newer, so merging back
+# carries the deletion.
+_DELETE_RELATIONS_OF_DELETED_SPANS = (
+    "UPDATE main.relations SET deleted_at = :stamp, updated_at = :stamp"
+    " WHERE deleted_at IS NULL"
+    " AND document_id IN (SELECT ours FROM temp.merge_documents WHERE ours IS NOT NULL)"
+    " AND (EXISTS (SELECT 1 FROM main.annotations a WHERE a.uid = relations.head_uid"
+    "  AND a.deleted_at IS NOT NULL)"
+    " OR EXISTS (SELECT 1 FROM main.annotations a WHERE a.uid = relations.child_uid"
+    "  AND a.deleted_at IS NOT NULL))"
+)
+_UPSERT_DOC_LABELS = (
+    "INSERT INTO main.doc_labels (document_id, annotator, label, created_at, updated_at,"
+    " deleted_at)"
+    " SELECT d.ours, m.annotator, m.label, m.created_at, m.updated_at, m.deleted_at"
+    " FROM temp.merge_doc_labels m JOIN temp.merge_documents d ON d.id = m.document_id"
+    " WHERE true ORDER BY m.seq"
+    " ON CONFLICT (document_id, annotator, label) DO UPDATE SET"
+    " updated_at = excluded.updated_at, deleted_at = excluded.deleted_at"
+    " WHERE excluded.updated_at > doc_labels.updated_at"
+)
 # Per (document, annotator): the most advanced status wins; the reading position comes
 # from whichever row was updated last.
 _NEWER = "excluded.updated_at > progress.updated_at"
@@ -170,36 +260,49 @@ _UPSERT_PROGRESS = (
 )
 _KNOWN_EVENTS = (
     "INSERT INTO temp.merge_known"
-    " SELECT document_id, annotator, kind, annotation_uid, at, MAX(id) FROM main.events"
+    f" SELECT document_id, annotator, kind, {_KEY_UID}, at, MAX(id) FROM main.events"
     " WHERE document_id IN (SELECT ours FROM temp.merge_documents WHERE ours IS NOT NULL)"
-    f" GROUP BY {_EVENT_KEY[1:-1]}"
+    f" GROUP BY document_id, annotator, kind, {_KEY_UID}, at"
 )
 # Under the lock, only the events recorded since staging: found by id, not by document.
 _KNOWN_EVENTS_SINCE = (
     "INSERT INTO temp.merge_known"
-    " SELECT document_id, annotator, kind, annotation_uid, at, MAX(id) FROM main.events"
+    f" SELECT document_id, annotator, kind, {_KEY_UID}, at, MAX(id) FROM main.events"
     " WHERE id > :after AND +document_id IN"
     "  (SELECT ours FROM temp.merge_documents WHERE ours IS NOT NULL)"
-    f" GROUP BY {_EVENT_KEY[1:-1]}"
+    f" GROUP BY document_id, annotator, kind, {_KEY_UID}, at"
 )
 _RESOLVE_EVENTS = (
     "UPDATE temp.merge_events SET ours = (SELECT MAX(k.id) FROM temp.merge_known k"
     "  WHERE k.document_id = (SELECT d.ours FROM temp.merge_documents d"
     "   WHERE d.id = merge_events.document_id)"
     "  AND k.annotator IS merge_events.annotator AND k.kind IS merge_events.kind"
-    "  AND k.annotation_uid IS merge_events.annotation_uid AND k.at IS merge_events.at)"
+    "  AND k.key_uid IS merge_events.key_uid AND k.at IS merge_events.at)"
     " WHERE ours IS NULL"
 )
 
 
 def _rebased(column: str) -> str:
-    """SQL for an annotation snapshot (JSON) pointing at this database's document id
-    (`d.ours`); anything else (not JSON, not an object, no document_id) is kept as is."""
+    """SQL for a snapshot (JSON of an annotation or a relation) pointing at this database's
+    document id (`d.ours`), and so for the relations a span's deletion took with it
+    (`relations`); anything else (not JSON, not an object, no document_id) is kept as is."""
+    value = f"m.{column}"
+    top = (
+        f"CASE WHEN json_type({value}, '$.document_id') IS NOT NULL"
+        f" AND json_extract({value}, '$.document_id') IS NOT d.ours"
+        f" THEN json_set({value}, '$.document_id', d.ours) ELSE {value} END"
+    )
+    nested = (
+        "(SELECT json_group_array(CASE WHEN json_type(r.value, '$.document_id') IS NOT NULL"
+        " THEN json_set(r.value, '$.document_id', d.ours) ELSE r.value END)"
+        f" FROM json_each({value}, '$.relations') r)"
+    )
     return (
-        f"CASE WHEN json_valid(m.{column}) AND json_type(m.{column}) = 'object'"
-        f" AND json_type(m.{column}, '$.document_id') IS NOT NULL"
-        f" AND json_extract(m.{column}, '$.document_id') IS NOT d.ours"
-        f" THEN json_set(m.{column}, '$.document_id', d.ours) ELSE m.{column} END"
+        f"CASE WHEN NOT json_valid({value}) THEN {value}"
+        f" WHEN json_type({value}) <> 'object' THEN {value}"
+        f" WHEN json_type({value}, '$.relations') = 'array'"
+        f" THEN json_set({top}, '$.relations', json({nested}))"
+        f" ELSE {top} END"
     )
 
 
@@ -230,6 +333,14 @@ class MergeCounts:
     progress: int = 0
     progress_updated: int = 0
     events: int = 0
+    relations: int = 0
+    relations_updated: int = 0
+    doc_labels: int = 0
+    doc_labels_updated: int = 0
+    relations_deleted: int = 0
+    """Live relations (merged in or here) deleted because a span they join is deleted."""
+    relations_without_spans: int = 0
+    """Relations of the other database not carried: a span they join is in neither."""
     skipped: int = 0
     """Rows of the other database that point to a document it does not have."""
 
@@ -266,6 +377,8 @@ class MergeStage:
 
     def _copy(self, other: sqlite3.Connection, table: str, order: str, insert: str) -> None:
         """Copy the other's `table` into its staging table, a batch per transaction."""
+        if table in OPTIONAL_TABLES and not _columns(other, table):
+            return
         rows = _other_rows(other, table, order)
         while batch := list(islice(rows, BATCH)):
             with self._batch():
@@ -290,9 +403,17 @@ class MergeStage:
                    "INSERT INTO temp.merge_events (id, document_id, annotator, kind,"
                    " annotation_uid, ref, before, after, at)"
                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        self._copy(other, "relations", "id",
+                   "INSERT INTO temp.merge_relations (uid, document_id, head_uid, child_uid,"
+                   " label, annotator, created_at, updated_at, deleted_at)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        self._copy(other, "doc_labels", "id",
+                   "INSERT INTO temp.merge_doc_labels (document_id, annotator, label,"
+                   " created_at, updated_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?)")
         with self._batch():
             # Rows pointing to a document the other database does not have are skipped.
-            for name in ("merge_annotations", "merge_progress", "merge_events"):
+            for name in ("merge_annotations", "merge_progress", "merge_events",
+                         "merge_relations", "merge_doc_labels"):
                 before = conn.total_changes
                 conn.execute(f"DELETE FROM temp.{name} WHERE document_id IS NULL OR document_id"
                              " NOT IN (SELECT id FROM temp.merge_documents)")
@@ -305,12 +426,21 @@ class MergeStage:
                 "DELETE FROM temp.merge_annotations AS m WHERE EXISTS (SELECT 1"
                 " FROM main.annotations a WHERE a.uid = m.uid"
                 " AND a.updated_at >= m.updated_at)")
+            conn.execute(
+                "DELETE FROM temp.merge_relations AS m WHERE EXISTS (SELECT 1"
+                " FROM main.relations r WHERE r.uid = m.uid AND r.updated_at >= m.updated_at)")
+            conn.execute(
+                "DELETE FROM temp.merge_doc_labels AS m WHERE EXISTS (SELECT 1"
+                " FROM main.doc_labels l JOIN temp.merge_documents d ON d.ours = l.document_id"
+                " WHERE d.id = m.document_id AND l.annotator = m.annotator"
+                " AND l.label = m.label AND l.updated_at >= m.updated_at)")
+            conn.execute(f"UPDATE temp.merge_events SET key_uid = {_KEY_UID}")
             conn.execute(f"CREATE INDEX temp.merge_events_key ON merge_events {_EVENT_KEY}")
             conn.execute(
                 "UPDATE temp.merge_events SET first = (SELECT MIN(f.seq)"
                 " FROM temp.merge_events f WHERE f.document_id = merge_events.document_id"
                 " AND f.annotator IS merge_events.annotator AND f.kind IS merge_events.kind"
-                " AND f.annotation_uid IS merge_events.annotation_uid"
+                " AND f.key_uid IS merge_events.key_uid"
                 " AND f.at IS merge_events.at)")
             conn.execute(
                 "UPDATE temp.merge_events SET ref_seq = (SELECT r.seq FROM temp.merge_events r"
@@ -330,6 +460,32 @@ class MergeStage:
             self._write()
         return self.counts
 
+    def _write_relations(self) -> None:
+        """Relations and document labels, after the annotations their ends are."""
+        conn, counts = self.conn, self.counts
+        stamp = now_iso()
+        before = conn.total_changes
+        conn.execute(_DROP_RELATIONS_WITHOUT_ENDS)
+        counts.relations_without_spans = conn.total_changes - before
+        (last,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM main.relations").fetchone()
+        before = conn.total_changes
+        conn.execute(_UPSERT_RELATIONS)
+        changed = conn.total_changes - before
+        (counts.relations,) = conn.execute(
+            "SELECT count(*) FROM main.relations WHERE id > ?", (last,)).fetchone()
+        counts.relations_updated = changed - counts.relations
+        before = conn.total_changes
+        conn.execute(_DELETE_RELATIONS_OF_DELETED_SPANS, {"stamp": stamp})
+        counts.relations_deleted = conn.total_changes - before
+
+        (last,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM main.doc_labels").fetchone()
+        before = conn.total_changes
+        conn.execute(_UPSERT_DOC_LABELS)
+        changed = conn.total_changes - before
+        (counts.doc_labels,) = conn.execute(
+            "SELECT count(*) FROM main.doc_labels WHERE id > ?", (last,)).fetchone()
+        counts.doc_labels_updated = changed - counts.doc_labels
+
     def _write(self) -> None:
         conn, counts = self.conn, self.counts
         # Documents another writer added since staging are matched, the rest added.
@@ -346,6 +502,7 @@ class MergeStage:
         (counts.annotations,) = conn.execute(
             "SELECT count(*) FROM main.annotations WHERE id > ?", (last,)).fetchone()
         counts.annotations_updated = changed - counts.annotations
+        self._write_relations()
 
         (rows,) = conn.execute("SELECT count(*) FROM main.progress").fetchone()
         before = conn.total_changes

@@ -1,6 +1,7 @@
 """Gather another reader database into this one: documents by content (sha256), annotations
-by uid, progress by (document, annotator), events by what they record. Idempotent: merging
-the same file again adds nothing.
+and relations by uid, document labels by (document, annotator, label), progress by
+(document, annotator), events by what they record. Idempotent: merging the same file again
+adds nothing.
 
 The other database is checked before anything is opened for writing, then read through a
 read-only connection and never migrated. Its rows are staged and matched without holding
@@ -39,11 +40,21 @@ class MergeReport:
     events: int = 0
     skipped: int = 0
     """Rows of the other database that point to a document it does not have."""
+    relations: int = 0
+    relations_updated: int = 0
+    doc_labels: int = 0
+    doc_labels_updated: int = 0
+    relations_deleted: int = 0
+    """Live relations deleted because a span they join is deleted in the merged result."""
+    relations_without_spans: int = 0
+    """Relations of the other database not carried: a span they join is in neither."""
 
     @property
     def changed(self) -> bool:
         return any((self.documents, self.annotations, self.annotations_updated, self.progress,
-                    self.progress_updated, self.events))
+                    self.progress_updated, self.events, self.relations,
+                    self.relations_updated, self.doc_labels, self.doc_labels_updated,
+                    self.relations_deleted))
 
 
 def open_other(path: Path) -> sqlite3.Connection:
@@ -92,4 +103,6 @@ def merge(target: sqlite3.Connection, other: sqlite3.Connection,
         stage.drop()
     return MergeReport(counts.documents, counts.annotations, counts.annotations_updated,
                        counts.progress, counts.progress_updated, counts.events,
-                       counts.skipped)
+                       counts.skipped, counts.relations, counts.relations_updated,
+                       counts.doc_labels, counts.doc_labels_updated, counts.relations_deleted,
+                       counts.relations_without_spans)
