@@ -135,6 +135,12 @@ def import_(files: tuple[Path, ...], fmt: str, annotator: str | None, db_path: P
     message = (f"reader: imported {_plural(counts.documents_new, 'new document')}"
                f" ({counts.documents_known} already present),"
                f" {_plural(counts.spans_new, 'new span')} ({counts.spans_known} already present)")
+    if counts.relations_new or counts.relations_known:
+        message += (f", {_plural(counts.relations_new, 'new relation')}"
+                    f" ({counts.relations_known} already present)")
+    if counts.doc_labels_new or counts.doc_labels_known:
+        message += (f", {_plural(counts.doc_labels_new, 'new document label')}"
+                    f" ({counts.doc_labels_known} already present)")
     if errors:
         message += f"; skipped {_plural(len(errors), 'bad record')}"
     click.echo(message, err=True)

@@ -7,8 +7,10 @@ TUI saving a tag) are not kept waiting by a long import, and a failure or a kill
 database as it was. Batching (executemany, one lookup query per batch) is what makes an
 import fast; the rules are those of `reader.store.documents.add_document` and the
 annotation store: the same text is the same document, new text at a known source is that
-source's next version. Each document's new spans are recorded as one `import` event per
-annotator (which spans, from where, when), so the history stays auditable."""
+source's next version. Each document's new spans, relations and document labels are
+recorded as one `import` event per annotator (which ones, from where, when), so the history
+stays auditable. Relations come in joined to the spans of their record as stored: the
+record's span, or the identical one the database already had."""
 
 from __future__ import annotations
 
@@ -35,6 +37,10 @@ class ImportCounts:
     documents_known: int = 0
     spans_new: int = 0
     spans_known: int = 0
+    relations_new: int = 0
+    relations_known: int = 0
+    doc_labels_new: int = 0
+    doc_labels_known: int = 0
     warnings: list[str] = field(default_factory=list)
 
 
@@ -66,6 +72,8 @@ class Importer:
         self._stage = ImportStage(conn)
         self._staged_documents = 0
         self._staged_spans = 0
+        self._staged_relations = 0
+        self._staged_doc_labels = 0
 
     def __enter__(self) -> Importer:
         return self
@@ -98,16 +106,32 @@ class Importer:
                 " kept the one in the database"
                 for where, uid in self._stage.taken_ids()
             )
+            unjoined = self._stage.unjoined_relations() if self._staged_relations else []
+            counts.warnings.extend(
+                f"{where}: relation {label!r} not imported: its {end} span is not live in the"
+                " database (its id is used by another span, or it was deleted there)"
+                for where, label, end in unjoined
+            )
+            if self._staged_relations:
+                counts.warnings.extend(
+                    f"{where}: relation id {uid} is already used by another relation;"
+                    " kept the one in the database"
+                    for where, uid in self._stage.taken_relation_ids()
+                )
         finally:
             self._stage.drop()
         counts.documents_new = applied.documents
         counts.documents_known += self._staged_documents - applied.documents
         counts.spans_known += self._staged_spans - applied.spans
         counts.spans_new = applied.spans
+        counts.relations_new = applied.relations
+        counts.relations_known += self._staged_relations - applied.relations - len(unjoined)
+        counts.doc_labels_new = applied.doc_labels
+        counts.doc_labels_known += self._staged_doc_labels - applied.doc_labels
 
     def add(self, document: IncomingDocument) -> None:
         self._pending.append(document)
-        self._pending_spans += len(document.spans)
+        self._pending_spans += len(document.spans) + len(document.relations)
         if len(self._pending) >= BATCH_DOCUMENTS or self._pending_spans >= BATCH_SPANS:
             self.flush()
 
@@ -120,6 +144,8 @@ class Importer:
     def _write(self, documents: list[IncomingDocument]) -> None:
         seqs = self._write_documents(documents)
         self._write_spans(documents, seqs)
+        self._write_relations(documents, seqs)
+        self._write_doc_labels(documents, seqs)
         self._write_progress(documents, seqs)
 
     def _write_documents(self, documents: list[IncomingDocument]) -> dict[str, int]:
@@ -162,13 +188,51 @@ class Importer:
         self._staged_spans += staged
         self.counts.spans_known += len(rows) - staged
 
+    def _write_relations(self, documents: list[IncomingDocument],
+                         seqs: dict[str, int]) -> None:
+        """Each relation with its spans' annotator, offsets and labels, by which the stage
+        finds the spans it joins once they are written."""
+        rows: list[tuple[Any, ...]] = []
+        stamp, prefix, count = self.stamp, self._uid_prefix, self._uid_count
+        for document in documents:
+            doc = seqs[document.sha256]
+            spans = document.spans
+            for head, child, label, annotator, uid, created, updated in document.relations:
+                given = None
+                if uid is None:
+                    count += 1
+                    uid = f"{prefix}{count:08x}"
+                else:
+                    given = document.where
+                created = created or stamp
+                first, second = spans[head], spans[child]
+                rows.append((doc, uid, annotator, label, first.start, first.end, first.label,
+                             second.start, second.end, second.label, created,
+                             updated or created, given, document.where))
+        self._uid_count = count
+        if rows:
+            staged = self._stage.add_relations(rows)
+            self._staged_relations += staged
+            self.counts.relations_known += len(rows) - staged
+
+    def _write_doc_labels(self, documents: list[IncomingDocument],
+                          seqs: dict[str, int]) -> None:
+        rows = [(seqs[document.sha256], annotator, label)
+                for document in documents for label, annotator in document.cats]
+        if rows:
+            staged = self._stage.add_doc_labels(rows)
+            self._staged_doc_labels += staged
+            self.counts.doc_labels_known += len(rows) - staged
+
     def _write_progress(self, documents: list[IncomingDocument], seqs: dict[str, int]) -> None:
-        """A record's status becomes the progress of its spans' annotators (or the importing
-        annotator's), only ever moving forward: new -> in_progress -> done."""
+        """A record's status becomes the progress of its spans' and document labels'
+        annotators (or the importing annotator's), only ever moving forward:
+        new -> in_progress -> done."""
         rows: list[tuple[int, str, str]] = []
         for document in documents:
             if document.status in ("in_progress", "done"):
-                who = {span.annotator for span in document.spans} or {self.annotator}
+                who = ({span.annotator for span in document.spans}
+                       | {annotator for _, annotator in document.cats}) or {self.annotator}
                 rows.extend((seqs[document.sha256], name, document.status)
                             for name in sorted(who))
         self._stage.add_progress(rows)

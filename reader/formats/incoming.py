@@ -2,7 +2,9 @@
 
 A bad record raises `RecordError` with the reason; the import command prefixes FILE:LINE.
 Offsets must be code points, end exclusive, inside the text; a span that carries its text
-must match `text[start:end]` exactly."""
+must match `text[start:end]` exactly. A relation joins two spans of the same record (named
+by their ids in the file, any string, or by their offsets and label) and of one annotator;
+document labels are the record's `cats`."""
 
 from __future__ import annotations
 
@@ -32,6 +34,19 @@ class IncomingSpan(NamedTuple):
     updated_at: str | None = None
 
 
+class IncomingRelation(NamedTuple):
+    """A checked relation between two spans of its document, named by their positions in
+    `IncomingDocument.spans` (their ids in the file may be anything, or missing)."""
+
+    head: int
+    child: int
+    label: str
+    annotator: str
+    uid: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
 @dataclass(slots=True)
 class IncomingDocument:
     text: str
@@ -41,6 +56,8 @@ class IncomingDocument:
     status: str | None
     where: str  # FILE:LINE, for messages
     spans: list[IncomingSpan] = field(default_factory=list)
+    relations: list[IncomingRelation] = field(default_factory=list)
+    cats: list[tuple[str, str]] = field(default_factory=list)  # (label, annotator)
 
 
 @dataclass(frozen=True)
@@ -179,6 +196,134 @@ def _uid(value: Any, what: str) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     return _str(value, f"{what} id")
+
+
+def span_ids(document: IncomingDocument) -> dict[str, int]:
+    """The file's span ids -> their positions in `document.spans`; an id two spans share
+    maps to -1 (a relation cannot name it)."""
+    found: dict[str, int] = {}
+    for number, span in enumerate(document.spans):
+        if span.uid is not None:
+            found[span.uid] = -1 if span.uid in found else number
+    return found
+
+
+def add_relation(document: IncomingDocument, head: int, child: int, label: Any, *,
+                 annotator: Any = None, uid: Any = None, created_at: Any = None,
+                 updated_at: Any = None, what: str = "relation") -> None:
+    """Check one relation between the spans at positions `head` and `child` and add it.
+    Both spans are the relation's annotator's (by default the head span's): a relation
+    joins two spans of one annotator, as in the reader."""
+    label = _str(label, f"{what} label")
+    first, second = document.spans[head], document.spans[child]
+    who = first.annotator if annotator is None else _str(annotator, f"{what} annotator")
+    if first.annotator != who or second.annotator != who:
+        owners = sorted({first.annotator, second.annotator})
+        raise RecordError(f"{what} is {shown(who)}'s but joins spans of"
+                          f" {' and '.join(map(shown, owners))}: a relation joins two spans"
+                          " of its own annotator")
+    if first[:3] == second[:3]:
+        raise RecordError(f"{what} joins the span [{first.start}:{first.end}] {shown(label)}"
+                          " to itself")
+    document.relations.append(IncomingRelation(
+        head, child, label, who,
+        None if uid is None else _uid(uid, what),
+        None if created_at is None else _str(created_at, f"{what} created_at"),
+        None if updated_at is None else _str(updated_at, f"{what} updated_at"),
+    ))
+
+
+def find_span(document: IncomingDocument, found: Any, annotator: str | None,
+              what: str) -> int:
+    """The position of the record's span that `found` describes (a span object: its `id`
+    if it has one, else its start, end and label; `annotator`'s when several match)."""
+    described = json_object(found, what)
+    uid = described.get("id")
+    if uid is not None:
+        number = span_ids(document).get(_uid(uid, what), -2)
+        if number >= 0:
+            return number
+        if number == -1:
+            raise RecordError(f"{what} names span id {shown(uid)}, which two spans share")
+    key = (described.get("start"), described.get("end"), described.get("label"))
+    matches = [number for number, span in enumerate(document.spans) if span[:3] == key]
+    if not matches:
+        raise RecordError(f"{what} [{shown(key[0])}:{shown(key[1])}] {shown(key[2])} is not"
+                          " a span of this record")
+    mine = [number for number in matches if document.spans[number].annotator == annotator]
+    return (mine or matches)[0]
+
+
+def add_relation_objects(document: IncomingDocument, relations: list[Any],
+                         context: ImportContext, known: frozenset[str]) -> None:
+    """Add reader's relation objects (`head` and `child` are ids of spans in the record)
+    or Prodigy's (`head_span` and `child_span` describe the spans; `head` and `child` are
+    then token indices, not used)."""
+    ids: dict[str, int] | None = None
+    for number, found in enumerate(relations, 1):
+        what = f"relation {number}"
+        relation = json_object(found, what)
+        check_keys(relation, known, what, context)
+        annotator = relation.get("annotator")
+        ends = []
+        for end in ("head", "child"):
+            if f"{end}_span" in relation:
+                ends.append(find_span(document, relation[f"{end}_span"],
+                                      annotator if isinstance(annotator, str) else None,
+                                      f"{what} {end}_span"))
+                continue
+            if ids is None:
+                ids = span_ids(document)
+            given = relation.get(end)
+            if given is None:
+                raise RecordError(f"{what} has no {end}")
+            position = ids.get(_uid(given, f"{what} {end}"), -2)
+            if position == -1:
+                raise RecordError(f"{what} {end} {shown(given)} is the id of two spans")
+            if position < 0:
+                raise RecordError(f"{what} {end} {shown(given)} is not the id of a span of"
+                                  " this record")
+            ends.append(position)
+        add_relation(document, ends[0], ends[1], relation.get("label"), annotator=annotator,
+                     uid=relation.get("id"), created_at=relation.get("created_at"),
+                     updated_at=relation.get("updated_at"), what=what)
+
+
+def chosen_labels(cats: Any, what: str = "cats") -> list[str]:
+    """Document labels from `{label: score}` (spaCy's convention: a score of 0.5 or more
+    is chosen) or a list of labels (doccano's)."""
+    if cats is None:
+        return []
+    if isinstance(cats, list):
+        return [_str(label, f"{what} label") for label in cats]
+    if not isinstance(cats, dict):
+        raise RecordError(f"{what} must be an object or a list, not {type(cats).__name__}")
+    chosen = []
+    for label, score in cats.items():
+        if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 1:
+            raise RecordError(f"{what} {shown(label)} must be a number from 0 to 1, not"
+                              f" {shown(score)}")
+        if score >= 0.5:
+            chosen.append(_str(label, f"{what} label"))
+    return chosen
+
+
+def add_cats(document: IncomingDocument, labels: list[str], annotator: str,
+             by: Any = None) -> None:
+    """Give the document `labels`, each from the annotators `by` names for it (reader's
+    `cats_by`: `{label: [annotator, ...]}`), else from `annotator`."""
+    if by is not None and not isinstance(by, dict):
+        raise RecordError(f"cats_by must be an object, not {type(by).__name__}")
+    for label in labels:
+        givers = (by or {}).get(label)
+        if givers is None:
+            names = [annotator]
+        elif isinstance(givers, list) and givers:
+            names = [_str(name, f"cats_by {shown(label)} annotator") for name in givers]
+        else:
+            raise RecordError(f"cats_by {shown(label)} must be a list of annotators, not"
+                              f" {shown(givers)}")
+        document.cats.extend((label, name) for name in names)
 
 
 def json_object(record: object, what: str = "record") -> dict[str, Any]:

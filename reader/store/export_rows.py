@@ -1,7 +1,9 @@
-"""Documents and their live spans read out of the store in one streaming query, for export.
+"""Documents with their live spans, relations and document labels, read out of the store in
+one streaming query, for export.
 
-SQLite builds each document's span JSON (and the JSON line head for the default format),
-so Python only checks the offsets and writes; memory stays flat in the corpus size."""
+SQLite builds each document's span, relation and label JSON (and the JSON line head for the
+default format), so Python only checks the offsets and writes; memory stays flat in the
+corpus size."""
 
 from __future__ import annotations
 
@@ -15,8 +17,8 @@ from reader.errors import ReaderError
 from reader.store.documents import STATUSES
 from reader.store.sql import as_json, in_values
 
-__all__ = ["ID_LENGTH", "STATUSES", "ExportRow", "Selection", "begin_snapshot", "count_documents",
-           "document_id", "iter_export_rows"]
+__all__ = ["ID_LENGTH", "STATUSES", "ExportFacts", "ExportRow", "Selection", "begin_snapshot",
+           "count_documents", "document_id", "iter_export_rows"]
 
 ID_LENGTH = 16
 _SEP = "\x1e"  # never raw inside SQLite's JSON text, which escapes control characters
@@ -25,6 +27,10 @@ _SPAN_JSON = (
     "json_object('id', a.uid, 'start', a.start, 'end', a.end, 'label', a.label, 'text', a.text,"
     " 'annotator', a.annotator, 'note', a.note, 'created_at', a.created_at,"
     " 'updated_at', a.updated_at)"
+)
+_RELATION_JSON = (
+    "json_object('id', r.uid, 'head', r.head_uid, 'child', r.child_uid, 'label', r.label,"
+    " 'annotator', r.annotator, 'created_at', r.created_at, 'updated_at', r.updated_at)"
 )
 
 
@@ -44,9 +50,26 @@ class Selection:
     status: str | None = None
 
 
+@dataclass(frozen=True)
+class ExportFacts:
+    """What holds for the whole export, known before its first row: every document label
+    the selection holds (Prodigy lists them as `options`) and whether it holds any
+    relation (doccano then writes its relation layout for every record)."""
+
+    doc_labels: tuple[str, ...] = ()
+    relations: bool = False
+
+
+_NO_FACTS = ExportFacts()
+EMPTY_TAIL = ',"relations":[],"cats":{},"cats_by":{}}'
+
+
 @dataclass
 class ExportRow:
-    """One document ready to write; `spans_json` is the JSON array of its selected spans."""
+    """One document ready to write: `spans_json` is the JSON array of its selected spans,
+    `relations_json` of the live relations between them (by the selected annotators, in the
+    order they were made), `cats_json` its document labels given by any selected annotator
+    (`{"label": 1.0}`, spaCy's convention) and `cats_by_json` who gave each."""
 
     db_id: int
     id: str
@@ -58,7 +81,12 @@ class ExportRow:
     spans_json: str
     span_count: int
     json_head: str = ""
+    relations_json: str = "[]"
+    cats_json: str = "{}"
+    cats_by_json: str = "{}"
+    facts: ExportFacts = _NO_FACTS
     _spans: list[dict[str, Any]] | None = field(default=None, repr=False)
+    _relations: list[dict[str, Any]] | None = field(default=None, repr=False)
 
     def spans(self) -> list[dict[str, Any]]:
         """The spans as dicts, in text order (start, end, label, annotator, id)."""
@@ -66,9 +94,35 @@ class ExportRow:
             self._spans = json.loads(self.spans_json)
         return self._spans
 
+    def relations(self) -> list[dict[str, Any]]:
+        """The relations as dicts; `head` and `child` are `id`s of spans in `spans()`."""
+        if self._relations is None:
+            self._relations = json.loads(self.relations_json)
+        return self._relations
+
+    def cats(self) -> dict[str, float]:
+        """The document labels, `{label: 1.0}`, sorted by label."""
+        cats: dict[str, float] = json.loads(self.cats_json)
+        return cats
+
+    def cats_by(self) -> dict[str, list[str]]:
+        """Who gave each document label: `{label: [annotator, ...]}`, both sorted."""
+        by: dict[str, list[str]] = json.loads(self.cats_by_json)
+        return by
+
+    def spans_by_id(self) -> dict[str, dict[str, Any]]:
+        return {span["id"]: span for span in self.spans()}
+
     def meta(self) -> dict[str, Any]:
         meta: dict[str, Any] = json.loads(self.meta_json)
         return meta
+
+    def json_tail(self) -> str:
+        """What follows the spans in reader's JSONL line, up to its closing brace."""
+        if self.relations_json == "[]" and self.cats_json == "{}":
+            return EMPTY_TAIL
+        return (f',"relations":{self.relations_json},"cats":{self.cats_json}'
+                f',"cats_by":{self.cats_by_json}}}')
 
     def record(self) -> dict[str, Any]:
         """The document as reader's JSONL record."""
@@ -86,7 +140,7 @@ def _in_list(column: str, values: tuple[str, ...], name: str, params: dict[str, 
 def status_sql(selection: Selection, params: dict[str, Any], table: str = "documents") -> str:
     """The export status of a document, over the selected annotators (all when none):
     'done' if any of them marked it done; 'in_progress' if any opened it, set it in progress
-    or has a live annotation in it; else 'new'."""
+    or has a live annotation or document label in it; else 'new'."""
     who_p = _in_list("p.annotator", selection.annotators, "sa", params)
     who_a = _in_list("x.annotator", selection.annotators, "sa", params)
     return (
@@ -96,6 +150,8 @@ def status_sql(selection: Selection, params: dict[str, Any], table: str = "docum
         f" WHEN EXISTS (SELECT 1 FROM progress p WHERE p.document_id = {table}.id"
         f" AND (p.status = 'in_progress' OR p.opened_at IS NOT NULL){who_p})"
         f" OR EXISTS (SELECT 1 FROM annotations x WHERE x.document_id = {table}.id"
+        f" AND x.deleted_at IS NULL{who_a})"
+        f" OR EXISTS (SELECT 1 FROM doc_labels x WHERE x.document_id = {table}.id"
         f" AND x.deleted_at IS NULL{who_a}) THEN 'in_progress'"
         " ELSE 'new' END"
     )
@@ -127,6 +183,38 @@ def count_documents(conn: sqlite3.Connection, selection: Selection) -> int:
     return count
 
 
+def _end_sql(uid: str, document: str, selection: Selection, params: dict[str, Any]) -> str:
+    """A relation end that is a selected live span of the document: a relation is exported
+    only with both its spans."""
+    return (f"EXISTS (SELECT 1 FROM annotations e WHERE e.uid = {uid}"
+            f" AND e.document_id = {document} AND e.deleted_at IS NULL"
+            + _in_list("e.label", selection.labels, "l", params)
+            + _in_list("e.annotator", selection.annotators, "sa", params) + ")")
+
+
+def _live_end_sql(uid: str, document: str) -> str:
+    return (f"EXISTS (SELECT 1 FROM annotations e WHERE e.uid = {uid}"
+            f" AND e.document_id = {document} AND e.deleted_at IS NULL)")
+
+
+def export_facts(conn: sqlite3.Connection, selection: Selection) -> ExportFacts:
+    """The document labels and whether any relation is in the selection (two short queries
+    in the export's snapshot, before its rows)."""
+    params: dict[str, Any] = {}
+    who = _in_list("annotator", selection.annotators, "sa", params)
+    labels = tuple(label for (label,) in conn.execute(
+        f"SELECT DISTINCT label FROM doc_labels WHERE deleted_at IS NULL{who} ORDER BY label",
+        params))
+    params = {}
+    who_r = _in_list("r.annotator", selection.annotators, "sa", params)
+    (relations,) = conn.execute(
+        f"SELECT EXISTS (SELECT 1 FROM relations r WHERE r.deleted_at IS NULL{who_r}"
+        f" AND {_end_sql('r.head_uid', 'r.document_id', selection, params)}"
+        f" AND {_end_sql('r.child_uid', 'r.document_id', selection, params)})",
+        params).fetchone()
+    return ExportFacts(labels, bool(relations))
+
+
 def _query(selection: Selection, json_head: bool) -> tuple[str, dict[str, Any]]:
     params: dict[str, Any] = {}
     span_filter = (_in_list("a.label", selection.labels, "l", params)
@@ -141,6 +229,32 @@ def _query(selection: Selection, json_head: bool) -> tuple[str, dict[str, Any]]:
         " FROM annotations a WHERE a.document_id = d.id AND a.deleted_at IS NULL"
         f"{span_filter} ORDER BY a.start, a.end, a.label, a.annotator, a.uid))"
     )
+    who_r = _in_list("r.annotator", selection.annotators, "sa", params)
+    live_relation = f"r.document_id = d.id AND r.deleted_at IS NULL{who_r}"
+    relations = (
+        f"(SELECT '[' || group_concat(j, ',') || ']' FROM (SELECT {_RELATION_JSON} AS j"
+        f" FROM relations r WHERE {live_relation}"
+        f" AND {_end_sql('r.head_uid', 'd.id', selection, params)}"
+        f" AND {_end_sql('r.child_uid', 'd.id', selection, params)} ORDER BY r.id))"
+    )
+    # A live relation must join two live spans of its document (the store keeps it so);
+    # the first one that does not stops the export, like a drifted span.
+    dangling = (
+        f"(SELECT r.uid FROM relations r WHERE {live_relation}"
+        f" AND NOT ({_live_end_sql('r.head_uid', 'd.id')}"
+        f" AND {_live_end_sql('r.child_uid', 'd.id')}) LIMIT 1)"
+    )
+    who_x = _in_list("x.annotator", selection.annotators, "sa", params)
+    labels = (f"(SELECT DISTINCT x.label AS label FROM doc_labels x WHERE x.document_id = d.id"
+              f" AND x.deleted_at IS NULL{who_x} ORDER BY x.label) l")
+    cats = f"(SELECT json_group_object(l.label, 1.0) FROM {labels})"
+    who_y = _in_list("y.annotator", selection.annotators, "sa", params)
+    cats_by = (
+        "(SELECT json_group_object(l.label, json((SELECT json_group_array(z.annotator)"
+        " FROM (SELECT y.annotator FROM doc_labels y WHERE y.document_id = d.id"
+        f" AND y.label = l.label AND y.deleted_at IS NULL{who_y} ORDER BY y.annotator) z)))"
+        f" FROM {labels})"
+    )
     head = (
         "'{\"id\":' || json_quote(substr(d.sha256, 1, " + str(ID_LENGTH) + "))"
         " || ',\"text\":' || json_quote(d.text) || ',\"source\":' || json_quote(d.source)"
@@ -149,7 +263,8 @@ def _query(selection: Selection, json_head: bool) -> tuple[str, dict[str, Any]]:
         if json_head else "''"
     )
     documents = _documents_sql(selection, params)
-    sql = (f"SELECT d.id, d.text, d.source, d.sha256, json(d.meta), d.status, {packed}, {head}"
+    sql = (f"SELECT d.id, d.text, d.source, d.sha256, json(d.meta), d.status, {packed}, {head},"
+           f" {relations}, {dangling}, {cats}, {cats_by}"
            f" FROM {documents} ORDER BY d.id")
     return sql, params
 
@@ -158,10 +273,13 @@ def iter_export_rows(conn: sqlite3.Connection, selection: Selection,
                      json_head: bool = False) -> Iterator[ExportRow]:
     """Stream the selected documents in id order, checking every span's offsets.
 
-    A span whose stored text is not `text[start:end]` stops the export with an error
-    naming it: a dataset with a drifted span must never be written silently."""
+    A span whose stored text is not `text[start:end]`, or a live relation whose ends are
+    not live spans of its document, stops the export with an error naming it: a dataset
+    with a drifted span or a dangling relation must never be written silently."""
+    facts = export_facts(conn, selection)
     sql, params = _query(selection, json_head)
-    for db_id, text, source, sha256, meta_json, status, packed, head in conn.execute(sql, params):
+    for (db_id, text, source, sha256, meta_json, status, packed, head, relations, dangling,
+         cats, cats_by) in conn.execute(sql, params):
         if packed is None:
             spans_json, count = "[]", 0
         else:
@@ -173,8 +291,12 @@ def iter_export_rows(conn: sqlite3.Connection, selection: Selection,
             ) != joined:
                 _raise_mismatch(document_id(sha256), text, json.loads(spans_json))
             count = len(numbers) // 2
+        if dangling is not None:
+            raise ReaderError(
+                f"document {document_id(sha256)}: relation {dangling} joins a span that is not"
+                " live in this document; the database is inconsistent; export stopped")
         yield ExportRow(db_id, document_id(sha256), text, source, sha256, meta_json, status,
-                        spans_json, count, head)
+                        spans_json, count, head, relations or "[]", cats, cats_by, facts)
 
 
 def _raise_mismatch(doc_id: str, text: str, spans: list[dict[str, Any]]) -> None:

@@ -10,7 +10,11 @@ Until that transaction commits, the database has nothing of the import: all or n
 
 The rules are those of the store: the same text is the same document, new text at a known
 source is that source's next version; a span already live (same document, annotator,
-offsets and label) or whose id is taken is not added again."""
+offsets and label) or whose id is taken is not added again. A relation is staged with its
+two spans' annotator, offsets and labels, and joins the live spans that match them once
+those are written (the file's span or the one already there), unless that very relation
+is live already or its id is taken; a document label already live is not added again (a
+deleted one comes back, like a span without an id)."""
 
 from __future__ import annotations
 
@@ -59,8 +63,37 @@ CREATE TEMP TABLE import_events (     -- the uids each import event will list
     annotator TEXT NOT NULL,
     uids TEXT NOT NULL                -- JSON array
 );
+CREATE TEMP TABLE import_relations (
+    seq INTEGER PRIMARY KEY,
+    doc INTEGER NOT NULL,             -- import_documents.seq
+    uid TEXT NOT NULL,
+    annotator TEXT NOT NULL,          -- the relation's, and both its spans'
+    label TEXT NOT NULL,
+    head_start INTEGER NOT NULL,
+    head_end INTEGER NOT NULL,
+    head_label TEXT NOT NULL,
+    child_start INTEGER NOT NULL,
+    child_end INTEGER NOT NULL,
+    child_label TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    given TEXT,                       -- FILE:LINE when the file gave the relation its id
+    place TEXT NOT NULL,              -- FILE:LINE of its record
+    head_uid TEXT,                    -- the spans it joins, found under the write lock
+    child_uid TEXT,
+    UNIQUE (doc, annotator, label, head_start, head_end, head_label, child_start, child_end,
+            child_label)
+);
+CREATE TEMP TABLE import_doc_labels (
+    doc INTEGER NOT NULL,
+    annotator TEXT NOT NULL,
+    label TEXT NOT NULL,
+    new INTEGER NOT NULL DEFAULT 0,   -- not live in the database: written by this import
+    UNIQUE (doc, annotator, label)
+);
 """
-_NAMES = ("import_documents", "import_spans", "import_progress", "import_events")
+_NAMES = ("import_documents", "import_spans", "import_progress", "import_events",
+          "import_relations", "import_doc_labels")
 
 _LIVE_SAME = (
     "SELECT 1 FROM main.annotations a WHERE a.document_id = d.id AND a.annotator = s.annotator"
@@ -115,6 +148,88 @@ _INSERT_EVENTS = (
     " ORDER BY id)"
     " GROUP BY document_id, annotator"
 )
+# A staged relation's ends: the live span of its document with the annotator, offsets and
+# label the file gave (the file's own span, or the same span already there before).
+_END = (
+    "(SELECT a.uid FROM main.annotations a WHERE a.document_id = d.id"
+    " AND a.annotator = r.annotator AND a.start = r.{end}_start AND a.end = r.{end}_end"
+    " AND a.label = r.{end}_label AND a.deleted_at IS NULL ORDER BY a.id LIMIT 1)"
+)
+_RESOLVE_RELATIONS = (
+    "UPDATE temp.import_relations AS r SET head_uid = h, child_uid = c"
+    f" FROM (SELECT r.seq AS seq, {_END.format(end='head')} AS h,"
+    f" {_END.format(end='child')} AS c"
+    " FROM temp.import_relations r JOIN temp.import_documents d ON d.seq = r.doc) found"
+    " WHERE found.seq = r.seq"
+)
+_INSERT_RELATIONS = (
+    "INSERT INTO main.relations (uid, document_id, head_uid, child_uid, label, annotator,"
+    " created_at, updated_at)"
+    " SELECT r.uid, d.id, r.head_uid, r.child_uid, r.label, r.annotator, r.created_at,"
+    "  r.updated_at"
+    " FROM temp.import_relations r JOIN temp.import_documents d ON d.seq = r.doc"
+    " WHERE r.head_uid IS NOT NULL AND r.child_uid IS NOT NULL AND r.head_uid <> r.child_uid"
+    " AND NOT EXISTS (SELECT 1 FROM main.relations x WHERE x.head_uid = r.head_uid"
+    "  AND x.child_uid = r.child_uid AND x.label = r.label AND x.annotator = r.annotator"
+    "  AND x.deleted_at IS NULL)"
+    " ORDER BY r.seq ON CONFLICT (uid) DO NOTHING"
+)
+# Relations whose spans are not live after the import (a span id taken by another span,
+# or a span deleted in the database that the import does not bring back).
+_UNJOINED_RELATIONS = (
+    "SELECT place, label, head_uid IS NULL FROM temp.import_relations"
+    " WHERE head_uid IS NULL OR child_uid IS NULL ORDER BY seq"
+)
+_TAKEN_RELATION_IDS = (
+    "SELECT r.given, r.uid FROM temp.import_relations r"
+    " JOIN temp.import_documents d ON d.seq = r.doc"
+    " JOIN main.relations x ON x.uid = r.uid"
+    " WHERE r.given IS NOT NULL AND r.head_uid IS NOT NULL AND r.child_uid IS NOT NULL"
+    "  AND (x.document_id, x.head_uid, x.child_uid, x.label)"
+    "   <> (d.id, r.head_uid, r.child_uid, r.label)"
+    " ORDER BY r.seq"
+)
+_MARK_NEW_DOC_LABELS = (
+    "UPDATE temp.import_doc_labels AS l SET new = NOT EXISTS (SELECT 1 FROM main.doc_labels x"
+    " WHERE x.document_id = d.id AND x.annotator = l.annotator AND x.label = l.label"
+    " AND x.deleted_at IS NULL)"
+    " FROM temp.import_documents d WHERE d.seq = l.doc"
+)
+_UPSERT_DOC_LABELS = (
+    "INSERT INTO main.doc_labels (document_id, annotator, label, created_at, updated_at)"
+    " SELECT d.id, l.annotator, l.label, :stamp, :stamp"
+    " FROM temp.import_doc_labels l JOIN temp.import_documents d ON d.seq = l.doc"
+    " WHERE l.new ORDER BY l.rowid"
+    " ON CONFLICT (document_id, annotator, label) DO UPDATE SET deleted_at = NULL,"
+    " updated_at = excluded.updated_at"
+)
+# What else an import brought per document and annotator, added to its `import` event (or
+# in a new one, when it brought no span there): relation uids, and document labels.
+_NEW_RELATIONS = (
+    "SELECT document_id, annotator, json_group_array(uid) AS items"
+    " FROM (SELECT document_id, annotator, uid FROM main.relations WHERE id > :last_relation"
+    " ORDER BY id) GROUP BY document_id, annotator"
+)
+_NEW_DOC_LABELS = (
+    "SELECT d.id AS document_id, l.annotator AS annotator, json_group_array(l.label) AS items"
+    " FROM (SELECT * FROM temp.import_doc_labels WHERE new ORDER BY rowid) l"
+    " JOIN temp.import_documents d ON d.seq = l.doc GROUP BY d.id, l.annotator"
+)
+_ADD_TO_EVENTS = (
+    "UPDATE main.events SET after = json_set(after, '$.{key}', json(x.items))"
+    " FROM ({items}) x WHERE events.id > :last_event AND events.kind = 'import'"
+    " AND events.document_id = x.document_id AND events.annotator = x.annotator"
+)
+_NEW_EVENTS = (
+    "INSERT INTO main.events (document_id, annotator, kind, annotation_uid, ref, before, after,"
+    " at)"
+    " SELECT x.document_id, x.annotator, 'import', NULL, NULL, NULL,"
+    " json_object('source', :source, 'uids', json('[]'), '{key}', json(x.items)), :stamp"
+    " FROM ({items}) x WHERE NOT EXISTS (SELECT 1 FROM main.events e WHERE e.id > :last_event"
+    " AND e.kind = 'import' AND e.document_id = x.document_id"
+    " AND e.annotator = x.annotator)"
+    " ORDER BY x.document_id, x.annotator"
+)
 # A record's status becomes its annotators' progress, only ever moving forward:
 # new -> in_progress -> done.
 _UPSERT_PROGRESS = (
@@ -144,6 +259,8 @@ class Applied:
 
     documents: int
     spans: int
+    relations: int = 0
+    doc_labels: int = 0
 
 
 class ImportStage:
@@ -202,6 +319,30 @@ class ImportStage:
                 "INSERT INTO temp.import_progress (doc, annotator, status) VALUES (?, ?, ?)",
                 rows)
 
+    def add_relations(self, rows: list[tuple[Any, ...]]) -> int:
+        """(staging document number, uid, annotator, label, head start, end and label,
+        child start, end and label, created_at, updated_at, FILE:LINE if the file gave the
+        id, FILE:LINE of the record); returns how many were new to this import."""
+        before = self.conn.total_changes
+        with self._batch():
+            self.conn.executemany(
+                "INSERT INTO temp.import_relations (doc, uid, annotator, label, head_start,"
+                " head_end, head_label, child_start, child_end, child_label, created_at,"
+                " updated_at, given, place)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                rows)
+        return self.conn.total_changes - before
+
+    def add_doc_labels(self, rows: list[tuple[int, str, str]]) -> int:
+        """(staging document number, annotator, label); returns how many were new to this
+        import."""
+        before = self.conn.total_changes
+        with self._batch():
+            self.conn.executemany(
+                "INSERT INTO temp.import_doc_labels (doc, annotator, label) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING", rows)
+        return self.conn.total_changes - before
+
     @contextmanager
     def _batch(self) -> Iterator[None]:
         """One transaction per batch (a statement per row would each be one). It writes only
@@ -258,11 +399,50 @@ class ImportStage:
         before = conn.total_changes
         conn.execute(_INSERT_SPANS)
         spans = conn.total_changes - before
+        (last_event,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM main.events").fetchone()
         if events and spans:
             conn.execute(_INSERT_PREPARED_EVENTS if spans == staged else _INSERT_EVENTS,
                          {"source": source, "stamp": stamp, "last": last})
+        (last_relation,) = conn.execute(
+            "SELECT COALESCE(MAX(id), 0) FROM main.relations").fetchone()
+        relations, doc_labels = self._write_relations_and_labels(stamp)
+        if events and (relations or doc_labels):
+            params = {"source": source, "stamp": stamp, "last_event": last_event,
+                      "last_relation": last_relation}
+            for key, items, count in (("relations", _NEW_RELATIONS, relations),
+                                      ("doc_labels", _NEW_DOC_LABELS, doc_labels)):
+                if count:
+                    conn.execute(_ADD_TO_EVENTS.format(key=key, items=items), params)
+                    conn.execute(_NEW_EVENTS.format(key=key, items=items), params)
         conn.execute(_UPSERT_PROGRESS, {"stamp": stamp})
-        return Applied(documents, spans)
+        return Applied(documents, spans, relations, doc_labels)
+
+    def _write_relations_and_labels(self, stamp: str) -> tuple[int, int]:
+        """Relations joined to the spans now live, and document labels: how many of each
+        were added. Nothing is run for an import that has neither."""
+        conn = self.conn
+        relations = doc_labels = 0
+        if conn.execute("SELECT 1 FROM temp.import_relations LIMIT 1").fetchone():
+            conn.execute(_RESOLVE_RELATIONS)
+            before = conn.total_changes
+            conn.execute(_INSERT_RELATIONS)
+            relations = conn.total_changes - before
+        if conn.execute("SELECT 1 FROM temp.import_doc_labels LIMIT 1").fetchone():
+            conn.execute(_MARK_NEW_DOC_LABELS)
+            before = conn.total_changes
+            conn.execute(_UPSERT_DOC_LABELS, {"stamp": stamp})
+            doc_labels = conn.total_changes - before
+        return relations, doc_labels
+
+    def unjoined_relations(self) -> list[tuple[str, str, str]]:
+        """(FILE:LINE, label, "head" or "child") of staged relations whose span is not live
+        after the import; read after applying, outside the transaction."""
+        return [(place, label, "head" if head else "child")
+                for place, label, head in self.conn.execute(_UNJOINED_RELATIONS)]
+
+    def taken_relation_ids(self) -> list[tuple[str, str]]:
+        """(FILE:LINE, id) of staged relations whose id another relation holds."""
+        return [(where, uid) for where, uid in self.conn.execute(_TAKEN_RELATION_IDS)]
 
     def taken_ids(self) -> list[tuple[str, str]]:
         """(FILE:LINE, id) of staged spans whose id another span holds; read after

@@ -1,0 +1,273 @@
+"""Relations and document labels through export and import (issue 10): the export rows
+carry them (filtered like the spans), the import checks them, joins relations to the spans
+as stored and adds nothing twice."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reader.errors import ReaderError
+from reader.formats.importer import Importer
+from reader.formats.incoming import (
+    ImportContext,
+    IncomingDocument,
+    RecordError,
+    add_cats,
+    add_relation_objects,
+    add_span_objects,
+    new_document,
+)
+from reader.store.annotations import AnnotationStore
+from reader.store.database import connect
+from reader.store.documents import find_by_sha256
+from reader.store.export_rows import ExportRow, Selection, iter_export_rows
+from reader.text.loading import text_sha256
+
+TEXT = "Mayor Ana promised new trucks for Lyon and a tram"
+CONTEXT = ImportContext("tester")
+RELATION_KEYS = frozenset({"id", "head", "child", "label", "annotator", "created_at",
+                           "updated_at", "head_span", "child_span"})
+SPAN_KEYS = frozenset({"id", "start", "end", "label", "text", "annotator", "note",
+                       "created_at", "updated_at"})
+
+
+def incoming(spans: list[dict[str, Any]], relations: list[dict[str, Any]] | None = None,
+             cats: list[str] | None = None, where: str = "in.jsonl:1",
+             text: str = TEXT) -> IncomingDocument:
+    document = new_document(text, where)
+    add_span_objects(document, spans, "alice", CONTEXT, SPAN_KEYS)
+    add_relation_objects(document, relations or [], CONTEXT, RELATION_KEYS)
+    add_cats(document, cats or [], "alice")
+    return document
+
+
+def span(word: str, label: str, uid: str | None = None, **extra: Any) -> dict[str, Any]:
+    start = TEXT.index(word)
+    found = {"start": start, "end": start + len(word), "label": label, **extra}
+    return found if uid is None else {"id": uid, **found}
+
+
+SPANS = [span("Ana", "actor", "s1"), span("promised new trucks", "commitment", "s2"),
+         span("Lyon", "topic", "s3")]
+RELATIONS = [{"head": "s2", "child": "s1", "label": "by"},
+             {"head": "s2", "child": "s3", "label": "about", "id": "r-about"}]
+
+
+def run_import(conn: sqlite3.Connection, *documents: IncomingDocument) -> Importer:
+    with Importer(conn, "2024-05-01T10:00:00.000Z", "tester", source="test") as importer:
+        for document in documents:
+            importer.add(document)
+    return importer
+
+
+def stored_relations(conn: sqlite3.Connection) -> list[tuple[str, str, str, str, str]]:
+    """(head text, label, child text, annotator, uid) of the live relations, in order."""
+    return [tuple(row) for row in conn.execute(
+        "SELECT h.text, r.label, c.text, r.annotator, r.uid FROM relations r"
+        " JOIN annotations h ON h.uid = r.head_uid JOIN annotations c ON c.uid = r.child_uid"
+        " WHERE r.deleted_at IS NULL ORDER BY r.id")]
+
+
+def rows(conn: sqlite3.Connection, selection: Selection | None = None) -> list[ExportRow]:
+    return list(iter_export_rows(conn, selection or Selection()))
+
+
+@pytest.fixture
+def conn(tmp_path: Path) -> sqlite3.Connection:
+    return connect(tmp_path / "db.sqlite")
+
+
+# --- import: staging and applying ----------------------------------------------------------
+
+
+def test_relations_join_the_stored_spans_and_reimport_adds_nothing(
+        conn: sqlite3.Connection) -> None:
+    importer = run_import(conn, incoming(SPANS, RELATIONS, ["relevant"]))
+    counts = importer.counts
+    assert (counts.spans_new, counts.relations_new, counts.doc_labels_new) == (3, 2, 1)
+    found = stored_relations(conn)
+    assert [row[:4] for row in found] == [
+        ("promised new trucks", "by", "Ana", "alice"),
+        ("promised new trucks", "about", "Lyon", "alice")]
+    assert found[1][4] == "r-about"  # the file's relation id is kept
+    (document,) = rows(conn)
+    assert json.loads(document.cats_json) == {"relevant": 1.0}
+
+    again = run_import(conn, incoming(SPANS, RELATIONS, ["relevant"]))
+    assert (again.counts.spans_new, again.counts.relations_new,
+            again.counts.doc_labels_new) == (0, 0, 0)
+    assert (again.counts.relations_known, again.counts.doc_labels_known) == (2, 1)
+    assert stored_relations(conn) == found
+    assert again.counts.warnings == []
+
+
+def test_a_relation_joins_the_span_already_there(conn: sqlite3.Connection) -> None:
+    """The file's spans carry other ids than the stored identical ones: the relation joins
+    the stored spans, not copies."""
+    run_import(conn, incoming([span("Ana", "actor", "old-1"),
+                               span("promised new trucks", "commitment", "old-2")]))
+    importer = run_import(conn, incoming(SPANS, RELATIONS))
+    assert importer.counts.spans_new == 1  # only Lyon is new
+    uids = dict(conn.execute("SELECT text, uid FROM annotations").fetchall())
+    joined = conn.execute("SELECT head_uid, child_uid FROM relations ORDER BY id").fetchall()
+    assert joined == [(uids["promised new trucks"], uids["Ana"]),
+                      (uids["promised new trucks"], uids["Lyon"])]
+    assert uids["Ana"] == "old-1"
+
+
+def test_relations_without_ids_are_not_added_twice(conn: sqlite3.Connection) -> None:
+    relations = [{"head": "s2", "child": "s1", "label": "by"}]
+    run_import(conn, incoming(SPANS, relations))
+    second = run_import(conn, incoming(SPANS, relations))
+    assert second.counts.relations_new == 0 and second.counts.relations_known == 1
+    assert len(stored_relations(conn)) == 1
+
+
+def test_a_relation_whose_span_id_is_taken_is_reported_not_imported(
+        conn: sqlite3.Connection) -> None:
+    run_import(conn, incoming([span("tram", "topic", "s1")]))  # s1 is another span now
+    importer = run_import(conn, incoming(SPANS, RELATIONS[:1], where="b.jsonl:7"))
+    assert importer.counts.relations_new == 0
+    assert "b.jsonl:7: relation 'by' not imported: its child span is not live" in (
+        "\n".join(importer.counts.warnings))
+    assert stored_relations(conn) == []
+
+
+def test_a_taken_relation_id_keeps_the_one_in_the_database(conn: sqlite3.Connection) -> None:
+    run_import(conn, incoming(SPANS, [{"head": "s2", "child": "s1", "label": "by",
+                                       "id": "r1"}]))
+    importer = run_import(conn, incoming(SPANS, [{"head": "s2", "child": "s3",
+                                                  "label": "about", "id": "r1"}],
+                                         where="c.jsonl:2"))
+    assert importer.counts.relations_new == 0
+    assert ("c.jsonl:2: relation id r1 is already used by another relation; kept the one in"
+            " the database") in importer.counts.warnings
+    assert [row[1] for row in stored_relations(conn)] == ["by"]
+
+
+def test_a_deleted_document_label_comes_back_on_import(conn: sqlite3.Connection) -> None:
+    run_import(conn, incoming([], cats=["relevant"]))
+    document = find_by_sha256(conn, text_sha256(TEXT))
+    assert document is not None
+    AnnotationStore(conn, document.id, "alice").toggle_doc_label("relevant", multi=True)
+    assert rows(conn)[0].cats_json == "{}"
+    importer = run_import(conn, incoming([], cats=["relevant"]))
+    assert importer.counts.doc_labels_new == 1
+    assert rows(conn)[0].cats_json == '{"relevant":1.0}'
+
+
+def test_the_import_event_lists_relations_and_document_labels(
+        conn: sqlite3.Connection) -> None:
+    run_import(conn, incoming(SPANS, RELATIONS, ["relevant"]))
+    ((after,),) = conn.execute("SELECT after FROM events WHERE kind = 'import'").fetchall()
+    event = json.loads(after)
+    assert len(event["uids"]) == 3 and event["doc_labels"] == ["relevant"]
+    assert [uid for *_, uid in stored_relations(conn)] == event["relations"]
+    # a later import bringing only a relation records it in an event of its own
+    run_import(conn, incoming(SPANS, [{"head": "s3", "child": "s1", "label": "near"}]))
+    last = json.loads(conn.execute(
+        "SELECT after FROM events WHERE kind = 'import' ORDER BY id DESC").fetchone()[0])
+    assert last["uids"] == [] and len(last["relations"]) == 1
+
+
+def test_nothing_is_written_when_the_import_fails(conn: sqlite3.Connection) -> None:
+    with pytest.raises(RuntimeError), Importer(conn, "2024-05-01T10:00:00.000Z",
+                                               "tester") as importer:
+        importer.add(incoming(SPANS, RELATIONS, ["relevant"]))
+        raise RuntimeError("stop")
+    assert conn.execute("SELECT (SELECT count(*) FROM relations),"
+                        " (SELECT count(*) FROM doc_labels)").fetchone() == (0, 0)
+
+
+# --- import: checks ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("relation", "message"), [
+    ({"head": "s2", "child": "nope", "label": "by"},
+     "relation 1 child 'nope' is not the id of a span of this record"),
+    ({"head": "s2", "label": "by"}, "relation 1 has no child"),
+    ({"head": "s2", "child": "s1", "label": ""}, "relation 1 label is empty"),
+    ({"head": "s2", "child": "s1", "label": "by", "annotator": "bob"},
+     "relation 1 is 'bob''s but joins spans of 'alice'"),
+    ({"head": "s2", "child": "s2", "label": "by"}, "relation 1 joins the span [10:29]"),
+    ({"head_span": {"start": 0, "end": 5, "label": "x"}, "child": "s1", "label": "by"},
+     "relation 1 head_span [0:5] 'x' is not a span of this record"),
+])
+def test_a_relation_that_does_not_join_two_spans_of_the_record_is_refused(
+        relation: dict[str, Any], message: str) -> None:
+    with pytest.raises(RecordError, match=message.replace("[", r"\[")):
+        incoming(SPANS, [relation])
+
+
+def test_relations_join_spans_of_one_annotator() -> None:
+    spans = [span("Ana", "actor", "s1", annotator="bob"), *SPANS[1:]]
+    with pytest.raises(RecordError, match="joins spans of 'alice' and 'bob'"):
+        incoming(spans, RELATIONS[:1])
+
+
+def test_a_span_id_two_spans_share_cannot_be_an_end() -> None:
+    spans = [*SPANS, span("tram", "topic", "s1")]
+    with pytest.raises(RecordError, match="'s1' is the id of two spans"):
+        incoming(spans, RELATIONS[:1])
+
+
+def test_span_ids_may_be_any_string_or_number() -> None:
+    spans = [span("Ana", "actor", "🙂 x"), span("Lyon", "topic", 7)]  # type: ignore[arg-type]
+    document = incoming(spans, [{"head": 7, "child": "🙂 x", "label": "near"}])
+    assert [(r.head, r.child) for r in document.relations] == [(1, 0)]
+
+
+# --- export rows ---------------------------------------------------------------------------
+
+
+def test_export_rows_carry_relations_and_labels_by_the_selection(
+        conn: sqlite3.Connection) -> None:
+    bob = [span("Ana", "actor", "b1", annotator="bob"),
+           span("tram", "topic", "b2", annotator="bob")]
+    run_import(conn, incoming([*SPANS, *bob], [*RELATIONS,
+                                                {"head": "b1", "child": "b2", "label": "x"}]))
+    document = find_by_sha256(conn, text_sha256(TEXT))
+    assert document is not None
+    AnnotationStore(conn, document.id, "alice").toggle_doc_label("relevant", multi=True)
+    AnnotationStore(conn, document.id, "bob").toggle_doc_label("relevant", multi=True)
+    AnnotationStore(conn, document.id, "bob").toggle_doc_label("city", multi=True)
+
+    (row,) = rows(conn)
+    assert [(r["head"], r["label"], r["child"]) for r in row.relations()] == [
+        ("s2", "by", "s1"), ("s2", "about", "s3"), ("b1", "x", "b2")]
+    assert row.cats_json == '{"city":1.0,"relevant":1.0}'
+    assert row.cats_by() == {"city": ["bob"], "relevant": ["alice", "bob"]}
+    assert row.facts.doc_labels == ("city", "relevant") and row.facts.relations
+
+    (mine,) = rows(conn, Selection(annotators=("alice",)))
+    assert [r["label"] for r in mine.relations()] == ["by", "about"]
+    assert mine.cats() == {"relevant": 1.0} and mine.cats_by() == {"relevant": ["alice"]}
+    # a relation is written only with both its spans
+    (some,) = rows(conn, Selection(labels=("commitment", "topic")))
+    assert [r["label"] for r in some.relations()] == ["about"]
+    (none,) = rows(conn, Selection(labels=("actor",)))
+    assert none.relations_json == "[]" and not none.facts.relations
+    assert none.cats() == {"city": 1.0, "relevant": 1.0}  # --label chooses spans only
+
+
+def test_a_document_label_alone_makes_the_document_in_progress(
+        conn: sqlite3.Connection) -> None:
+    run_import(conn, incoming([]))
+    assert rows(conn)[0].status == "new"
+    document = find_by_sha256(conn, text_sha256(TEXT))
+    assert document is not None
+    AnnotationStore(conn, document.id, "alice").toggle_doc_label("relevant", multi=True)
+    assert rows(conn)[0].status == "in_progress"
+    assert rows(conn, Selection(annotators=("bob",)))[0].status == "new"
+
+
+def test_a_dangling_relation_stops_the_export(conn: sqlite3.Connection) -> None:
+    run_import(conn, incoming(SPANS, RELATIONS))
+    conn.execute("UPDATE annotations SET deleted_at = 'x' WHERE uid = 's1'")  # behind the store
+    with pytest.raises(ReaderError, match=r"relation .* joins a span that is not live"):
+        rows(conn)
