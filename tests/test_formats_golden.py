@@ -63,11 +63,21 @@ def test_jsonl(corpus_db: Path, tmp_path: Path) -> None:
     records = read_jsonl(out)
     assert [r["status"] for r in records] == ["done", "in_progress", "new"]
     for record in records:
-        assert list(record) == ["id", "text", "source", "sha256", "meta", "status", "spans"]
+        assert list(record) == ["id", "text", "source", "sha256", "meta", "status", "spans",
+                                "relations", "cats", "cats_by"]
         assert record["id"] == record["sha256"][:16]
         for span in record["spans"]:
             assert record["text"][span["start"]:span["end"]] == span["text"]
+        spans = {span["id"]: span for span in record["spans"]}
+        for relation in record["relations"]:  # both ends are spans of the record, one annotator
+            assert {spans[relation["head"]]["annotator"], spans[relation["child"]]["annotator"]
+                    } == {relation["annotator"]}
+        assert set(record["cats"]) == set(record["cats_by"])
+        assert all(score == 1.0 for score in record["cats"].values())
     one = records[0]
+    assert [r["id"] for r in one["relations"]] == ["r-by", "r-about", "r-place"]  # not r-gone
+    assert one["cats"] == {"mountains": 1.0, "relevant": 1.0}  # not irrelevant (0.0)
+    assert one["cats_by"]["relevant"] == ["alice", "bob"]
     assert "\r\n" in one["text"] and "\t" in one["text"]
     assert "s-gone" not in {span["id"] for span in one["spans"]}  # deleted: not exported
     assert [s["start"] for s in one["spans"]] == sorted(s["start"] for s in one["spans"])

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner, Result
 
+from reader.cli import cli as main
 from reader.errors import ReaderError
 from reader.formats.importer import Importer
 from reader.formats.incoming import (
@@ -271,3 +273,63 @@ def test_a_dangling_relation_stops_the_export(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE annotations SET deleted_at = 'x' WHERE uid = 's1'")  # behind the store
     with pytest.raises(ReaderError, match=r"relation .* joins a span that is not live"):
         rows(conn)
+
+
+# --- native JSONL ----------------------------------------------------------------------------
+
+
+def cli(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                    encoding="utf-8")
+    return path
+
+
+def test_jsonl_relation_errors_name_file_and_line(tmp_path: Path) -> None:
+    db = tmp_path / "db.sqlite"
+    good = {"text": TEXT, "spans": SPANS, "relations": RELATIONS}
+    bad = {"text": "other " + TEXT, "spans": [span("Ana", "actor", "s1")],
+           "relations": [{"head": "s1", "child": "s9", "label": "by"}]}
+    source = write_jsonl(tmp_path / "in.jsonl", [good, bad])
+    result = cli("import", str(source), "--db", str(db))
+    assert result.exit_code == 1
+    assert (f"{source}:2: relation 1 child 's9' is not the id of a span of this record;"
+            " nothing imported") in str(result.exception)
+    assert not db.exists()
+
+
+def test_jsonl_import_reads_relations_and_cats(tmp_path: Path) -> None:
+    db = tmp_path / "db.sqlite"
+    record = {"text": TEXT, "spans": SPANS, "relations": RELATIONS,
+              "cats": {"relevant": 1.0, "sport": 0.0}, "cats_by": {"relevant": ["carol"]}}
+    source = write_jsonl(tmp_path / "in.jsonl", [record])
+    first = cli("import", str(source), "--db", str(db), "--annotator", "dan")
+    assert first.exit_code == 0, first.output
+    assert "3 new spans (0 already present), 2 new relations (0 already present), 1 new" \
+           " document label (0 already present)" in first.stderr
+    exported = json.loads(cli("export", "--db", str(db)).stdout)
+    assert [(r["head"], r["child"], r["label"], r["annotator"]) for r in exported["relations"]
+            ] == [("s2", "s1", "by", "dan"), ("s2", "s3", "about", "dan")]
+    assert exported["cats"] == {"relevant": 1.0} and exported["cats_by"] == {
+        "relevant": ["carol"]}
+    again = cli("import", str(source), "--db", str(db), "--annotator", "dan")
+    assert "0 new relations (2 already present), 0 new document labels (1 already" in (
+        again.stderr)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"relations": [{**RELATIONS[0], "colour": "red"}]}, "relation 1 key: colour"),
+    ({"cats": {"relevant": "yes"}}, "cats 'relevant' must be a number from 0 to 1"),
+    ({"cats": "relevant"}, "cats must be an object or a list, not str"),
+    ({"cats": {"x": 1.0}, "cats_by": {"x": "alice"}}, "cats_by 'x' must be a list"),
+])
+def test_jsonl_bad_relations_and_cats_are_refused(tmp_path: Path, change: dict[str, Any],
+                                                   message: str) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl",
+                         [{"text": TEXT, "spans": SPANS, "relations": RELATIONS, **change}])
+    result = cli("import", str(source), "--db", str(tmp_path / "db.sqlite"), "--strict")
+    assert result.exit_code == 1
+    assert f"{source}:1: " in str(result.exception) and message in str(result.exception)

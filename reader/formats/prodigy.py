@@ -46,6 +46,8 @@ def task(row: ExportRow, summary: Summary) -> dict[str, Any]:
             span["token_start"], span["token_end"] = cover.first, cover.last
         spans.append(span)
     record = row.record()
+    for key in ("relations", "cats", "cats_by"):
+        del record[key]
     record["tokens"] = tokens
     record["spans"] = spans
     return record

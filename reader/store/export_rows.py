@@ -127,7 +127,8 @@ class ExportRow:
     def record(self) -> dict[str, Any]:
         """The document as reader's JSONL record."""
         return {"id": self.id, "text": self.text, "source": self.source, "sha256": self.sha256,
-                "meta": self.meta(), "status": self.status, "spans": self.spans()}
+                "meta": self.meta(), "status": self.status, "spans": self.spans(),
+                "relations": self.relations(), "cats": self.cats(), "cats_by": self.cats_by()}
 
 
 def _in_list(column: str, values: tuple[str, ...], name: str, params: dict[str, Any]) -> str:

@@ -1,6 +1,8 @@
 """The small golden corpus: emoji ZWJ sequences, a flag, CJK, Arabic, combining marks, CRLF,
 a tab, overlapping spans, a span across a line break, one cutting a word, notes (one with a
-line break), a deleted span, and documents in each export status."""
+line break), a deleted span (and with it a relation), relations of two annotators (one label
+with a space), document labels given by one or two annotators (and one scored 0, not given),
+and documents in each export status."""
 
 from __future__ import annotations
 
