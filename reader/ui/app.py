@@ -120,13 +120,15 @@ class ReaderApp(App[None]):
     def show_stats(self) -> None:
         from reader.ui.screens.stats import StatsScreen
 
+        workspace = self.workspace
         try:
-            stats = self.workspace.stats()
+            stats = workspace.stats()
+            relations = workspace.relation_stats()
         except sqlite3.Error as error:
             self.tell(f"could not read the statistics: {error}", severity="error")
             return
-        self.push_screen(StatsScreen(stats, self.workspace.annotator,
-                                     self.workspace.label_colors))
+        self.push_screen(StatsScreen(stats, workspace.annotator, workspace.label_colors,
+                                     relations, workspace.relation_colors))
 
     # --- services ------------------------------------------------------------------------
 

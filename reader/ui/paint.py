@@ -31,6 +31,10 @@ class Palette(NamedTuple):
     match: Style
     current_match: Style
     disagreement: Style
+    # The first cell of a span with relations, and the whole span a pending relation starts
+    # from: styles only, so the text keeps its cells and the cursor never drifts.
+    related: Style = Style(bold=True, reverse=True)
+    relation_head: Style = Style(bold=True, underline=True, reverse=True)
 
 
 class Marks(NamedTuple):
@@ -42,6 +46,8 @@ class Marks(NamedTuple):
     matches: Sequence[Match] = ()  # the search matches over the row
     current_match: Match | None = None
     disagreements: frozenset[str] = frozenset()  # uids marked in compare mode
+    related: Callable[[str], bool] | None = None  # does the span (uid) have relations?
+    relation_head: str | None = None  # the span a pending relation starts from
 
 
 LabelStyle = Callable[[str, int, bool], Style]
@@ -100,6 +106,12 @@ def paint_row(text: str, row: tuple[int, int, bool], units: Sequence[RowUnit], w
     cursor_unit = next((unit for unit in units if unit.start <= cursor < unit.end), None)
     if cursor_unit is not None:
         changes.update((cursor_unit.start, cursor_unit.end))
+    related = marks.related
+    if related is not None:  # a span with relations is marked on its first unit only
+        firsts = {span.start for span in marks.spans
+                  if start <= span.start < end and related(span.uid)}
+        if firsts:
+            changes.update(unit.end for unit in units if unit.start in firsts)
     change_points = sorted(point for point in changes if start <= point <= end)
     next_change_index = 0
 
@@ -162,6 +174,12 @@ def _style_at(offset: int, unit_end: int, marks: Marks, palette: Palette,
             style += Style(underline=True)
         if marks.disagreements and any(s.uid in marks.disagreements for s in covering):
             style += palette.disagreement
+        head = marks.relation_head
+        if head is not None and any(s.uid == head for s in covering):
+            style += palette.relation_head
+        elif marks.related is not None and any(
+                s.start == offset and marks.related(s.uid) for s in covering):
+            style += palette.related
     for match in marks.matches:
         if match.start <= offset < match.end:
             style += palette.current_match if match == marks.current_match else palette.match

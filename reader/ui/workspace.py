@@ -25,6 +25,7 @@ from reader.store.documents import (
     set_status,
 )
 from reader.store.library import CorpusStats, LibraryRow, corpus_stats, library_rows
+from reader.store.relation_queries import RelationStats, doc_labels_by_document, relation_stats
 from reader.text.sanitize import safe_text
 
 UI_BUSY_TIMEOUT_MS = 100
@@ -40,9 +41,11 @@ class Workspace:
     is_corpus: bool = False
     compare: bool = False
     label_colors: dict[str, str] = field(init=False)
+    relation_colors: dict[str, str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.label_colors = {label.name: label.color for label in self.config.labels}
+        self.relation_colors = {kind.name: kind.color for kind in self.config.relations}
         # The UI thread never waits long for another process's write lock: an edit that
         # finds it taken waits in a thread instead (`patient`), while the screen draws.
         set_busy_timeout(self.conn, UI_BUSY_TIMEOUT_MS)
@@ -115,5 +118,12 @@ class Workspace:
     def library_rows(self) -> list[LibraryRow]:
         return library_rows(self.conn, self.annotator, self.document_ids)
 
+    def doc_labels_by_document(self) -> dict[int, list[str]]:
+        """This annotator's document labels, for the library's column."""
+        return doc_labels_by_document(self.conn, self.annotator)
+
     def stats(self) -> CorpusStats:
         return corpus_stats(self.conn, self.annotator, self.document_ids)
+
+    def relation_stats(self) -> RelationStats:
+        return relation_stats(self.conn, self.annotator, self.document_ids)

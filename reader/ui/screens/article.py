@@ -22,6 +22,7 @@ from reader.annotate.session import AnnotationSession, NotDone, Outcome, Saved, 
 from reader.annotate.span_index import Span
 from reader.store.database import is_busy
 from reader.store.documents import Document, Progress
+from reader.store.relations import Relation
 from reader.text.sanitize import ELLIPSIS, safe_line, safe_text
 from reader.ui.messages import OpenDocument, ShowLibrary, ShowStats
 from reader.ui.notify import copy_text, tell
@@ -35,16 +36,17 @@ if TYPE_CHECKING:
 
 POSITION_SAVE_INTERVAL_S = 2.0
 QUOTE_MAX = 40  # cells
-QUOTE_WINDOW = 4 * QUOTE_MAX + 8  # code points: more than QUOTE_MAX cells can show
+RELATION_QUOTE_MAX = 24  # cells: a relation quotes two spans on one line
+STATUS_RELATIONS_MAX = 12  # relation lines built for the status line (it shows a few)
 
 
-def quote(text: str, start: int = 0, end: int | None = None) -> str:
-    """`text[start:end]` in quotes, sanitised and shortened to QUOTE_MAX cells; only the
+def quote(text: str, start: int = 0, end: int | None = None, width: int = QUOTE_MAX) -> str:
+    """`text[start:end]` in quotes, sanitised and shortened to `width` cells; only the
     part shown is sliced, so quoting a span over a whole 3 MB document costs what quoting
     a word does."""
     end = len(text) if end is None else end
-    piece = text[start:min(end, start + QUOTE_WINDOW)]
-    shown = safe_line(piece.replace("\r", " ").replace("\n", " "), QUOTE_MAX)
+    piece = text[start:min(end, start + 4 * width + 8)]  # more than `width` cells can show
+    shown = safe_line(piece.replace("\r", " ").replace("\n", " "), width)
     if len(piece) < end - start and not shown.endswith(ELLIPSIS):
         shown += ELLIPSIS
     return f"“{shown}”"
@@ -59,7 +61,8 @@ LABEL_KEY_BINDINGS = [
 class ArticleScreen(Screen[None]):
     BINDINGS = [
         Binding("v", "toggle_selection", "Select", id="select.toggle"),
-        Binding("escape", "clear", "Clear selection", show=False, id="select.clear"),
+        Binding("escape", "clear", "Clear selection, cancel a relation", show=False,
+                id="select.clear"),
         *LABEL_KEY_BINDINGS,
         Binding("enter", "pick_label", "Label…", id="tag.pick"),
         # A priority binding acts when the App takes the key, before it routes the keys
@@ -73,6 +76,13 @@ class ArticleScreen(Screen[None]):
                 id="annotation.next"),
         Binding("left_square_bracket", "jump(False)", "Previous annotation", show=False,
                 id="annotation.previous"),
+        Binding("r", "relate", "Relate (start a relation from this span)", show=False,
+                id="relation.start"),
+        Binding("apostrophe", "follow_relation", "Go along a relation to its other end",
+                show=False, id="relation.follow"),
+        Binding("X", "delete_relation", "Delete a relation of this span", show=False,
+                id="relation.delete"),
+        Binding("number_sign", "doc_label", "Document label…", show=False, id="doclabel.pick"),
         Binding("u", "undo", "Undo", id="history.undo"),
         Binding("ctrl+r", "redo", "Redo", show=False, id="history.redo"),
         Binding("tab", "toggle_list", "List", id="list.toggle"),
@@ -103,7 +113,9 @@ class ArticleScreen(Screen[None]):
         self.workspace = workspace
         self.progress = progress or Progress()
         self.annotations = AnnotationSession(workspace.store_for(document.id), document.text,
-                                             compare=workspace.compare)
+                                             compare=workspace.compare,
+                                             relation_types=workspace.config.relations)
+        self._relation_from: Span | None = None  # a relation pending from this span
         self._search_origin: int | None = None
         # Keys typed while an edit waits for the database, or after Enter while the search
         # still runs: they act afterwards (a `1` typed blind tags the match), in order.
@@ -125,9 +137,20 @@ class ArticleScreen(Screen[None]):
         yield Static(id="footer-slot")  # holds the Footer's row until it is mounted
 
     def _describe_place(self) -> None:
-        """Header subtitle and, in a corpus, the status line's "doc 2/40 · done 7/40"."""
-        self.sub_title = self.workspace.describe(self.document)
+        """Header subtitle (with the document's labels) and, in a corpus, the status line's
+        "doc 2/40 · done 7/40"."""
+        self.sub_title = self.workspace.describe(self.document) + self._doc_labels_text()
         self.corpus_place = self.workspace.corpus_place(self.document)
+
+    def _doc_labels_text(self) -> str:
+        """" · # relevant": this annotator's labels of the document, in the config's order."""
+        chosen = self.annotations.doc_labels
+        if not chosen:
+            return ""
+        order = [label.name for label in self.workspace.config.doc_labels]
+        names = [name for name in order if name in chosen] + \
+            sorted(name for name in chosen if name not in order)
+        return " · # " + ", ".join(safe_text(name) for name in names)
 
     @property
     def label_colors(self) -> dict[str, str]:
@@ -143,9 +166,9 @@ class ArticleScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = safe_text(self.document.title)
-        self._describe_place()
         self.view.focus()
         self._reload()
+        self._describe_place()  # after the reload: it shows the document's labels
         self.set_interval(POSITION_SAVE_INTERVAL_S, self.save_position)
         self._update_status()
         # Textual's Footer builds a widget per key: worth a frame's delay, not the first paint.
@@ -180,14 +203,19 @@ class ArticleScreen(Screen[None]):
         self._publish()
 
     def _publish(self) -> None:
-        """Show the session's spans (after a reload or a committed change)."""
-        spans = self.annotations.spans
-        self.view.set_spans(spans, self.annotations.marked)
+        """Show the session's spans and relations (after a reload or a committed change)."""
+        session = self.annotations
+        spans = session.spans
+        self.view.set_spans(spans, session.marked)
+        self.view.set_relations(session.relations.has_span if len(session.relations) else None)
+        pending = self._relation_from
+        if pending is not None and session.span(pending.uid) is None:
+            self._set_pending(None)  # its span is gone (deleted, undone, reloaded)
         if self.query("#annotation-list"):
             from reader.ui.widgets.annotation_list import AnnotationList
 
             for sidebar in self.query(AnnotationList):
-                sidebar.update_spans(spans.spans)
+                sidebar.update_spans(spans.spans, session.relations)
         self._update_status()
 
     # --- status --------------------------------------------------------------------------
@@ -206,19 +234,27 @@ class ArticleScreen(Screen[None]):
         where = f"{line + 1}:{column}  {percent}%  spans {len(self.view.spans)}"
         if self.corpus_place:
             where = f"{self.corpus_place}  {where}"
+        here = view.spans.at(view.cursor)
         under = [
             f"[{s.label}{'' if s.own else ' · ' + s.annotator}{' ✎' if s.note else ''}]"
             f" {quote(view.text, s.start, s.end)}"
-            for s in view.spans.at(view.cursor)
+            for s in here
         ]
+        relations = self._relations_at(here)
+        under.extend(self.describe_relation(r) for r in relations[:STATUS_RELATIONS_MAX])
         mode = ""
-        if view.selection:
+        if self._relation_from is not None:
+            mode = "RELATION"
+            if message is None:  # the hint stays until the relation is made or cancelled
+                message = self._pending_hint()
+        elif view.selection:
             start, end = view.selection
             mode = f"SELECT {end - start}"
         elif view.selection_anchor is not None:
             mode = "SELECT"
         self.status.show(mode=mode, where=where, under_cursor=under, message=message,
-                         state=state if message is not None else None)
+                         state=state if message is not None else None,
+                         hidden=max(len(relations) - STATUS_RELATIONS_MAX, 0))
 
     def say(self, message: str, state: str = "") -> None:
         """A message on the status line; `state` ("saved ✓") stays visible whatever the
@@ -277,14 +313,23 @@ class ArticleScreen(Screen[None]):
             self.say(prefix + outcome.message)
             return False
         self._publish()
+        if outcome.kind == "doc_labels":
+            self._describe_place()
         message, state = self._saved_message(outcome)
         self.say(message, state)
         return True
 
     def _saved_message(self, saved: Saved) -> tuple[str, str]:
+        if saved.kind == "relation":
+            return self._relation_saved_message(saved)
+        if saved.kind == "doc_labels":
+            return self._doc_labels_saved_message(saved)
         subject = saved.subject
         text = quote(self.document.text, subject.start, subject.end)
         label = subject.label
+        if saved.relations_removed or saved.relations_added:  # a span deleted, or back, with them
+            count = len(saved.relations_removed) + len(saved.relations_added)
+            text += f" and its {count} relation{'' if count == 1 else 's'}"
         if saved.verb == "tagged":
             return f"{label} {text}", "saved ✓"
         if saved.verb in ("removed", "deleted"):
@@ -300,7 +345,256 @@ class ArticleScreen(Screen[None]):
                  else "changed")
         return f"{saved.verb}: {label} {text} {state}", "saved"
 
+    def _relation_saved_message(self, saved: Saved) -> tuple[str, str]:
+        relation = saved.relation
+        text = (f"{relation.label} relation {self._span_text(relation.head_uid)}"
+                f" → {self._span_text(relation.child_uid)}")
+        if saved.verb == "related":
+            return text, "saved ✓"
+        if saved.verb == "unrelated":
+            return f"deleted {text}", "saved (u undoes)"
+        return f"{saved.verb}: {text} {'back' if saved.relations_added else 'gone'}", "saved"
+
+    def _doc_labels_saved_message(self, saved: Saved) -> tuple[str, str]:
+        before = saved.doc_labels_before or frozenset()
+        after = saved.doc_labels_after or frozenset()
+        order = [label.name for label in self.workspace.config.doc_labels]
+
+        def listed(names: frozenset[str]) -> str:
+            return ", ".join(sorted(names, key=lambda n: (n not in order,
+                                                          order.index(n) if n in order else 0,
+                                                          n)))
+
+        parts = [f"{listed(after - before)} on"] if after - before else []
+        if before - after:
+            parts.append(f"{listed(before - after)} off")
+        text = "document label " + (", ".join(parts) or "unchanged")
+        if saved.verb in ("labelled", "unlabelled"):
+            return text, "saved ✓" if saved.verb == "labelled" else "saved"
+        return f"{saved.verb}: {text}", "saved"
+
+    # --- relations -----------------------------------------------------------------------
+
+    def _span_text(self, uid: str, width: int = RELATION_QUOTE_MAX) -> str:
+        """`actor “Ana”` for a relation's end."""
+        span = self.annotations.span(uid)
+        if span is None:
+            return "a span not shown"
+        return f"{span.label} {quote(self.view.text, span.start, span.end, width)}"
+
+    def describe_relation(self, relation: Relation) -> str:
+        """`commitment “promised…” —by→ actor “Ana”` (and whose, if not one's own)."""
+        who = "" if relation.annotator == self.annotations.annotator \
+            else f" · {relation.annotator}"
+        return (f"{self._span_text(relation.head_uid)} —{relation.label}→"
+                f" {self._span_text(relation.child_uid)}{who}")
+
+    def _relations_at(self, spans: list[Span]) -> list[Relation]:
+        """The relations of `spans`, each once, in the order the spans come."""
+        relations = self.annotations.relations
+        if not len(relations):
+            return []
+        found: dict[str, Relation] = {}
+        for span in spans:
+            for relation in relations.of_span(span.uid):
+                found.setdefault(relation.uid, relation)
+        return list(found.values())
+
+    def _set_pending(self, span: Span | None) -> None:
+        """Start a relation from `span` (the number keys now pick relation labels), or end
+        the one pending."""
+        self._relation_from = span
+        self.view.set_relation_head(span.uid if span is not None else None)
+        self.query_one(Legend).show_relations(
+            self.workspace.config.relations if span is not None else None)
+        self._update_status(None if span is not None else "")
+
+    def _pending_hint(self) -> str:
+        """What the pending relation would join here, and the keys that make it."""
+        head = self._relation_from
+        assert head is not None
+        kinds = self.workspace.config.relations
+        source = f"{head.label} {quote(self.view.text, head.start, head.end, 20)}"
+        targets = [s for s in self.annotations.own_spans_at(self.view.cursor)
+                   if s.uid != head.uid]
+        if len(targets) == 1:  # what it would join, and the keys that may join it
+            target = targets[0]
+            allowed = [kind for kind in kinds if kind.allows(head.label, target.label)]
+            shown = f"{target.label} {quote(self.view.text, target.start, target.end, 20)}"
+            if not allowed:
+                return (f"{source} → {shown}: no relation label joins {head.label} →"
+                        f" {target.label}")
+            keys = " · ".join(f"{kind.key} {kind.name}" for kind in allowed if kind.key)
+            return f"{source} → {shown}: {keys or 'enter picks'}"
+        keys = " · ".join(f"{kind.key} {kind.name}" for kind in kinds if kind.key)
+        return f"from {source} — move to the other span{', ' + keys if keys else ''}"
+
+    def action_relate(self) -> None:
+        if not self.workspace.config.relations:
+            self.say("no relation labels: add [[relations]] to reader.toml (or --relations)")
+            self.app.bell()
+            return
+        self._choose_own_span("Start a relation from which span?", self._set_pending)
+
+    def _complete_relation(self, label: str | None) -> None:
+        """The pending relation to the span under the cursor, labelled `label` (None: pick
+        the label from a list)."""
+        head = self._relation_from
+        assert head is not None
+        if self.annotations.span(head.uid) is None:
+            self._set_pending(None)
+            self.say("the span the relation started from is gone")
+            return
+        spans = [s for s in self.annotations.own_spans_at(self.view.cursor) if s.uid != head.uid]
+        if not spans and self.view.selection:
+            spans = [s for s in self.annotations.own_spans_in(*self.view.selection)
+                     if s.uid != head.uid]
+        if not spans:
+            self.say("move to the other span (one of yours) first; esc cancels")
+            self.app.bell()
+            return
+
+        def with_target(target: Span) -> None:
+            if label is None:
+                self._pick_relation(head, target)
+            else:
+                self._relate(head, target, label)
+
+        if len(spans) == 1:
+            with_target(spans[0])
+            return
+        from reader.ui.screens.dialogs import Choice, ChooseScreen
+
+        by_uid = {s.uid: s for s in spans}
+        choices = [Choice(s.uid, s.label, quote(self.view.text, s.start, s.end)) for s in spans]
+        self.app.push_screen(ChooseScreen("Relation to which span?", choices),
+                             lambda uid: with_target(by_uid[uid]) if uid else None)
+
+    def _pick_relation(self, head: Span, target: Span) -> None:
+        """Enter: the relation labels, those that may join these two spans first."""
+        from reader.ui.screens.dialogs import Choice, ChooseScreen
+
+        kinds = self.workspace.config.relations
+        fits = [kind for kind in kinds if kind.allows(head.label, target.label)]
+        choices = [Choice(kind.name, f"{kind.key or ' '}  {kind.name}",
+                          kind.description or kind.rule()) for kind in fits]
+        choices += [Choice(kind.name, f"{kind.key or ' '}  {kind.name}", f"({kind.rule()})")
+                     for kind in kinds if kind not in fits]
+        title = (f"Relation {head.label} {quote(self.view.text, head.start, head.end, 20)}"
+                 f" → {target.label} {quote(self.view.text, target.start, target.end, 20)}")
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self._relate(head, target, name)
+
+        self.app.push_screen(ChooseScreen(title, choices), chosen)
+
+    def _relate(self, head: Span, target: Span, label: str) -> None:
+        def done(outcome: Outcome) -> None:
+            if isinstance(outcome, Saved):
+                self._set_pending(None)
+
+        self._edit("relation", lambda: self.annotations.relate(head.uid, target.uid, label),
+                   done)
+
+    def action_follow_relation(self) -> None:
+        """Go to the other end of a relation of the span under the cursor (several: ask)."""
+        here = self.view.spans.at(self.view.cursor)
+        pairs = [(span, relation) for span in here
+                 for relation in self.annotations.relations.of_span(span.uid)]
+        if not pairs:
+            self.say("no relation here (r on a span starts one)")
+            return
+        if len(pairs) == 1:
+            self._go_along(*pairs[0])
+            return
+        from reader.ui.screens.dialogs import Choice, ChooseScreen
+
+        choices = [Choice(str(index), self._arrow(span, relation),
+                          "" if relation.annotator == self.annotations.annotator
+                          else relation.annotator)
+                   for index, (span, relation) in enumerate(pairs)]
+        self.app.push_screen(ChooseScreen("Go along which relation?", choices),
+                             lambda index: self._go_along(*pairs[int(index)]) if index else None)
+
+    def _arrow(self, span: Span, relation: Relation) -> str:
+        """`—by→ actor “Ana”` from the head, `←by— commitment “promised”` from the child."""
+        other = self._span_text(relation.other_end(span.uid))
+        if span.uid == relation.head_uid:
+            return f"—{relation.label}→ {other}"
+        return f"←{relation.label}— {other}"
+
+    def _go_along(self, span: Span, relation: Relation) -> None:
+        other = self.annotations.span(relation.other_end(span.uid))
+        if other is None:
+            self.say("the other end of that relation is not shown")
+            return
+        arrow = self._arrow(span, relation)
+        self.view.clear_selection()
+        self.view.move_cursor(other.start, center=True)
+        self.say(f"{arrow}  (' goes back)")
+
+    def action_delete_relation(self) -> None:
+        """Delete one of one's own relations of the span under the cursor (several: ask)."""
+        spans = self.annotations.own_spans_at(self.view.cursor)
+        if not spans and self.view.selection:
+            spans = self.annotations.own_spans_in(*self.view.selection)
+        me = self.annotations.annotator
+        relations = [r for r in self._relations_at(spans) if r.annotator == me]
+        if not relations:
+            self.say("no relation of yours here")
+            self.app.bell()
+            return
+
+        def delete(relation: Relation) -> None:
+            self._edit("relation deletion", lambda: self.annotations.unrelate(relation.uid))
+
+        if len(relations) == 1:
+            delete(relations[0])
+            return
+        from reader.ui.screens.dialogs import Choice, ChooseScreen
+
+        by_uid = {r.uid: r for r in relations}
+        choices = [Choice(r.uid, self.describe_relation(r)) for r in relations]
+        self.app.push_screen(ChooseScreen("Delete which relation?", choices),
+                             lambda uid: delete(by_uid[uid]) if uid else None)
+
+    # --- document labels -----------------------------------------------------------------
+
+    def action_doc_label(self) -> None:
+        """`#`: give the document a label, or take it away (single- or multi-choice)."""
+        from reader.ui.screens.dialogs import Choice, ChooseScreen
+
+        config = self.workspace.config
+        if not config.doc_labels:
+            self.say("no document labels: add [[doc_labels]] to reader.toml")
+            self.app.bell()
+            return
+        chosen = self.annotations.doc_labels
+        multi = config.doc_labels_multi
+        choices = [Choice(label.name,
+                          f"{'✓' if label.name in chosen else ' '} {label.key or ' '}  "
+                          f"{label.name}", label.description)
+                   for label in config.doc_labels]
+        title = ("Document labels (any number): choose one to set or clear it" if multi else
+                 "Document label (one): choose one to set it, the one set clears it")
+
+        def toggle(name: str | None) -> None:
+            if name:
+                self._edit("document label",
+                           lambda: self.annotations.toggle_doc_label(name, multi=multi))
+
+        self.app.push_screen(ChooseScreen(title, choices), toggle)
+
     def action_tag_key(self, key: str) -> None:
+        if self._relation_from is not None:  # the number keys are relation labels now
+            kind = self.workspace.config.relation_by_key(key)
+            if kind is None:
+                self.say(f"no relation label on key {key}")
+                self.app.bell()
+                return
+            self._complete_relation(kind.name)
+            return
         label = self.workspace.config.by_key(key)
         if label is None:
             self.say(f"no label on key {key}")
@@ -322,6 +616,9 @@ class ArticleScreen(Screen[None]):
     def action_pick_label(self) -> None:
         from reader.ui.screens.dialogs import Choice, ChooseScreen
 
+        if self._relation_from is not None:
+            self._complete_relation(None)
+            return
         labels = self.workspace.config.labels
         choices = [Choice(label.name, f"{label.key or ' '}  {label.name}", label.description)
                    for label in labels]
@@ -372,8 +669,14 @@ class ArticleScreen(Screen[None]):
 
     def _history(self, undo: bool) -> None:
         def done(outcome: Outcome) -> None:
-            if isinstance(outcome, Saved):
+            if not isinstance(outcome, Saved):
+                return
+            if outcome.kind == "span":
                 self.view.move_cursor(outcome.subject.start)
+            elif outcome.kind == "relation":
+                head = self.annotations.span(outcome.relation.head_uid)
+                if head is not None:
+                    self.view.move_cursor(head.start)
 
         step = self.annotations.undo if undo else self.annotations.redo
         self._edit("undo" if undo else "redo", step, done)
@@ -408,6 +711,10 @@ class ArticleScreen(Screen[None]):
         self._update_status()
 
     def action_clear(self) -> None:
+        if self._relation_from is not None:  # Escape ends the relation first
+            self._set_pending(None)
+            self.say("relation cancelled")
+            return
         self.view.clear_selection()
         if self.view.matches or self.view.searching:
             self.view.clear_search()
@@ -553,9 +860,10 @@ class ArticleScreen(Screen[None]):
         if found:
             sidebar = found.first()
         else:
-            sidebar = AnnotationList(self.view.text, self.label_colors, id="annotation-list")
+            sidebar = AnnotationList(self.view.text, self.label_colors,
+                                     self.workspace.relation_colors, id="annotation-list")
             await self.query_one("#body").mount(sidebar)
-            sidebar.update_spans(list(self.view.spans))
+            sidebar.update_spans(list(self.view.spans), self.annotations.relations)
         if sidebar.has_class("-visible"):
             sidebar.remove_class("-visible")
             self.view.focus()
@@ -566,6 +874,18 @@ class ArticleScreen(Screen[None]):
     def on_annotation_list_jump(self, event: AnnotationList.Jump) -> None:
         self.view.focus()
         self.view.move_cursor(event.span.start, center=True)
+
+    def on_annotation_list_delete(self, event: AnnotationList.Delete) -> None:
+        """`x` in the list: its span (with its relations) or its relation."""
+        row = event.row
+        if isinstance(row, Span):
+            if not row.own:
+                self.say("that annotation is not yours")
+                return
+            self._edit("deletion", lambda: self.annotations.delete(row.uid))
+        else:
+            uid = row.relation.uid
+            self._edit("relation deletion", lambda: self.annotations.unrelate(uid))
 
     def _copy(self, text: str, what: str) -> None:
         method = copy_text(self.app, text)
@@ -611,11 +931,14 @@ class ArticleScreen(Screen[None]):
              + group("search")),
             ("Selecting, tagging and editing",
              group("select", "tag", "annotation", "annotations", "history", "list", "copy")),
+            ("Relations (r on a span, move to the other, then a relation key or Enter) and"
+             " document labels", group("relation", "doclabel")),
             ("Corpus", group("corpus")),
             ("Comparing annotators (adjudication)", group("compare")),
             ("App", group("app")),
         ]
-        self.app.push_screen(HelpScreen(sections, self.workspace.config.labels))
+        config = self.workspace.config
+        self.app.push_screen(HelpScreen(sections, config.labels, relations=config.relations))
 
     # --- corpus and team -----------------------------------------------------------------
 

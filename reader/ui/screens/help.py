@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from reader.annotate.labels import Label
+from reader.annotate.labels import Label, RelationType
 from reader.text.sanitize import safe_text
 
 
@@ -19,7 +19,8 @@ def key_names(keys: str) -> str:
     pretty = {"pagedown": "PgDn", "pageup": "PgUp", "question_mark": "?", "slash": "/",
               "escape": "Esc", "enter": "Enter", "tab": "Tab", "left_square_bracket": "[",
               "right_square_bracket": "]", "ctrl+r": "Ctrl+R", "ctrl+d": "Ctrl+D",
-              "ctrl+u": "Ctrl+U", "ctrl+p": "Ctrl+P"}
+              "ctrl+u": "Ctrl+U", "ctrl+p": "Ctrl+P", "apostrophe": "'",
+              "number_sign": "#"}
     return " / ".join(pretty.get(key, key) for key in keys.split(","))
 
 
@@ -35,10 +36,11 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
 
     def __init__(self, sections: list[tuple[str, list[Binding]]],
-                 labels: tuple[Label, ...]) -> None:
+                 labels: tuple[Label, ...], *, relations: tuple[RelationType, ...] = ()) -> None:
         super().__init__()
         self.sections = sections
         self.labels = labels
+        self.relations = relations
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -59,5 +61,16 @@ class HelpScreen(ModalScreen[None]):
                     table.add_row(key_names(binding.key), binding.description)
                 yield Static(Text(f"\n{title}", style="bold"))
                 yield Static(table)
+            if self.relations:
+                kinds = Table(box=None, show_header=False, padding=(0, 2))
+                for kind in self.relations:
+                    kinds.add_row(kind.key or "enter",
+                                  Text(f" {safe_text(kind.name)} ",
+                                       style=f"bold black on {kind.color}"),
+                                  Text(safe_text(kind.rule())),
+                                  Text(safe_text(kind.description)))
+                yield Static(Text("\nRelation labels (the number keys while a relation is "
+                                  "pending: r on a span, then move to the other)", style="bold"))
+                yield Static(kinds)
             yield Static(Text("\nCtrl+P opens the command palette: every action by name.\n"
                               "Escape, q or ? closes this screen.", style="dim"))

@@ -62,6 +62,7 @@ class LibraryScreen(Screen[None]):
     def refresh_rows(self) -> None:
         try:
             self.rows = self.workspace.library_rows()
+            self.query_one(DocumentTable).set_doc_labels(self.workspace.doc_labels_by_document())
         except sqlite3.Error as error:
             tell(self.app, f"could not read the library: {error}", severity="error")
             return

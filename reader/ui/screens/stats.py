@@ -1,4 +1,5 @@
-"""Corpus statistics: progress and the label distribution as a bar chart."""
+"""Corpus statistics: progress, the label distribution as a bar chart, and relations and
+document labels by label."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader.store.library import CorpusStats
+from reader.store.relation_queries import RelationStats
 from reader.text.sanitize import safe_text
 
 BAR_WIDTH = 40
@@ -35,11 +37,14 @@ class StatsScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,S", "dismiss", "Close", id="stats.close")]
 
     def __init__(self, stats: CorpusStats, annotator: str,
-                 label_colors: dict[str, str]) -> None:
+                 label_colors: dict[str, str], relations: RelationStats | None = None,
+                 relation_colors: dict[str, str] | None = None) -> None:
         super().__init__()
         self.stats = stats
         self.annotator = annotator
         self.label_colors = label_colors
+        self.relations = relations
+        self.relation_colors = relation_colors or {}
 
     def compose(self) -> ComposeResult:
         stats = self.stats
@@ -71,4 +76,24 @@ class StatsScreen(ModalScreen[None]):
                 people.add_row(Text(safe_text(name)), str(count), bar(count, largest, "cyan"))
             yield Static(Text("\nSpans by annotator", style="bold"))
             yield Static(people if stats.annotators else Text("no spans yet", style="dim"))
+            if self.relations is not None:
+                yield from self._relations(self.relations)
             yield Static(Text("\nescape closes", style="dim"))
+
+    def _relations(self, found: RelationStats) -> ComposeResult:
+        relations = Table(box=None, show_header=False, padding=(0, 1))
+        largest = max(found.relations.values(), default=0)
+        for name, count in sorted(found.relations.items(), key=lambda item: -item[1]):
+            relations.add_row(Text(safe_text(name)), str(count),
+                              bar(count, largest, self.relation_colors.get(name, "white")))
+        yield Static(Text(f"\nYour relations by label ({sum(found.relations.values())})",
+                          style="bold"))
+        yield Static(relations if found.relations else Text("no relations yet", style="dim"))
+        labels = Table(box=None, show_header=False, padding=(0, 1))
+        largest = max(found.doc_labels.values(), default=0)
+        for name, count in sorted(found.doc_labels.items(), key=lambda item: -item[1]):
+            labels.add_row(Text(safe_text(name)), str(count), bar(count, largest, "magenta"))
+        yield Static(Text(f"\nYour document labels ({found.labelled}/{self.stats.total}"
+                          " documents labelled)", style="bold"))
+        yield Static(labels if found.doc_labels else Text("no document labels yet",
+                                                         style="dim"))

@@ -1,52 +1,100 @@
-"""The sidebar: the document's annotations in text order, filterable by label.
+"""The sidebar: the document's annotations in text order, each followed by the relations it
+heads ("↳ by → actor “Ana”"), filterable by label (a span's or a relation's).
 
 Its list draws only the rows on screen (LineList), so twenty thousand annotations open
 and update as fast as twenty."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import NamedTuple
+
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
 from reader.annotate.span_index import Span
+from reader.store.relations import Relation
 from reader.text.sanitize import safe_line
 from reader.ui.widgets.line_list import LineList
 
 
-class SpanList(LineList[Span]):
-    """One annotation a row: its label as a coloured chip, the text it covers, a note mark."""
+class RelationRow(NamedTuple):
+    """A relation in the list, under the row of its head; Enter goes to its child."""
 
-    def __init__(self, text: str, colors: dict[str, str], **kwargs: object) -> None:
+    relation: Relation
+    head: Span
+    child: Span
+
+
+ListRow = Span | RelationRow
+
+
+class SpanList(LineList[ListRow]):
+    """One annotation a row: its label as a coloured chip, the text it covers, a note mark;
+    under it the relations it heads. `x` deletes the row's span or relation."""
+
+    BINDINGS = [Binding("x", "delete", "Delete", id="list.delete")]
+
+    def __init__(self, text: str, colors: dict[str, str],
+                 relation_colors: dict[str, str] | None = None, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.text = text
         self.label_colors = colors
+        self.relation_colors = relation_colors or {}
 
-    def render_row(self, span: Span, width: int, style: Style) -> list[Segment]:
-        color = self.label_colors.get(span.label, "grey50")
-        chip = f" {safe_line(span.label, max(width // 3, 4))} "
-        extra = (" ✎" if span.note else "") + \
-            ("" if span.own else f" ({safe_line(span.annotator, max(width // 4, 4))})")
-        room = max(width - cell_len(chip) - 1 - cell_len(extra), 1)
+    def _covered(self, span: Span, room: int) -> str:
         shown_end = min(span.end, span.start + 4 * room + 8)  # never slice more than fits
         covered = self.text[span.start:shown_end].replace("\r", " ").replace("\n", " ")
         covered = safe_line(covered, room)
         if shown_end < span.end and cell_len(covered) < room and not covered.endswith("…"):
             covered += "…"
+        return covered
+
+    def render_row(self, row: ListRow, width: int, style: Style) -> list[Segment]:
+        if isinstance(row, RelationRow):
+            return self._render_relation(row, width, style)
+        span = row
+        color = self.label_colors.get(span.label, "grey50")
+        chip = f" {safe_line(span.label, max(width // 3, 4))} "
+        extra = (" ✎" if span.note else "") + \
+            ("" if span.own else f" ({safe_line(span.annotator, max(width // 4, 4))})")
+        room = max(width - cell_len(chip) - 1 - cell_len(extra), 1)
+        covered = self._covered(span, room)
         return [Segment(chip, style + Style.parse(f"bold black on {color}")),
                 Segment(" " + covered, style), Segment(extra, style + Style(bold=True))]
 
-    def choose(self, span: Span) -> None:
+    def _render_relation(self, row: RelationRow, width: int, style: Style) -> list[Segment]:
+        """`↳ by → actor “Ana”`: the head is the row above (or its text, filtered out)."""
+        relation, child = row.relation, row.child
+        color = self.relation_colors.get(relation.label, "grey50")
+        chip = f" {safe_line(relation.label, max(width // 4, 4))} "
+        target = f" → {safe_line(child.label, max(width // 4, 4))} "
+        extra = "" if child.own else f" ({safe_line(relation.annotator, max(width // 4, 4))})"
+        room = max(width - 2 - cell_len(chip) - cell_len(target) - cell_len(extra), 1)
+        return [Segment("↳ ", style + Style(dim=True)),
+                Segment(chip, style + Style.parse(f"bold black on {color}")),
+                Segment(target, style), Segment(self._covered(child, room), style),
+                Segment(extra, style + Style(bold=True))]
+
+    def choose(self, row: ListRow) -> None:
+        span = row.child if isinstance(row, RelationRow) else row
         self.post_message(AnnotationList.Jump(span))
+
+    def action_delete(self) -> None:
+        if self.rows:
+            self.post_message(AnnotationList.Delete(self.rows[self.cursor_row]))
 
 
 class AnnotationList(Vertical):
-    """Enter (or a double click) on an item jumps to that annotation."""
+    """Enter (or a double click) on an item jumps to that annotation (a relation: to its
+    child); `x` asks the screen to delete it."""
 
     DEFAULT_CSS = """
     AnnotationList { width: 44; dock: right; border-left: tall $panel; display: none; }
@@ -61,20 +109,32 @@ class AnnotationList(Vertical):
             super().__init__()
             self.span = span
 
-    def __init__(self, text: str, colors: dict[str, str], **kwargs: object) -> None:
+    class Delete(Message):
+        """`x` on a row: delete that span (and its relations) or that relation."""
+
+        def __init__(self, row: ListRow) -> None:
+            super().__init__()
+            self.row = row
+
+    def __init__(self, text: str, colors: dict[str, str],
+                 relation_colors: dict[str, str] | None = None, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.text = text
         self.label_colors = colors
+        self.relation_colors = relation_colors or {}
         self.spans: list[Span] = []
+        self.relations: list[Relation] = []
         self.label_filter = ""
 
     def compose(self) -> ComposeResult:
         yield Static("Annotations", id="annotation-count")
         yield Input(placeholder="filter by label…", id="label-filter")
-        yield SpanList(self.text, self.label_colors, id="annotation-options")
+        yield SpanList(self.text, self.label_colors, self.relation_colors,
+                       id="annotation-options")
 
-    def update_spans(self, spans: list[Span]) -> None:
+    def update_spans(self, spans: list[Span], relations: Iterable[Relation] = ()) -> None:
         self.spans = spans
+        self.relations = list(relations)
         if self.is_mounted:
             self._rebuild()
 
@@ -94,9 +154,33 @@ class AnnotationList(Vertical):
         wanted = self.label_filter
         return [s for s in self.spans if not wanted or wanted in s.label.lower()]
 
+    def shown_rows(self) -> list[ListRow]:
+        """The spans the filter lets through, each followed by the relations it heads that
+        the filter lets through (a relation is shown by its own label)."""
+        wanted = self.label_filter
+        by_uid = {span.uid: span for span in self.spans} if self.relations else {}
+        headed: dict[str, list[RelationRow]] = {}
+        for relation in self.relations:
+            head, child = by_uid.get(relation.head_uid), by_uid.get(relation.child_uid)
+            if head is not None and child is not None and \
+                    (not wanted or wanted in relation.label.lower()):
+                headed.setdefault(head.uid, []).append(RelationRow(relation, head, child))
+        rows: list[ListRow] = []
+        for span in self.spans:
+            if not wanted or wanted in span.label.lower():
+                rows.append(span)
+            rows.extend(headed.get(span.uid, ()))
+        return rows
+
     def _rebuild(self) -> None:
-        shown = self.shown_spans()
-        self.query_one(SpanList).set_rows(shown)
+        rows = self.shown_rows()
+        self.query_one(SpanList).set_rows(rows)
+        spans = sum(1 for row in rows if isinstance(row, Span))
+        relations = len(rows) - spans
         count = self.query_one("#annotation-count", Static)
-        count.update(f"Annotations: {len(shown)}" + (f" of {len(self.spans)}"
-                                                     if len(shown) != len(self.spans) else ""))
+        text = f"Annotations: {spans}" + (f" of {len(self.spans)}"
+                                          if spans != len(self.spans) else "")
+        if self.relations:
+            text += f" · relations: {relations}" + (
+                f" of {len(self.relations)}" if relations != len(self.relations) else "")
+        count.update(text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 
 from textual import events, work
 from textual.binding import Binding
@@ -43,6 +44,8 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--match",
         "article-view--current-match",
         "article-view--disagreement",
+        "article-view--related",
+        "article-view--relation-head",
     }
 
     DEFAULT_CSS = """
@@ -58,6 +61,9 @@ class ArticleView(ScrollView, can_focus=True):
     ArticleView > .article-view--selection { background: $foreground 35%; color: $foreground; }
     ArticleView > .article-view--match { background: $foreground 15%; text-style: underline; }
     ArticleView > .article-view--disagreement { text-style: bold reverse; }
+    /* Styles only (no colour): a span keeps its label's colours under these marks. */
+    ArticleView > .article-view--related { text-style: bold reverse; }
+    ArticleView > .article-view--relation-head { text-style: bold underline reverse; }
     ArticleView > .article-view--current-match {
         background: $foreground 55%; color: $background; text-style: bold underline;
     }
@@ -140,6 +146,8 @@ class ArticleView(ScrollView, can_focus=True):
         self.set_reactive(ArticleView.cursor, self._clamp(cursor))  # not announced: no move
         self.spans = spans or SpanIndex()
         self.disagreements: frozenset[str] = frozenset()  # uids marked in compare mode
+        self.has_relations: Callable[[str], bool] | None = None  # marks related spans
+        self.relation_head: str | None = None  # the span a pending relation starts from
         self.label_colors = label_colors or {}
         self.matches = SearchResult("")  # the one record of the search: the screen asks here
         self.current_match: int | None = None
@@ -458,6 +466,17 @@ class ArticleView(ScrollView, can_focus=True):
         self.disagreements = disagreements
         self.refresh()
 
+    def set_relations(self, has_relations: Callable[[str], bool] | None) -> None:
+        """Which spans (by uid) have relations: they carry a mark on their first cell."""
+        self.has_relations = has_relations
+        self.refresh()
+
+    def set_relation_head(self, uid: str | None) -> None:
+        """The span a pending relation starts from (drawn marked whole), or None."""
+        if uid != self.relation_head:
+            self.relation_head = uid
+            self.refresh()
+
     def set_matches(self, matches: SearchResult, current: int | None = None) -> None:
         self.matches = matches
         self.current_match = current
@@ -569,6 +588,9 @@ class ArticleView(ScrollView, can_focus=True):
                 match=self.get_component_rich_style("article-view--match"),
                 current_match=self.get_component_rich_style("article-view--current-match"),
                 disagreement=self.get_component_rich_style("article-view--disagreement"),
+                related=self.get_component_rich_style("article-view--related", partial=True),
+                relation_head=self.get_component_rich_style("article-view--relation-head",
+                                                            partial=True),
             )
         return self._palette
 
@@ -590,6 +612,8 @@ class ArticleView(ScrollView, can_focus=True):
             matches=self._matches_in(start, end),
             current_match=current,
             disagreements=self.disagreements,
+            related=self.has_relations,
+            relation_head=self.relation_head,
         )
         units = list(self.wrapped.row_units(start, end))
         return paint_row(self.text, (start, end, last), units, width, marks, palette,

@@ -19,6 +19,16 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("spans", "Spans", 7),
     ("opened", "Last opened", 17),
 )
+# Once any document has a label: this annotator's labels of each whole document, in room
+# the source column gives up.
+WITH_LABELS: tuple[tuple[str, str, int], ...] = (
+    ("title", "Title", 0),
+    ("source", "Source", 22),
+    ("status", "Status", 12),
+    ("labels", "Doc labels", 14),
+    ("spans", "Spans", 7),
+    ("opened", "Last opened", 17),
+)
 STATUS_COLORS = {"new": "grey62", "in_progress": "yellow", "done": "green"}
 
 
@@ -33,9 +43,18 @@ def fit(text: str, width: int, align_right: bool = False) -> str:
 
 
 class DocumentTable(LineList[LibraryRow]):
-    """Documents with status, span count and last visit; Enter or a double click opens."""
+    """Documents with status, document labels, span count and last visit; Enter or a double
+    click opens."""
 
     HEADER = True
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.doc_labels: dict[int, list[str]] = {}  # by document id, for the labels column
+
+    def set_doc_labels(self, doc_labels: dict[int, list[str]]) -> None:
+        self.doc_labels = doc_labels
+        self.refresh()
 
     class Opened(Message):
         def __init__(self, row: LibraryRow) -> None:
@@ -47,21 +66,29 @@ class DocumentTable(LineList[LibraryRow]):
             super().__init__()
             self.column = column
 
+    @property
+    def columns(self) -> tuple[tuple[str, str, int], ...]:
+        return WITH_LABELS if self.doc_labels else COLUMNS
+
     def _widths(self, width: int) -> list[int]:
-        fixed = sum(w + 1 for _key, _title, w in COLUMNS if w)
-        return [w if w else max(width - fixed - 1, 10) for _key, _title, w in COLUMNS]
+        columns = self.columns
+        fixed = sum(w + 1 for _key, _title, w in columns if w)
+        return [w if w else max(width - fixed - 1, 10) for _key, _title, w in columns]
 
     def render_header(self, width: int, style: Style) -> list[Segment]:
-        cells = [fit(title, w) for (_k, title, _w), w in zip(COLUMNS, self._widths(width),
+        cells = [fit(title, w) for (_k, title, _w), w in zip(self.columns, self._widths(width),
                                                              strict=True)]
         return [Segment(" " + " ".join(cells), style)]
 
     def render_row(self, row: LibraryRow, width: int, style: Style) -> list[Segment]:
-        values = (row.title, row.source, row.status.replace("_", " "), str(row.spans),
-                  row.opened_at[:16].replace("T", " "))
+        values = {"title": row.title, "source": row.source,
+                  "status": row.status.replace("_", " "),
+                  "labels": ", ".join(self.doc_labels.get(row.id, ())),
+                  "spans": str(row.spans), "opened": row.opened_at[:16].replace("T", " ")}
         segments = [Segment(" ", style)]
-        for (key, _title, _w), cell_width, value in zip(COLUMNS, self._widths(width), values,
-                                                        strict=True):
+        for (key, _title, _w), cell_width in zip(self.columns, self._widths(width),
+                                                 strict=True):
+            value = values[key]
             cell_style = style + Style(color=STATUS_COLORS.get(row.status)) \
                 if key == "status" else style
             segments.append(Segment(fit(value, cell_width, key == "spans"), cell_style))
@@ -73,7 +100,7 @@ class DocumentTable(LineList[LibraryRow]):
 
     def header_clicked(self, x: int) -> None:
         x -= 1
-        for (key, _title, _w), cell_width in zip(COLUMNS, self._widths(
+        for (key, _title, _w), cell_width in zip(self.columns, self._widths(
                 self.scrollable_content_region.width), strict=True):
             if x < cell_width + 1:
                 self.post_message(self.HeaderClicked(key))

@@ -10,27 +10,32 @@ from rich.text import Text
 from textual.geometry import Size
 from textual.widgets import Static
 
-from reader.annotate.labels import Label
+from reader.annotate.labels import Label, RelationType
 from reader.text.sanitize import safe_line, safe_text
 
 LEGEND_MAX_ROWS = 2
 CHIP_MAX = 24  # cells: one label with a very long name leaves room for the others
 
 
-def _chip(label: Label) -> str:
+Chip = Label | RelationType  # a key, a name and a colour
+RELATION_HINT = "enter: pick relation · esc: cancel"
+
+
+def _chip(label: Chip) -> str:
     key = f"{label.key} " if label.key else ""
     return f" {key}{safe_line(label.name, CHIP_MAX)} "
 
 
-def legend_rows(labels: tuple[Label, ...], width: int,
-                max_rows: int = LEGEND_MAX_ROWS) -> list[Text]:
+def legend_rows(labels: tuple[Chip, ...], width: int,
+                max_rows: int = LEGEND_MAX_ROWS, hint: str | None = None) -> list[Text]:
     """Label chips laid out in at most `max_rows` rows of `width` cells, then the hint.
 
     Labels past the ninth have no number key: the hint says Enter picks any label, and
     chips that do not fit are counted as "+N more" rather than silently cut."""
-    keyless = any(label.key is None for label in labels)
-    hint = ("enter: any label (keys only 1-9) · ?: help" if keyless
-            else "enter: pick label · ?: help")
+    if hint is None:
+        keyless = any(label.key is None for label in labels)
+        hint = ("enter: any label (keys only 1-9) · ?: help" if keyless
+                else "enter: pick label · ?: help")
     rows: list[Text] = [Text()]
     for index, label in enumerate(labels):
         chip = _chip(label)
@@ -57,7 +62,8 @@ def legend_rows(labels: tuple[Label, ...], width: int,
 
 
 class Legend(Static):
-    """Label chips: key, colour and name, so the keys never need remembering."""
+    """Label chips: key, colour and name, so the keys never need remembering. While a
+    relation is pending the number keys pick relation labels, and it shows those."""
 
     DEFAULT_CSS = """
     Legend { height: auto; max-height: 2; background: $panel; padding: 0 1; }
@@ -66,6 +72,7 @@ class Legend(Static):
     def __init__(self, labels: tuple[Label, ...], **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.labels = labels
+        self.relations: tuple[RelationType, ...] | None = None
         tooltip = Text()
         for index, label in enumerate(labels):
             if index:
@@ -75,7 +82,16 @@ class Legend(Static):
                 tooltip.append(f": {safe_text(label.description)}")
         self.tooltip = tooltip
 
+    def show_relations(self, relations: tuple[RelationType, ...] | None) -> None:
+        """The relation labels on the number keys (a relation is pending), or None: back to
+        the span labels."""
+        if relations != self.relations:
+            self.relations = relations
+            self.refresh(layout=True)
+
     def _rows(self, width: int) -> list[Text]:
+        if self.relations is not None:
+            return legend_rows(self.relations, max(width, 1), hint=RELATION_HINT)
         return legend_rows(self.labels, max(width, 1))
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
@@ -102,16 +118,18 @@ class StatusLine(Static):
         self.under_cursor: list[str] = []
         self.message = ""
         self.state = ""
+        self.hidden = 0  # more under the cursor than `under_cursor` holds
 
     def show(self, *, mode: str | None = None, where: str | None = None,
              under_cursor: list[str] | None = None, message: str | None = None,
-             state: str | None = None) -> None:
+             state: str | None = None, hidden: int = 0) -> None:
         if mode is not None:
             self.mode = mode
         if where is not None:
             self.where = where
         if under_cursor is not None:
             self.under_cursor = under_cursor
+            self.hidden = hidden
         if message is not None:
             self.message = message
         if state is not None:
@@ -137,7 +155,7 @@ class StatusLine(Static):
                 break
             under.append("  " + safe_line(description, room - 2))
             room -= cell_len(under[-1])
-        more = len(self.under_cursor) - len(under)
+        more = len(self.under_cursor) + self.hidden - len(under)
         more_text = f" +{more}" if more and room >= len(f" +{more}") else ""
 
         if mode:
