@@ -7,6 +7,7 @@ the database through a connection of its own."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 from dataclasses import replace
 from typing import Any
 
@@ -15,6 +16,7 @@ from rich.style import Style
 from textual.pilot import Pilot
 
 from reader.annotate.labels import Config, DocLabel, RelationType
+from reader.annotate.session import AnnotationSession
 from reader.annotate.span_index import Span
 from reader.text.layout import LineIndex, WrappedText
 from reader.ui.app import ReaderApp
@@ -183,6 +185,44 @@ async def test_no_span_under_the_cursor_asks_to_move_and_several_ask_which(reade
         assert isinstance(chooser, ChooseScreen) and len(chooser.choices) == 2
         await pilot.press(*"Paulo", "enter")
         assert relations(reader) == [(uids["trucks"], paulo, "by")]
+
+
+async def test_relations_are_read_after_the_first_paint_keeping_those_made_meanwhile(
+        reader, monkeypatch) -> None:
+    """The spans are drawn at once; the relations come from a worker (20,000 take tens of
+    ms), and one made before they land is kept, not shown twice nor lost."""
+    first = reader.open(TEXT)
+    async with first.run_test(size=SIZE):
+        uids = tag_all(first, "mayor", "trucks", "lyon")
+        screen_of(first).annotations.relate(uids["trucks"], uids["mayor"], "by")
+    gate = threading.Event()
+    read = AnnotationSession.read_relations
+
+    def held(self: AnnotationSession) -> Any:
+        gate.wait(10)
+        return read(self)
+
+    monkeypatch.setattr(AnnotationSession, "read_relations", held)
+    app = reader.reopen()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        view, screen = view_of(app), screen_of(app)
+        assert len(view.spans) == 3 and not screen.annotations.relations_loaded
+        assert view.has_relations is None
+        await start_relation(pilot, "trucks")
+        await move_to(pilot, at("lyon"))
+        await pilot.press("2")
+        gate.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.annotations.relations_loaded
+        assert sorted(r.label for r in screen.annotations.relations) == ["about", "by"]
+        has = view.has_relations
+        assert has is not None and has(uids["mayor"]) and has(uids["lyon"])
+        await move_to(pilot, at("mayor"))
+        assert "commitment “promised new trucks” —by→ actor “mayor of São Paulo”" \
+            in screen.status.under_cursor
+    assert len(relations(reader)) == 2
 
 
 # --- deleting, undoing ------------------------------------------------------------------------

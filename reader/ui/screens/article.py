@@ -18,7 +18,14 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
-from reader.annotate.session import AnnotationSession, NotDone, Outcome, Saved, Why
+from reader.annotate.session import (
+    AnnotationSession,
+    LoadedRelations,
+    NotDone,
+    Outcome,
+    Saved,
+    Why,
+)
 from reader.annotate.span_index import Span
 from reader.store.database import is_busy
 from reader.store.documents import Document, Progress
@@ -167,7 +174,10 @@ class ArticleScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = safe_text(self.document.title)
         self.view.focus()
-        self._reload()
+        # The relations come after the first paint (20,000 take tens of ms to read): a
+        # worker reads them on a connection of its own, and they are drawn when they land.
+        self._reload(relations=False)
+        self._read_relations()
         self._describe_place()  # after the reload: it shows the document's labels
         self.set_interval(POSITION_SAVE_INTERVAL_S, self.save_position)
         self._update_status()
@@ -195,12 +205,29 @@ class ArticleScreen(Screen[None]):
 
     # --- annotations in memory -----------------------------------------------------------
 
-    def _reload(self) -> None:
-        """The spans to draw, read again from the database."""
-        failed = self.annotations.reload()
+    def _reload(self, *, relations: bool = True) -> None:
+        """The spans to draw, read again from the database (and the relations, unless they
+        are left to `_read_relations`)."""
+        failed = self.annotations.reload(relations=relations)
         if failed is not None:
             tell(self.app, failed.message, severity="error", timeout=10)
         self._publish()
+
+    @work(thread=True, exclusive=True, group="relations")
+    def _read_relations(self) -> None:
+        loaded = self.annotations.read_relations()
+        # Posted, not awaited (call_later is thread-safe): a screen closed meanwhile drops
+        # it, and the thread never waits on a loop that is shutting down.
+        self.call_later(self._relations_read, loaded)
+
+    def _relations_read(self, loaded: LoadedRelations | NotDone) -> None:
+        """Show the relations the worker read (unless a reload since read them anew)."""
+        if isinstance(loaded, NotDone):
+            if not self.annotations.relations_loaded:  # e.g. no file to open twice
+                self._reload()
+            return
+        if self.annotations.use_relations(loaded):
+            self._publish()
 
     def _publish(self) -> None:
         """Show the session's spans and relations (after a reload or a committed change)."""
