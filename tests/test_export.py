@@ -46,7 +46,8 @@ def test_standard_output_is_the_default(db: Path) -> None:
     result = invoke("--db", str(db))
     assert result.exit_code == 0
     assert result.stdout_bytes == (GOLDEN / "export.jsonl").read_bytes()
-    assert result.stderr.strip() == "reader: exported 3 documents, 9 spans to standard output"
+    assert result.stderr.strip() == ("reader: exported 3 documents, 9 spans, 3 relations,"
+                                     " 3 document labels to standard output")
     assert invoke("--db", str(db), "-o", "-").stdout_bytes == result.stdout_bytes
 
 

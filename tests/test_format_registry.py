@@ -47,6 +47,10 @@ def test_a_new_format_is_one_module_and_one_registry_line(tmp_path: Path) -> Non
     exported = reader_with_toy("export", "--db", str(db), "--format", "toy", "-o", str(out))
     assert exported.returncode == 0, exported.stderr
     assert exported.stderr.startswith("reader: exported 3 documents, 9 spans to ")
+    # a format that knows nothing of relations and document labels still says they are out
+    assert exported.stderr.rstrip().endswith(
+        "; relations left out (this format has no place for them): 3; document labels left"
+        " out (this format has no place for them): 3")
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").split("\n")[:-1]]
     assert [(r["words"], r["marks"]) for r in lines] == [
         (text, [f"{label}@{start}:{end}" for label, start, end in spans])

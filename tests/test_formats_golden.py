@@ -39,7 +39,7 @@ def check_golden(out: Path, name: str) -> None:
     if UPDATE:
         if out.is_dir():
             shutil.rmtree(golden, ignore_errors=True)
-            shutil.copytree(out, golden)
+            shutil.copytree(out, golden, ignore=shutil.ignore_patterns(".reader-export"))
         else:
             golden.write_bytes(out.read_bytes())
     if out.is_dir():
@@ -111,10 +111,29 @@ def test_prodigy(corpus_db: Path, tmp_path: Path) -> None:
             first, last = tokens[span["token_start"]], tokens[span["token_end"]]
             assert first["start"] <= span["start"] < first["end"]
             assert last["start"] < span["end"] <= last["end"]
+        # rel.manual: head and child are the tokens where the spans end
+        spans = {(s["start"], s["end"], s["label"]): s for s in task["spans"]}
+        for relation in task.get("relations", []):
+            for end in ("head", "child"):
+                described = relation[f"{end}_span"]
+                span = spans[described["start"], described["end"], described["label"]]
+                assert relation[end] == span["token_end"] == described["token_end"]
+                assert described["token_start"] == span["token_start"]
+    tasks = read_jsonl(out)
+    assert [len(task.get("relations", [])) for task in tasks] == [3, 0, 0]
+    assert [task.get("accept") for task in tasks] == [["mountains", "relevant"], ["news"], None]
+    assert tasks[0]["options"] == [{"id": label, "text": label}
+                                   for label in ("mountains", "news", "relevant")]
 
 
 def _utf16_slice(text: str, start: int, end: int) -> str:
     return text.encode("utf-16-le")[start * 2:end * 2].decode("utf-16-le")
+
+
+def doccano_spans(record: dict[str, Any]) -> list[tuple[int, int, str]]:
+    if "label" in record:
+        return [tuple(item) for item in record["label"]]
+    return [(e["start_offset"], e["end_offset"], e["label"]) for e in record["entities"]]
 
 
 def test_doccano_utf16_by_default(corpus_db: Path, tmp_path: Path) -> None:
@@ -123,12 +142,21 @@ def test_doccano_utf16_by_default(corpus_db: Path, tmp_path: Path) -> None:
     check_golden(out, "export.doccano.jsonl")
     expected = read_jsonl(GOLDEN / "export.jsonl")
     for record, full in zip(read_jsonl(out), expected, strict=True):
-        assert set(record) == {"text", "label"}
+        # the export holds relations: doccano's relation layout for every record
+        assert set(record) == {"text", "entities", "relations", "cats"}
         # doccano's browser front end slices with JavaScript (UTF-16) indices
-        assert [_utf16_slice(record["text"], s, e) for s, e, _ in record["label"]] == [
+        assert [_utf16_slice(record["text"], s, e) for s, e, _ in doccano_spans(record)] == [
             span["text"] for span in full["spans"]]
-    family = read_jsonl(out)[0]["label"]
-    assert [7, 15, "MISC"] in family  # the ZWJ family is 5 code points, 8 UTF-16 units
+        entity_span = {e["id"]: span["id"] for e, span in zip(record["entities"], full["spans"],
+                                                              strict=True)}
+        assert [(entity_span[r["from_id"]], entity_span[r["to_id"]], r["type"])
+                for r in record["relations"]] == [
+            (r["head"], r["child"], r["label"]) for r in full["relations"]]
+        assert record["cats"] == list(full["cats"])
+    family = doccano_spans(read_jsonl(out)[0])
+    assert (7, 15, "MISC") in family  # the ZWJ family is 5 code points, 8 UTF-16 units
+    ids = [e["id"] for record in read_jsonl(out) for e in record["entities"]]
+    assert len(ids) == len(set(ids))  # numbered through the file
 
 
 def test_doccano_codepoints(corpus_db: Path, tmp_path: Path) -> None:
@@ -137,8 +165,18 @@ def test_doccano_codepoints(corpus_db: Path, tmp_path: Path) -> None:
     check_golden(out, "export.doccano-codepoints.jsonl")
     expected = read_jsonl(GOLDEN / "export.jsonl")
     for record, full in zip(read_jsonl(out), expected, strict=True):
-        assert [record["text"][s:e] for s, e, _ in record["label"]] == [
+        assert [record["text"][s:e] for s, e, _ in doccano_spans(record)] == [
             span["text"] for span in full["spans"]]
+
+
+def test_doccano_without_relations_writes_sequence_labels(corpus_db: Path,
+                                                          tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    run_export(corpus_db, out, "--format", "doccano", "--label", "MISC")
+    records = read_jsonl(out)
+    assert [set(record) for record in records] == [{"text", "label", "cats"}] * 3
+    assert [record["cats"] for record in records] == [["mountains", "relevant"], ["news"], []]
+    assert records[0]["label"] == [[7, 15, "MISC"], [41, 46, "MISC"]]
 
 
 def test_label_studio(corpus_db: Path, tmp_path: Path) -> None:
@@ -151,7 +189,17 @@ def test_label_studio(corpus_db: Path, tmp_path: Path) -> None:
     assert [a["reader_annotator"] for a in first["annotations"]] == ["alice", "bob"]
     for task in tasks:
         for annotation in task["annotations"]:
+            regions = {item["id"]: item for item in annotation["result"]
+                       if item["type"] == "labels"}
             for item in annotation["result"]:
+                if item["type"] == "relation":  # between regions of the same annotation
+                    assert item["from_id"] in regions and item["to_id"] in regions
+                    assert item["direction"] == "right" and len(item["labels"]) == 1
+                    continue
+                if item["type"] == "choices":  # the whole document's labels
+                    assert (item["from_name"], item["to_name"]) == ("doc_label", "text")
+                    assert "start" not in item["value"]
+                    continue
                 assert (item["from_name"], item["to_name"], item["type"]) == (
                     "label", "text", "labels")
                 value = item["value"]
@@ -159,6 +207,12 @@ def test_label_studio(corpus_db: Path, tmp_path: Path) -> None:
                 assert len(value["labels"]) == 1
     notes = [i["meta"]["text"] for a in first["annotations"] for i in a["result"] if "meta" in i]
     assert notes == [["first mention\nof the mountain"]]
+    kinds = [[item["type"] for item in a["result"]] for a in first["annotations"]]
+    assert kinds[0].count("relation") == 2 and kinds[1].count("relation") == 1
+    choices = {a["reader_annotator"]: item["value"]["choices"] for task in tasks
+               for a in task["annotations"] for item in a["result"] if item["type"] == "choices"}
+    assert choices == {"alice": ["mountains", "relevant"], "bob": ["relevant"],
+                       "carol": ["news"]}
 
 
 def test_conll(corpus_db: Path, tmp_path: Path) -> None:
@@ -179,6 +233,10 @@ def test_conll(corpus_db: Path, tmp_path: Path) -> None:
             assert previous[2:] == tag[2:] and previous != "O"
         previous = tag
     assert ["Ararat", "B-ORG"] in tokens  # the longer of two spans starting together wins
+    assert "relations (CoNLL has no place for them, left out): 3 (e.g. 492f754ab745e683)" in (
+        result.stderr)
+    assert ("document labels (CoNLL has no place for them, left out): 3 (e.g."
+            " 492f754ab745e683, 3590ac9f3b77fab9)") in result.stderr
 
 
 def read_ann(text: str) -> list[tuple[str, list[tuple[int, int]], str]]:
@@ -213,6 +271,26 @@ def test_brat(corpus_db: Path, tmp_path: Path) -> None:
     assert crossing[0][1] == [(13, 19), (21, 26)]  # "family" ; "lives", CRLF left out
     assert "AnnotatorNotes T" in (out / f"{corpus[0]['id']}.ann").read_text("utf-8")
     assert "[entities]" in (out / "annotation.conf").read_text("utf-8")
+    # relations: Arg1 is the head, Arg2 the child, both T ids of the same file
+    for record in corpus:
+        ann = (out / f"{record['id']}.ann").read_text("utf-8")
+        t_ids = {line.split("\t")[0]: read_ann(line)[0] for line in ann.splitlines()
+                 if line.startswith("T")}
+        spans = {span["id"]: span for span in record["spans"]}
+        written = [line.split("\t")[1].split(" ") for line in ann.splitlines()
+                   if line.startswith("R")]
+        assert [(t_ids[head[5:]][0], label, t_ids[child[5:]][0])
+                for label, head, child in written] == [
+            (spans[r["head"]]["label"], r["label"].replace(" ", "_"),
+             spans[r["child"]]["label"]) for r in record["relations"]]
+    conf = (out / "annotation.conf").read_text("utf-8")
+    relations = conf.split("[relations]\n")[1].split("\n\n")[0].splitlines()
+    assert relations == ["about\tArg1:EVENT, Arg2:MISC", "by\tArg1:EVENT, Arg2:PER",
+                         "took_place\tArg1:VERB, Arg2:LOC"]
+    assert "relation labels with spaces (written with '_'): 1" in result.stderr
+    assert ("document labels (brat has no place for them, left out): 3 (e.g."
+            " 492f754ab745e683 mountains, relevant, 3590ac9f3b77fab9 news)") in result.stderr
+    assert "exported 3 documents, 9 spans, 3 relations to" in result.stderr
 
 
 def test_spacy_docbin(corpus_db: Path, tmp_path: Path) -> None:
@@ -236,3 +314,21 @@ def test_spacy_docbin(corpus_db: Path, tmp_path: Path) -> None:
         assert doc.user_data["id"] == record["id"]
     assert "cut a spaCy token (widened to whole tokens)" in result.stderr
     assert "only in doc.spans['sc']" in result.stderr
+    # document labels in doc.cats, 0.0 for the export's other labels once a document has one
+    assert [doc.cats for doc in docs] == [
+        {"mountains": 1.0, "news": 0.0, "relevant": 1.0},
+        {"mountains": 0.0, "news": 1.0, "relevant": 0.0}, {}]
+    # relations in user_data, by the exact character offsets of their spans
+    for doc, record in zip(docs, corpus, strict=True):
+        spans = {span["id"]: span for span in record["spans"]}
+        assert [(r["id"], r["label"], r["annotator"], r["head"], r["child"])
+                for r in doc.user_data["relations"]] == [
+            (r["id"], r["label"], r["annotator"],
+             {key: spans[r["head"]][key] for key in ("start", "end", "label")},
+             {key: spans[r["child"]][key] for key in ("start", "end", "label")})
+            for r in record["relations"]]
+        assert {label: list(who) for label, who in doc.user_data["cats_by"].items()} == (
+            record["cats_by"])  # msgpack gives tuples back
+    by = docs[0].user_data["relations"][0]
+    assert docs[0].text[by["head"]["start"]:by["head"]["end"]] == "family\r\nlives"
+    assert "exported 3 documents, 9 spans, 3 relations, 3 document labels" in result.stderr

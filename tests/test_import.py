@@ -143,6 +143,22 @@ def test_each_format_imports_back_to_the_same_spans(tmp_path: Path, name: str) -
         "id", "start", "end", "label", "text", "annotator", "note")
     assert [[tuple(s[k] for k in keys) for s in r["spans"]] for r in exported] == [
         [tuple(s[k] for k in keys) for s in r["spans"]] for r in expected]
+    # relations: between the same spans, with the same label (and, but for doccano, which
+    # has no annotators, id and annotator; Prodigy keeps their times too)
+    keys = ("label",) if "doccano" in name else ("id", "label", "annotator")
+    if "prodigy" in name:
+        keys += ("created_at", "updated_at")
+
+    def relations(record: dict[str, Any]) -> list[tuple[Any, ...]]:
+        spans = {s["id"]: (s["start"], s["end"], s["label"]) for s in record["spans"]}
+        return [(spans[r["head"]], spans[r["child"]], *(r[k] for k in keys))
+                for r in record["relations"]]
+
+    assert [relations(r) for r in exported] == [relations(r) for r in expected]
+    assert sum(map(len, map(relations, exported))) == 3
+    assert [r["cats"] for r in exported] == [r["cats"] for r in expected]
+    if "doccano" not in name:  # who gave each document label
+        assert [r["cats_by"] for r in exported] == [r["cats_by"] for r in expected]
 
 
 def test_doccano_offsets_inside_an_emoji_are_refused(tmp_path: Path) -> None:
@@ -237,14 +253,16 @@ def _export_records(db: Path) -> list[dict[str, Any]]:
 
 def test_label_studio_native_export(tmp_path: Path) -> None:
     """Label Studio's own export: completed_by user ids, predictions, cancelled annotations,
-    other result types, a region with two labels."""
+    document-wide choices, other result types, a region with two labels."""
     text = "Ararat 👩‍👩‍👧 family"
     tasks = [{"id": 7, "data": {"text": text, "genre": "news"}, "annotations": [
         {"id": 1, "completed_by": 3, "result": [
             {"id": "r1", "from_name": "label", "to_name": "text", "type": "labels",
              "value": {"start": 0, "end": 6, "text": "Ararat", "labels": ["PER", "LOC"]}},
             {"id": "c1", "from_name": "sentiment", "to_name": "text", "type": "choices",
-             "value": {"choices": ["Positive"]}}]},
+             "value": {"choices": ["Positive"]}},
+            {"id": "t1", "from_name": "summary", "to_name": "text", "type": "textarea",
+             "value": {"text": ["a mountain"]}}]},
         {"id": 2, "completed_by": {"email": "ann@example.org"}, "was_cancelled": True,
          "result": [{"id": "r9", "type": "labels", "value": {
              "start": 7, "end": 12, "text": "👩‍👩‍👧", "labels": ["X"]}}]}],
@@ -261,13 +279,14 @@ def test_label_studio_native_export(tmp_path: Path) -> None:
         ("r1-LOC", "LOC", "label-studio-user-3", "Ararat"),
         ("r1-PER", "PER", "label-studio-user-3", "Ararat"),
         ("p1", "MISC", "ner-v2", "👩‍👩‍👧")]
+    assert record["cats_by"] == {"Positive": ["label-studio-user-3"]}
     strict = run("import", str(path), "--db", str(tmp_path / "s.db"), "--strict")
     assert "unknown data key: genre" in str(strict.exception)
     del tasks[0]["data"]["genre"]
     path.write_text(json.dumps(tasks), encoding="utf-8")
     strict = run("import", str(path), "--db", str(tmp_path / "s.db"), "--strict")
-    assert ("result of type 'choices': only 'labels' results can be imported"
-            in str(strict.exception))
+    assert ("result of type 'textarea': only 'labels', 'relation' and document-wide"
+            " 'choices' results can be imported" in str(strict.exception))
 
 
 def test_doccano_extra_columns_become_meta(tmp_path: Path) -> None:

@@ -333,3 +333,113 @@ def test_jsonl_bad_relations_and_cats_are_refused(tmp_path: Path, change: dict[s
     result = cli("import", str(source), "--db", str(tmp_path / "db.sqlite"), "--strict")
     assert result.exit_code == 1
     assert f"{source}:1: " in str(result.exception) and message in str(result.exception)
+
+
+# --- other formats' own files --------------------------------------------------------------
+
+
+def exported_records(db: Path) -> list[dict[str, Any]]:
+    result = cli("export", "--db", str(db))
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.stdout.split("\n")[:-1]]
+
+
+def relation_view(record: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    spans = {s["id"]: s["text"] for s in record["spans"]}
+    return [(spans[r["head"]], r["label"], spans[r["child"]], r["annotator"])
+            for r in record["relations"]]
+
+
+def test_prodigy_rel_manual_tasks_import(tmp_path: Path) -> None:
+    """A task as Prodigy's rel.manual and choice interfaces write it: no span ids, ends by
+    head_span/child_span, numeric option ids."""
+    tokens = [{"text": w, "start": TEXT.index(w), "end": TEXT.index(w) + len(w), "id": n}
+              for n, w in enumerate(TEXT.split(" "))]
+    task = {
+        "text": TEXT, "tokens": tokens, "_annotator_id": "news-ann",
+        "spans": [{"start": 6, "end": 9, "token_start": 1, "token_end": 1, "label": "actor"},
+                  {"start": 10, "end": 29, "token_start": 2, "token_end": 4,
+                   "label": "commitment"}],
+        "relations": [{"head": 4, "child": 1, "label": "by", "color": "#c5bdf4",
+                       "head_span": {"start": 10, "end": 29, "token_start": 2, "token_end": 4,
+                                     "label": "commitment"},
+                       "child_span": {"start": 6, "end": 9, "token_start": 1, "token_end": 1,
+                                      "label": "actor"}}],
+        "options": [{"id": 0, "text": "relevant"}, {"id": "sport", "text": "Sport"}],
+        "accept": [0, "sport"], "answer": "accept"}
+    db = tmp_path / "db.sqlite"
+    source = write_jsonl(tmp_path / "p.jsonl", [task])
+    result = cli("import", str(source), "--db", str(db), "--strict")
+    assert result.exit_code == 0, result.output
+    (record,) = exported_records(db)
+    assert relation_view(record) == [("promised new trucks", "by", "Ana", "news-ann")]
+    assert record["cats_by"] == {"relevant": ["news-ann"], "sport": ["news-ann"]}
+    rejected = write_jsonl(tmp_path / "r.jsonl", [{**task, "text": TEXT + ".",
+                                                   "answer": "reject"}])
+    assert cli("import", str(rejected), "--db", str(db)).exit_code == 0
+    assert [len(r["relations"]) + len(r["cats"]) for r in exported_records(db)] == [3, 0]
+
+
+def ls_task(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    regions = [{"id": rid, "from_name": "label", "to_name": "text", "type": "labels",
+                "value": {"start": TEXT.index(word), "end": TEXT.index(word) + len(word),
+                          "labels": [label]}}
+               for rid, word, label in (("a", "Ana", "actor"), ("c", "promised", "commitment"))]
+    return [{"data": {"text": TEXT}, "annotations": [
+        {"completed_by": {"email": "e@x.org"}, "result": [*results, *regions]}]}]
+
+
+def test_label_studio_relation_directions(tmp_path: Path) -> None:
+    path = tmp_path / "ls.json"
+    path.write_text(json.dumps(ls_task([
+        {"from_id": "a", "to_id": "c", "type": "relation", "direction": "left",
+         "labels": ["by"]},
+        {"from_id": "a", "to_id": "c", "type": "relation", "direction": "bi",
+         "labels": ["near"]}])), encoding="utf-8")
+    db = tmp_path / "db.sqlite"
+    result = cli("import", str(path), "--db", str(db))
+    assert result.exit_code == 0, result.output
+    (record,) = exported_records(db)
+    assert relation_view(record) == [("promised", "by", "Ana", "e@x.org"),
+                                     ("Ana", "near", "promised", "e@x.org"),
+                                     ("promised", "near", "Ana", "e@x.org")]
+
+
+@pytest.mark.parametrize(("relation", "message"), [
+    ({"from_id": "a", "to_id": "zz", "type": "relation", "labels": ["by"]},
+     "to_id 'zz' is not a labelled region of the same annotation"),
+    ({"from_id": "a", "to_id": "c", "type": "relation", "labels": []}, "has no label"),
+    ({"from_id": "a", "to_id": "c", "type": "relation", "labels": ["by"],
+      "direction": "up"}, "direction must be right, left or bi"),
+])
+def test_label_studio_bad_relations_name_their_line(tmp_path: Path, relation: dict[str, Any],
+                                                    message: str) -> None:
+    path = tmp_path / "ls.json"
+    path.write_text(json.dumps(ls_task([relation])), encoding="utf-8")
+    result = cli("import", str(path), "--db", str(tmp_path / "db.sqlite"))
+    assert result.exit_code == 1
+    assert str(result.exception).startswith(f"{path}:1: relation 'a' -> ")
+    assert message in str(result.exception)
+
+
+def test_doccano_relation_and_classification_projects_import(tmp_path: Path) -> None:
+    """doccano's own relation example (ids from 0, relations without ids) and a text
+    classification record (`label` holding category names)."""
+    relation = {"text": TEXT, "entities": [
+        {"id": 0, "start_offset": 6, "end_offset": 9, "label": "actor"},
+        {"id": 1, "start_offset": 10, "end_offset": 29, "label": "commitment"}],
+        "relations": [{"from_id": 1, "to_id": 0, "type": "by"}], "cats": ["relevant"]}
+    classified = {"text": "A tram for Lyon", "label": ["transport", "city"]}
+    db = tmp_path / "db.sqlite"
+    source = write_jsonl(tmp_path / "d.jsonl", [relation, classified])
+    result = cli("import", str(source), "--db", str(db), "--annotator", "dee", "--strict")
+    assert result.exit_code == 0, result.output
+    first, second = exported_records(db)
+    assert relation_view(first) == [("promised new trucks", "by", "Ana", "dee")]
+    assert first["cats"] == {"relevant": 1.0}
+    assert second["cats_by"] == {"city": ["dee"], "transport": ["dee"]}
+    bad = write_jsonl(tmp_path / "bad.jsonl", [
+        {**relation, "relations": [{"from_id": 1, "to_id": 7, "type": "by"}]}])
+    refused = cli("import", str(bad), "--db", str(db))
+    assert (f"{bad}:1: relation 1 to_id 7 is not the id of an entity of this record"
+            in str(refused.exception))

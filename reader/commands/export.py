@@ -42,8 +42,10 @@ def _progress(total: int) -> Iterator[Callable[[], None]]:
         yield lambda: progress.advance(task)
 
 
-def _tracked(rows: Iterable[ExportRow], advance: Callable[[], None]) -> Iterator[ExportRow]:
+def _tracked(rows: Iterable[ExportRow], advance: Callable[[], None],
+             summary: Summary) -> Iterator[ExportRow]:
     for row in rows:
+        summary.offered(row.relation_count, row.doc_label_count)
         yield row
         advance()
 
@@ -154,7 +156,7 @@ def export(output: str | None, fmt: str, db_path: Path | None, labels: tuple[str
         total = count_documents(conn, selection)
         with _progress(total) as advance:
             json_head = isinstance(exporter, TextExport) and exporter.json_head
-            rows = _tracked(iter_export_rows(conn, selection, json_head), advance)
+            rows = _tracked(iter_export_rows(conn, selection, json_head), advance, summary)
             _write(exporter, rows, path, fmt, force, summary, options)
     finally:
         conn.close()  # ends the read transaction

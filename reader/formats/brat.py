@@ -3,9 +3,11 @@
 brat counts code points like reader, but a text-bound annotation cannot cross a line break:
 such spans are written with brat's discontinuous syntax `START END;START END`, one fragment
 per line, and the text field joins the fragments with a space, as brat does. Notes become
-`#N\tAnnotatorNotes Tn\tnote` lines; an `annotation.conf` lists the labels. The folder is
-signed with a `.reader-export` marker (reader.formats.atomic): only a folder reader wrote,
-unedited since, is replaced by the next export."""
+`#N\tAnnotatorNotes Tn\tnote` lines, relations `Rn\tLABEL Arg1:Tm Arg2:Tk` lines (head first);
+an `annotation.conf` lists the labels, and each relation label with the span labels its
+heads and children have. brat has no document labels: those are left out and reported. The
+folder is signed with a `.reader-export` marker (reader.formats.atomic): only a folder
+reader wrote, unedited since, is replaced by the next export."""
 
 from __future__ import annotations
 
@@ -38,21 +40,38 @@ def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return pieces
 
 
-def annotation_lines(row: ExportRow, summary: Summary, labels: set[str]) -> list[str]:
+class Types:
+    """What annotation.conf declares: the span labels, and per relation label the span
+    labels of its heads (Arg1) and children (Arg2)."""
+
+    def __init__(self) -> None:
+        self.entities: set[str] = set()
+        self.relations: dict[str, tuple[set[str], set[str]]] = {}
+
+
+def _type(label: str, summary: Summary, what: str, where: str) -> str:
+    """A brat type: no whitespace."""
+    written = _NOT_IN_TYPE.sub("_", label)
+    if written != label:
+        summary.note(f"{what} with spaces (written with '_')", where)
+    return written
+
+
+def annotation_lines(row: ExportRow, summary: Summary, types: Types) -> list[str]:
     lines: list[str] = []
     number = 0
     notes = 0
+    written: dict[str, tuple[str, str]] = {}  # span id -> its T id and type
     for span in row.spans():
         where = describe_span(row.id, span)
         pieces = fragments(row.text, span["start"], span["end"])
         if not pieces:
             summary.note("spans of line breaks only (brat cannot show them, left out)", where)
             continue
-        label = _NOT_IN_TYPE.sub("_", span["label"])
-        if label != span["label"]:
-            summary.note("labels with spaces (written with '_')", where)
-        labels.add(label)
+        label = _type(span["label"], summary, "labels", where)
+        types.entities.add(label)
         number += 1
+        written[span["id"]] = (f"T{number}", label)
         offsets = ";".join(f"{start} {end}" for start, end in pieces)
         shown = " ".join(row.text[start:end] for start, end in pieces)
         lines.append(f"T{number}\t{label} {offsets}\t{shown}\n")
@@ -62,6 +81,24 @@ def annotation_lines(row: ExportRow, summary: Summary, labels: set[str]) -> list
                 summary.note("notes with line breaks (joined with spaces)", where)
             notes += 1
             lines.append(f"#{notes}\tAnnotatorNotes T{number}\t{note}\n")
+    relations = 0
+    for relation in row.relations() if row.relation_count else ():
+        where = f"{row.id} {relation['label']} {relation['id']}"
+        head, child = written.get(relation["head"]), written.get(relation["child"])
+        if head is None or child is None:
+            summary.left_out("relations", 1, "relations with a span brat cannot show (left"
+                             " out)", where)
+            continue
+        label = _type(relation["label"], summary, "relation labels", where)
+        heads, children = types.relations.setdefault(label, (set(), set()))
+        heads.add(head[1])
+        children.add(child[1])
+        relations += 1
+        lines.append(f"R{relations}\t{label} Arg1:{head[0]} Arg2:{child[0]}\n")
+    if row.doc_label_count:
+        summary.left_out("document labels", row.doc_label_count,
+                         "document labels (brat has no place for them, left out)",
+                         f"{row.id} {', '.join(row.cats())}")
     return lines
 
 
@@ -78,19 +115,22 @@ def previous_export_problem(folder: Path) -> str | None:
 
 def export(rows: Iterable[ExportRow], folder: Path, summary: Summary,
            options: ExportOptions) -> None:
-    labels: set[str] = set()
+    types = Types()
     for row in rows:
         (folder / f"{row.id}.txt").write_text(row.text, encoding="utf-8", newline="")
-        lines = annotation_lines(row, summary, labels)
+        lines = annotation_lines(row, summary, types)
         (folder / f"{row.id}.ann").write_text("".join(lines), encoding="utf-8", newline="")
-        summary.wrote(sum(line.startswith("T") for line in lines))
-    (folder / CONF_NAME).write_text(conf(labels), encoding="utf-8")
+        summary.wrote(sum(line.startswith("T") for line in lines),
+                      sum(line.startswith("R") for line in lines))
+    (folder / CONF_NAME).write_text(conf(types), encoding="utf-8")
 
 
-def conf(labels: set[str]) -> str:
-    return "[entities]\n" + "".join(f"{label}\n" for label in sorted(labels)) + (
-        "\n[relations]\n\n[events]\n\n[attributes]\n"
-    )
+def conf(types: Types) -> str:
+    relations = "".join(
+        f"{label}\tArg1:{'|'.join(sorted(heads))}, Arg2:{'|'.join(sorted(children))}\n"
+        for label, (heads, children) in sorted(types.relations.items()))
+    return ("[entities]\n" + "".join(f"{label}\n" for label in sorted(types.entities))
+            + "\n[relations]\n" + relations + "\n[events]\n\n[attributes]\n")
 
 
 FORMAT = Format(

@@ -3,7 +3,8 @@
 Tokens are reader's own (no token holds whitespace). A sentence ends after `.`, `!`, `?`
 (and their CJK forms) or at a line break, but never inside a span. One tag per token means
 overlapping spans cannot all be written: spans are taken by start, longer first, then label,
-and a span touching a token already taken is left out and counted in the summary."""
+and a span touching a token already taken is left out and counted in the summary. CoNLL has
+no place for relations or document labels: they are left out and counted too."""
 
 from __future__ import annotations
 
@@ -52,6 +53,10 @@ def lines(row: ExportRow, summary: Summary) -> Iterable[str]:
     token_tags = tags(row, index, summary)
     kept = sum(tag.startswith("B-") for tag in token_tags)
     summary.wrote(kept)
+    summary.left_out("relations", row.relation_count,
+                     "relations (CoNLL has no place for them, left out)", row.id)
+    summary.left_out("document labels", row.doc_label_count,
+                     "document labels (CoNLL has no place for them, left out)", row.id)
     text = row.text
     for number, token in enumerate(tokens):
         yield f"{token.text}\t{token_tags[number]}\n"

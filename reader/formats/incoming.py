@@ -314,6 +314,8 @@ def add_cats(document: IncomingDocument, labels: list[str], annotator: str,
     `cats_by`: `{label: [annotator, ...]}`), else from `annotator`."""
     if by is not None and not isinstance(by, dict):
         raise RecordError(f"cats_by must be an object, not {type(by).__name__}")
+    if labels:
+        annotator = _str(annotator, "annotator")
     for label in labels:
         givers = (by or {}).get(label)
         if givers is None:

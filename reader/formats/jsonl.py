@@ -45,7 +45,7 @@ def export(rows: Iterable[ExportRow], out: IO[str], summary: Summary,
         out.write(row.spans_json)
         out.write(row.json_tail())
         out.write("\n")
-        summary.wrote(row.span_count)
+        summary.wrote(row.span_count, row.relation_count, row.doc_label_count)
 
 
 def parse(record: object, where: str, context: ImportContext,

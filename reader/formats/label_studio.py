@@ -1,10 +1,16 @@
 """Label Studio tasks: a JSON array, one task per document, one annotation per annotator,
-each span a `labels` result on the `text` object (code-point offsets, with the span text).
+each span a `labels` result on the `text` object (code-point offsets, with the span text),
+each relation a `relation` result from the head span's result to the child's, and the
+annotator's document labels one `choices` result.
 
 The matching labelling config is `<Labels name="label" toName="text">` over
-`<Text name="text" value="$text"/>`. Label Studio keeps its own user ids in `completed_by`,
-so the annotator's name goes in `reader_annotator`; notes become the region's meta text.
-Importing takes annotations and predictions alike; only `labels` results are spans."""
+`<Text name="text" value="$text"/>`, with `<Relations>` for the relation labels and
+`<Choices name="doc_label" toName="text" choice="multiple">` for the document labels.
+Label Studio keeps its own user ids in `completed_by`, so the annotator's name goes in
+`reader_annotator`; notes become the region's meta text. Importing takes annotations and
+predictions alike: `labels` results are spans, `relation` results relations (a `left` one
+points the other way, a `bi` one is two relations), document-wide `choices` results
+document labels; other results are skipped."""
 
 from __future__ import annotations
 
@@ -16,11 +22,14 @@ from reader.formats.incoming import (
     ImportContext,
     IncomingDocument,
     RecordError,
+    add_cats,
+    add_relation,
     add_span,
     check_keys,
     json_list,
     json_object,
     new_document,
+    shown,
 )
 from reader.formats.records import ExportOptions, ExportRow
 from reader.formats.registry import Format, Import, TextExport
@@ -28,6 +37,7 @@ from reader.formats.summary import Summary
 
 FROM_NAME = "label"
 TO_NAME = "text"
+CHOICES_NAME = "doc_label"
 LS_KEYS = frozenset({"id", "data", "annotations", "predictions", "meta", "created_at",
                      "updated_at", "inner_id", "total_annotations", "cancelled_annotations",
                      "total_predictions", "comment_count", "unresolved_comment_count",
@@ -47,6 +57,20 @@ def task(row: ExportRow) -> dict[str, Any]:
         if span["note"]:
             result["meta"] = {"text": [span["note"]]}
         by_annotator.setdefault(span["annotator"], []).append(result)
+    if row.relation_count:
+        for relation in row.relations():
+            by_annotator.setdefault(relation["annotator"], []).append(
+                {"id": relation["id"], "from_id": relation["head"],
+                 "to_id": relation["child"], "type": "relation", "direction": "right",
+                 "labels": [relation["label"]]})
+    labels: dict[str, list[str]] = {}
+    for label, annotators in row.cats_by().items():
+        for annotator in annotators:
+            labels.setdefault(annotator, []).append(label)
+    for annotator, chosen in labels.items():
+        by_annotator.setdefault(annotator, []).append(
+            {"id": f"{CHOICES_NAME}-{row.id}", "from_name": CHOICES_NAME, "to_name": TO_NAME,
+             "type": "choices", "value": {"choices": chosen}})
     return {
         "data": {"text": row.text, "id": row.id, "source": row.source, "sha256": row.sha256,
                  "status": row.status, "meta": row.meta()},
@@ -64,7 +88,7 @@ def export(rows: Iterable[ExportRow], out: IO[str], summary: Summary,
         out.write("\n" if first else ",\n")
         first = False
         out.write(json.dumps(task(row), ensure_ascii=False))
-        summary.wrote(row.span_count)
+        summary.wrote(row.span_count, row.relation_count, row.doc_label_count)
     out.write("\n]\n")
 
 
@@ -99,26 +123,85 @@ def parse(record: object, where: str, context: ImportContext) -> IncomingDocumen
         annotation = json_object(found, kind)
         if annotation.get("was_cancelled"):
             continue
-        annotator = _annotator(annotation, context.annotator)
-        for result in json_list(annotation.get("result"), f"{kind} {number} result"):
-            item = json_object(result, "result")
-            if item.get("type") != "labels":
-                if context.strict:
-                    raise RecordError(f"result of type {item.get('type')!r}: only 'labels'"
-                                      " results can be imported")
-                continue
-            value = json_object(item.get("value"), "result value")
-            labels = json_list(value.get("labels"), "labels")
-            note = value.get("meta", item.get("meta"))
-            note_text = "\n".join(note.get("text", [])) if isinstance(note, dict) else None
-            for label in labels:
-                uid = item.get("id")
-                if uid is not None and len(labels) > 1:
-                    uid = f"{uid}-{label}"
-                add_span(document, value.get("start"), value.get("end"), label,
-                         text=value.get("text"), annotator=annotator, note=note_text, uid=uid,
-                         default_annotator=context.annotator, what=f"result {item.get('id')}")
+        _add_results(document, json_list(annotation.get("result"), f"{kind} {number} result"),
+                     _annotator(annotation, context.annotator), context)
     return document
+
+
+def _add_results(document: IncomingDocument, results: list[Any], annotator: str,
+                 context: ImportContext) -> None:
+    """One annotation's results: its regions first, then the relations between them (a
+    relation may come before the regions it joins) and its document-wide choices."""
+    regions: dict[str, list[int]] = {}  # result id -> the spans it made (one per label)
+    relations: list[dict[str, Any]] = []
+    for result in results:
+        item = json_object(result, "result")
+        kind = item.get("type")
+        if kind == "relation":
+            relations.append(item)
+            continue
+        if kind == "choices" and not _per_region(item):
+            value = json_object(item.get("value"), "result value")
+            chosen = json_list(value.get("choices"), "choices")
+            if not all(isinstance(label, str) and label for label in chosen):
+                raise RecordError(f"choices {shown(chosen)} must be labels (strings)")
+            add_cats(document, chosen, annotator)
+            continue
+        if kind != "labels":
+            if context.strict:
+                raise RecordError(f"result of type {kind!r}: only 'labels', 'relation' and"
+                                  " document-wide 'choices' results can be imported")
+            continue
+        value = json_object(item.get("value"), "result value")
+        labels = json_list(value.get("labels"), "labels")
+        note = value.get("meta", item.get("meta"))
+        note_text = "\n".join(note.get("text", [])) if isinstance(note, dict) else None
+        made = regions.setdefault(str(item.get("id")), [])
+        for label in labels:
+            uid = item.get("id")
+            if uid is not None and len(labels) > 1:
+                uid = f"{uid}-{label}"
+            made.append(len(document.spans))
+            add_span(document, value.get("start"), value.get("end"), label,
+                     text=value.get("text"), annotator=annotator, note=note_text, uid=uid,
+                     default_annotator=annotator, what=f"result {item.get('id')}")
+    for item in relations:
+        _add_relation(document, item, regions)
+
+
+def _per_region(item: dict[str, Any]) -> bool:
+    """A `choices` result on one region (perRegion) rather than on the whole text."""
+    value = item.get("value")
+    return isinstance(value, dict) and "start" in value
+
+
+def _add_relation(document: IncomingDocument, item: dict[str, Any],
+                  regions: dict[str, list[int]]) -> None:
+    what = f"relation {shown(item.get('from_id'))} -> {shown(item.get('to_id'))}"
+    ends = []
+    for key in ("from_id", "to_id"):
+        found = regions.get(str(item.get(key)))
+        if item.get(key) is None or not found:
+            raise RecordError(f"{what}: {key} {shown(item.get(key))} is not a labelled region"
+                              " of the same annotation")
+        ends.append(found)
+    labels = json_list(item.get("labels"), f"{what} labels")
+    if not labels:
+        raise RecordError(f"{what} has no label")
+    direction = item.get("direction", "right")
+    if direction not in ("right", "left", "bi"):
+        raise RecordError(f"{what} direction must be right, left or bi, not {shown(direction)}")
+    pairs = [(ends[0], ends[1])] if direction == "right" else [(ends[1], ends[0])]
+    if direction == "bi":
+        pairs.insert(0, (ends[0], ends[1]))
+    uid = item.get("id")
+    several = len(labels) * len(ends[0]) * len(ends[1]) * len(pairs) > 1
+    for label in labels:
+        for heads, children in pairs:
+            for head in heads:
+                for child in children:
+                    add_relation(document, head, child, label,
+                                 uid=None if uid is None or several else uid, what=what)
 
 
 FORMAT = Format(

@@ -1,7 +1,10 @@
 """Prodigy tasks: reader's JSONL plus `tokens` and each span's inclusive `token_start` /
-`token_end`, from reader's own tokenizer (the one the reader's word motion uses). Importing
-takes reader's keys plus Prodigy's own; a task answered `reject` or `ignore` brings its text
-but not its spans."""
+`token_end`, from reader's own tokenizer (the one the reader's word motion uses). Relations
+are written as `rel.manual` writes them (`head` and `child` are the token indices where the
+spans end, `head_span` and `child_span` the spans themselves), and document labels as a
+choice task's `accept` with all the export's labels as `options`. Importing takes reader's
+keys plus Prodigy's own; a task answered `reject` or `ignore` brings its text but neither
+its spans, relations nor choices."""
 
 from __future__ import annotations
 
@@ -11,15 +14,49 @@ from typing import IO, Any
 
 from reader.formats import jsonl
 from reader.formats.align import TokenIndex
-from reader.formats.incoming import ImportContext, IncomingDocument
+from reader.formats.incoming import (
+    ImportContext,
+    IncomingDocument,
+    RecordError,
+    add_cats,
+    json_list,
+    shown,
+)
 from reader.formats.records import ExportOptions, ExportRow
 from reader.formats.registry import Format, Import, TextExport
 from reader.formats.summary import Summary, describe_span
 
 PRODIGY_KEYS = jsonl.JSONL_KEYS | {"tokens", "_input_hash", "_task_hash", "_view_id", "answer",
-                                   "_timestamp", "_annotator_id", "_session_id", "_is_binary"}
+                                   "_timestamp", "_annotator_id", "_session_id", "_is_binary",
+                                   "accept", "options", "config"}
 PRODIGY_SPAN_KEYS = jsonl.JSONL_SPAN_KEYS | {"token_start", "token_end", "source",
                                              "input_hash"}
+PRODIGY_RELATION_KEYS = jsonl.JSONL_RELATION_KEYS | {"head_span", "child_span", "color"}
+_SPAN_FIELDS = ("start", "end", "token_start", "token_end", "label", "id", "text", "annotator")
+
+
+def _relations(row: ExportRow, spans: dict[str, dict[str, Any]],
+               summary: Summary) -> list[dict[str, Any]]:
+    """rel.manual's relations; one whose span holds no token has no `head` (or `child`)
+    token index, and is reported."""
+    relations = []
+    for relation in row.relations():
+        written: dict[str, Any] = {}
+        for end in ("head", "child"):
+            span = spans[relation[end]]
+            if "token_end" in span:
+                written[end] = span["token_end"]
+            else:
+                summary.note(f"relations whose {end} span holds no token (no {end} index)",
+                             f"{row.id} {relation['id']}")
+        for end in ("head", "child"):
+            span = spans[relation[end]]
+            written[f"{end}_span"] = {key: span[key] for key in _SPAN_FIELDS if key in span}
+        written.update(label=relation["label"], id=relation["id"],
+                       annotator=relation["annotator"], created_at=relation["created_at"],
+                       updated_at=relation["updated_at"])
+        relations.append(written)
+    return relations
 
 
 def task(row: ExportRow, summary: Summary) -> dict[str, Any]:
@@ -46,10 +83,16 @@ def task(row: ExportRow, summary: Summary) -> dict[str, Any]:
             span["token_start"], span["token_end"] = cover.first, cover.last
         spans.append(span)
     record = row.record()
-    for key in ("relations", "cats", "cats_by"):
-        del record[key]
+    del record["relations"], record["cats"], record["cats_by"]
     record["tokens"] = tokens
     record["spans"] = spans
+    if row.relation_count:
+        record["relations"] = _relations(row, {span["id"]: span for span in spans}, summary)
+    cats = row.cats()
+    if cats:
+        record["options"] = [{"id": label, "text": label} for label in row.facts.doc_labels]
+        record["accept"] = list(cats)
+        record["cats_by"] = row.cats_by()
     return record
 
 
@@ -58,11 +101,36 @@ def export(rows: Iterable[ExportRow], out: IO[str], summary: Summary,
     for row in rows:
         out.write(json.dumps(task(row, summary), ensure_ascii=False))
         out.write("\n")
-        summary.wrote(row.span_count)
+        summary.wrote(row.span_count, row.relation_count, row.doc_label_count)
+
+
+def _accepted(fields: dict[str, Any]) -> list[str]:
+    """The labels of a choice task's `accept`: option ids (an option's text when its id is
+    a number)."""
+    texts = {}
+    for option in json_list(fields.get("options"), "options"):
+        if isinstance(option, dict) and "id" in option:
+            texts[json.dumps(option["id"])] = option.get("text")
+    labels = []
+    for choice in json_list(fields.get("accept"), "accept"):
+        if isinstance(choice, str) and choice:
+            labels.append(choice)
+            continue
+        text = texts.get(json.dumps(choice))
+        if not isinstance(text, str) or not text:
+            raise RecordError(f"accept {shown(choice)} names no option with a text")
+        labels.append(text)
+    return labels
 
 
 def parse(record: object, where: str, context: ImportContext) -> IncomingDocument:
-    return jsonl.parse(record, where, context, PRODIGY_KEYS, PRODIGY_SPAN_KEYS)
+    document = jsonl.parse(record, where, context, PRODIGY_KEYS, PRODIGY_SPAN_KEYS,
+                           PRODIGY_RELATION_KEYS)
+    assert isinstance(record, dict)  # jsonl.parse refused anything else
+    if "accept" in record and record.get("answer") not in jsonl.REJECTED_ANSWERS:
+        annotator = record.get("_annotator_id") or context.annotator
+        add_cats(document, _accepted(record), annotator, record.get("cats_by"))
+    return document
 
 
 FORMAT = Format(

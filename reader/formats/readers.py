@@ -11,7 +11,7 @@ def detect(record: object) -> str:
         return "jsonl"
     if "data" in record:
         return "label-studio"
-    if ("label" in record or "labels" in record) and "spans" not in record:
+    if {"label", "labels", "entities"} & set(record) and "spans" not in record:
         return "doccano"
     if {"tokens", "_input_hash", "_task_hash", "answer"} & set(record):
         return "prodigy"

@@ -2,7 +2,10 @@
 
 Every span goes in `doc.spans["sc"]`; the non-overlapping ones (longest first, spaCy's
 filter_spans) also in `doc.ents`. spaCy's tokens are not reader's: a span whose edges cut a
-spaCy token is widened to whole tokens and reported, never dropped silently. DocBin keeps the
+spaCy token is widened to whole tokens and reported, never dropped silently. Document labels
+are `doc.cats` (1.0 for the document's labels and, once it has one, 0.0 for the export's
+other labels, as textcat training wants); relations, which a Doc has no place for, go in
+`doc.user_data["relations"]` with their spans' exact character offsets. DocBin keeps the
 whole corpus in memory (spaCy's design), so this format is not flat in memory."""
 
 from __future__ import annotations
@@ -31,6 +34,21 @@ def _spacy() -> Any:
 
 def check_available() -> None:
     _spacy()
+
+
+def relations(row: ExportRow) -> list[dict[str, Any]]:
+    """The relations with their spans by character offsets (code points, end exclusive):
+    exact, whatever spaCy's tokens made of the spans themselves."""
+    if not row.relation_count:
+        return []
+    spans = row.spans_by_id()
+    found = []
+    for relation in row.relations():
+        ends = {end: {key: spans[relation[end]][key] for key in ("start", "end", "label")}
+                for end in ("head", "child")}
+        found.append({"id": relation["id"], "label": relation["label"], **ends,
+                      "annotator": relation["annotator"]})
+    return found
 
 
 def export(rows: Iterable[ExportRow], out: IO[bytes], summary: Summary,
@@ -68,10 +86,14 @@ def export(rows: Iterable[ExportRow], out: IO[bytes], summary: Summary,
                 summary.note("overlapping spans only in doc.spans['sc'], not doc.ents",
                              f"{row.id}[{span.start_char}:{span.end_char}] {span.label_}")
         doc.ents = entities
+        cats = row.cats()
+        if cats:
+            doc.cats = {label: cats.get(label, 0.0) for label in row.facts.doc_labels}
         doc.user_data.update({"id": row.id, "source": row.source, "sha256": row.sha256,
-                              "status": row.status, "meta": row.meta()})
+                              "status": row.status, "meta": row.meta(),
+                              "relations": relations(row), "cats_by": row.cats_by()})
         docbin.add(doc)
-        summary.wrote(len(spans))
+        summary.wrote(len(spans), row.relation_count, row.doc_label_count)
     out.write(docbin.to_bytes())
 
 

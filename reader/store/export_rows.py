@@ -85,6 +85,7 @@ class ExportRow:
     cats_json: str = "{}"
     cats_by_json: str = "{}"
     facts: ExportFacts = _NO_FACTS
+    relation_count: int = 0
     _spans: list[dict[str, Any]] | None = field(default=None, repr=False)
     _relations: list[dict[str, Any]] | None = field(default=None, repr=False)
 
@@ -109,6 +110,10 @@ class ExportRow:
         """Who gave each document label: `{label: [annotator, ...]}`, both sorted."""
         by: dict[str, list[str]] = json.loads(self.cats_by_json)
         return by
+
+    @property
+    def doc_label_count(self) -> int:
+        return 0 if self.cats_json == "{}" else len(self.cats())
 
     def spans_by_id(self) -> dict[str, dict[str, Any]]:
         return {span["id"]: span for span in self.spans()}
@@ -232,8 +237,9 @@ def _query(selection: Selection, json_head: bool) -> tuple[str, dict[str, Any]]:
     )
     who_r = _in_list("r.annotator", selection.annotators, "sa", params)
     live_relation = f"r.document_id = d.id AND r.deleted_at IS NULL{who_r}"
-    relations = (
-        f"(SELECT '[' || group_concat(j, ',') || ']' FROM (SELECT {_RELATION_JSON} AS j"
+    relations = (  # "count<RS>[...]", NULL when there is none
+        "(SELECT count(*) || char(30) || '[' || group_concat(j, ',') || ']'"
+        f" FROM (SELECT {_RELATION_JSON} AS j"
         f" FROM relations r WHERE {live_relation}"
         f" AND {_end_sql('r.head_uid', 'd.id', selection, params)}"
         f" AND {_end_sql('r.child_uid', 'd.id', selection, params)} ORDER BY r.id))"
@@ -296,8 +302,14 @@ def iter_export_rows(conn: sqlite3.Connection, selection: Selection,
             raise ReaderError(
                 f"document {document_id(sha256)}: relation {dangling} joins a span that is not"
                 " live in this document; the database is inconsistent; export stopped")
+        if relations is None:
+            relations_json, relation_count = "[]", 0
+        else:
+            counted, relations_json = relations.split(_SEP, 1)
+            relation_count = int(counted)
         yield ExportRow(db_id, document_id(sha256), text, source, sha256, meta_json, status,
-                        spans_json, count, head, relations or "[]", cats, cats_by, facts)
+                        spans_json, count, head, relations_json, cats, cats_by, facts,
+                        relation_count)
 
 
 def _raise_mismatch(doc_id: str, text: str, spans: list[dict[str, Any]]) -> None:
