@@ -26,8 +26,10 @@ def test_counts_of_the_golden_corpus(tmp_path: Path) -> None:
         "spans": {"total": 9,  # the deleted span is not counted
                   "by_label": {"MISC": 3, "LOC": 2, "EVENT": 1, "ORG": 1, "PER": 1, "VERB": 1},
                   "by_annotator": {"alice": 5, "bob": 4}},
-        "relations": {"total": 0, "by_label": {}},
-        "doc_labels": {"total": 0, "documents": 0, "by_label": {}},
+        # the golden corpus's relations (one went with the deleted span) and document labels
+        "relations": {"total": 3, "by_label": {"about": 1, "by": 1, "took place": 1}},
+        "doc_labels": {"total": 4, "documents": 2,
+                       "by_label": {"mountains": 1, "news": 1, "relevant": 2}},
     }
     text = CliRunner().invoke(cli, ["stats", "--db", str(db)]).stdout
     assert text.splitlines()[:3] == ["documents: 3 total, 2 annotated, 1 done", "spans: 9",
