@@ -54,8 +54,8 @@ ChangeKind = Literal["span", "relation", "doc_labels"]
 class Saved:
     """A committed change: the annotation before and after (None: absent; both None when
     no span changed), the relations it removed and added (a span deleted with its
-    relations, or brought back with them by undo, has both), and for a change of the
-    document's labels this annotator's labels before and after.
+    relations, or brought back with them by undo, carries them too), and for a change of
+    the document's labels this annotator's labels before and after.
 
     `kind` says which it is: "span" (`subject` is the span), "relation" (`relation` is the
     one made or deleted), or "doc_labels"."""
