@@ -184,11 +184,16 @@ def _style_at(offset: int, unit_end: int, marks: Marks, palette: Palette,
         if match.start <= offset < match.end:
             style += palette.current_match if match == marks.current_match else palette.match
             break
+    # The selection and the cursor set both colours: a mark drawn reversed (a related span's
+    # first cell, a disagreement) must not swap them back, or the cursor vanishes there.
     if marks.selection and marks.selection[0] <= offset < marks.selection[1]:
-        style += palette.selection
+        style += palette.selection + _NOT_REVERSED
     if offset <= marks.cursor < unit_end:
-        style += palette.cursor
+        style += palette.cursor + _NOT_REVERSED
     return style
+
+
+_NOT_REVERSED = Style(reverse=False)
 
 
 __all__ = ["LabelStyles", "Marks", "Palette", "paint_row"]

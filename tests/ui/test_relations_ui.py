@@ -333,7 +333,8 @@ def test_the_mark_is_a_style_on_the_first_cell_only() -> None:
     wrapped = WrappedText(LineIndex(text), 40)
     row = wrapped.row_span(0)
     units = list(wrapped.row_units(row[0], row[1]))
-    palette = Palette(base=Style(), cursor=Style(), selection=Style(), match=Style(),
+    palette = Palette(base=Style(), cursor=Style(bgcolor="red"), selection=Style(),
+                      match=Style(),
                       current_match=Style(), disagreement=Style(),
                       related=Style(reverse=True), relation_head=Style(underline=True))
     styles = LabelStyles({"actor": "#4e79a7"})
@@ -342,15 +343,19 @@ def test_the_mark_is_a_style_on_the_first_cell_only() -> None:
         strip = paint_row(text, row, units, 40, marks, palette, styles)
         return [(char, segment.style) for segment in strip for char in segment.text]
 
-    plain = cells(Marks(cursor=0, spans=[span]))
-    marked = cells(Marks(cursor=0, spans=[span], related=lambda uid: uid == "u1"))
+    plain = cells(Marks(cursor=20, spans=[span]))
+    marked = cells(Marks(cursor=20, spans=[span], related=lambda uid: uid == "u1"))
     assert [c for c, _ in plain] == [c for c, _ in marked]
     assert "".join(c for c, _ in marked).rstrip() == text
     reversed_at = [i for i, (_c, style) in enumerate(marked) if style and style.reverse]
     assert reversed_at == [3]
-    head = cells(Marks(cursor=0, spans=[span], relation_head="u1"))
+    head = cells(Marks(cursor=20, spans=[span], relation_head="u1"))
     assert [i for i, (_c, style) in enumerate(head) if style and style.underline] == \
         list(range(3, 12))
+    # The cursor on a marked cell is still the cursor, not its colours swapped back.
+    _char, on_mark = cells(Marks(cursor=3, spans=[span], related=lambda uid: True))[3]
+    assert on_mark is not None and not on_mark.reverse and on_mark.bgcolor is not None
+    assert on_mark.bgcolor.name == "red"
 
 
 async def test_the_list_shows_relations_under_their_head_and_x_deletes_one(reader) -> None:
