@@ -332,3 +332,52 @@ def test_spacy_docbin(corpus_db: Path, tmp_path: Path) -> None:
     by = docs[0].user_data["relations"][0]
     assert docs[0].text[by["head"]["start"]:by["head"]["end"]] == "family\r\nlives"
     assert "exported 3 documents, 9 spans, 3 relations, 3 document labels" in result.stderr
+
+
+def read_table(path: Path, sep: str) -> Any:
+    """The table as pandas reads it, every cell text (ids like 1e5 and labels like NA too)
+    but the offsets."""
+    pandas = pytest.importorskip("pandas")
+    offsets = {f"{end}_{edge}": int for end in ("head", "child") for edge in ("start", "end")}
+    return pandas.read_csv(path, sep=sep, dtype=offsets, keep_default_na=False,
+                           converters={column: str for column in (
+                               "document", "relation", "head_label", "head_text",
+                               "child_label", "child_text", "annotator", "relation_id")})
+
+
+@pytest.mark.parametrize(("name", "args", "sep"), [
+    ("export.table.csv", (), ","), ("export.table.tsv", (), "\t"),
+    ("export.table.csv", ("--table-sep", "comma"), ",")])
+def test_table(corpus_db: Path, tmp_path: Path, name: str, args: tuple[str, ...],
+               sep: str) -> None:
+    out = tmp_path / name
+    result = run_export(corpus_db, out, "--format", "table", *args)
+    check_golden(out, name)
+    assert ("exported 3 documents, 0 spans, 3 relations to" in result.stderr
+            and "document labels left out (this format has no place for them): 3"
+            in result.stderr)
+    frame = read_table(out, sep)
+    expected = []
+    for record in read_jsonl(GOLDEN / "export.jsonl"):
+        spans = {span["id"]: span for span in record["spans"]}
+        for relation in record["relations"]:
+            head, child = spans[relation["head"]], spans[relation["child"]]
+            expected.append({
+                "document": record["id"], "relation": relation["label"],
+                "head_label": head["label"], "head_text": head["text"],
+                "head_start": head["start"], "head_end": head["end"],
+                "child_label": child["label"], "child_text": child["text"],
+                "child_start": child["start"], "child_end": child["end"],
+                "annotator": relation["annotator"], "relation_id": relation["id"]})
+    assert frame.to_dict("records") == expected
+    assert expected[0]["head_text"] == "family\r\nlives"  # a line break inside a cell
+
+
+def test_table_separator_follows_the_option_over_the_suffix(corpus_db: Path,
+                                                            tmp_path: Path) -> None:
+    out = tmp_path / "relations.tsv"
+    run_export(corpus_db, out, "--format", "table", "--table-sep", "comma")
+    assert out.read_bytes() == (GOLDEN / "export.table.csv").read_bytes()
+    result = CliRunner().invoke(export, ["--db", str(corpus_db), "--format", "table",
+                                         "--table-sep", "tab"])
+    assert result.stdout_bytes == (GOLDEN / "export.table.tsv").read_bytes()

@@ -443,3 +443,28 @@ def test_doccano_relation_and_classification_projects_import(tmp_path: Path) -> 
     refused = cli("import", str(bad), "--db", str(db))
     assert (f"{bad}:1: relation 1 to_id 7 is not the id of an entity of this record"
             in str(refused.exception))
+
+
+# --- the relations table -----------------------------------------------------------------
+
+
+def test_table_reports_cells_a_spreadsheet_may_read_as_formulas(tmp_path: Path) -> None:
+    text = "=SUM(A1) said -5 people"
+    record = {"text": text, "spans": [
+        {"id": "f", "start": 0, "end": 8, "label": "x"},
+        {"id": "p", "start": 14, "end": 16, "label": "y"},
+        {"id": "q", "start": 17, "end": 23, "label": "y"}],
+        "relations": [{"id": "r1", "head": "f", "child": "p", "label": "by"},
+                      {"id": "r2", "head": "q", "child": "p", "label": "near"}]}
+    db = tmp_path / "db.sqlite"
+    assert cli("import", str(write_jsonl(tmp_path / "in.jsonl", [record])), "--db",
+               str(db)).exit_code == 0
+    out = tmp_path / "rel.csv"
+    result = cli("export", "--db", str(db), "--format", "table", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert ("rows with a cell a spreadsheet may read as a formula (written as is): 2"
+            in result.stderr)
+    pandas = pytest.importorskip("pandas")
+    frame = pandas.read_csv(out, keep_default_na=False, dtype=str)
+    assert list(frame["head_text"]) == ["=SUM(A1)", "people"]  # exact, not escaped
+    assert list(frame["child_text"]) == ["-5", "-5"]

@@ -131,12 +131,15 @@ def _write(exporter: Export, rows: Iterable[ExportRow], path: Path | None, fmt: 
               show_default=True, help="doccano only: offset unit (doccano counts UTF-16).")
 @click.option("--spacy-lang", default="xx", show_default=True,
               help="spacy only: language of spacy.blank() used to tokenize.")
+@click.option("--table-sep", type=click.Choice(["comma", "tab"]), default=None,
+              help="table only: column separator (default: tab for an -o file ending in"
+                   " .tsv, else comma).")
 @click.option("--force", is_flag=True,
               help="brat only: replace the -o folder even if reader did not write it"
                    " (everything in it is deleted).")
 def export(output: str | None, fmt: str, db_path: Path | None, labels: tuple[str, ...],
            annotators: tuple[str, ...], status: str | None, offsets: str,
-           spacy_lang: str, force: bool) -> None:
+           spacy_lang: str, table_sep: str | None, force: bool) -> None:
     """Export documents and their live spans (offsets in code points, end exclusive)."""
     from reader.formats import atomic
     from reader.formats.records import count_documents, iter_export_rows
@@ -146,7 +149,9 @@ def export(output: str | None, fmt: str, db_path: Path | None, labels: tuple[str
     exporter = export_format(fmt)  # imports the format's module (spaCy's only now)
     path = _target(output, exporter, fmt)
     selection = Selection(labels, annotators, status)
-    options = ExportOptions(offsets=offsets, spacy_lang=spacy_lang)
+    if table_sep is None:
+        table_sep = "tab" if path is not None and path.suffix.lower() == ".tsv" else "comma"
+    options = ExportOptions(offsets=offsets, spacy_lang=spacy_lang, table_sep=table_sep)
     summary = Summary()
     database = existing_db(db_path)
     atomic.refuse_database(path, database, folder=isinstance(exporter, FolderExport))

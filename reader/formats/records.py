@@ -22,7 +22,9 @@ __all__ = ["ID_LENGTH", "STATUSES", "ExportOptions", "ExportRow", "Selection",
 
 @dataclass(frozen=True)
 class ExportOptions:
-    """Format-specific choices: doccano's offset unit and the spaCy language for tokens."""
+    """Format-specific choices: doccano's offset unit, the spaCy language for tokens and
+    the table's separator (comma or tab)."""
 
     offsets: str = "utf16"
     spacy_lang: str = "xx"
+    table_sep: str = "comma"

@@ -120,6 +120,7 @@ FORMATS: dict[str, FormatEntry] = {
     "spacy": FormatEntry("reader.formats.spacy_docbin"),
     "brat": FormatEntry("reader.formats.brat"),
     "conll": FormatEntry("reader.formats.conll"),
+    "table": FormatEntry("reader.formats.table"),
 }
 
 
