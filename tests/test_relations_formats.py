@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import tricky_text
 
 from reader.cli import cli as main
 from reader.errors import ReaderError
@@ -468,3 +472,185 @@ def test_table_reports_cells_a_spreadsheet_may_read_as_formulas(tmp_path: Path) 
     frame = pandas.read_csv(out, keep_default_na=False, dtype=str)
     assert list(frame["head_text"]) == ["=SUM(A1)", "people"]  # exact, not escaped
     assert list(frame["child_text"]) == ["-5", "-5"]
+
+
+# --- property: every round trip keeps relations and document labels ---------------------
+
+TIMES = ("2024-05-01T10:00:00.000Z", "2023-01-02T03:04:05.678Z")
+
+
+@st.composite
+def annotated_corpus(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """Records with spans of two annotators (ids any string), relations between spans of
+    one annotator, and document labels given by one or both."""
+    records = []
+    texts = draw(st.lists(rich_texts, min_size=1, max_size=3, unique=True))
+    for number, text in enumerate(texts):
+        spans: list[dict[str, Any]] = []
+        keys = set()
+        for _ in range(draw(st.integers(0, 5))):
+            start = draw(st.integers(0, len(text) - 1))
+            end = draw(st.integers(start + 1, len(text)))
+            label = draw(st.sampled_from(["PER", "LOC", "two words"]))
+            annotator = draw(st.sampled_from(["alice", "bob"]))
+            if (start, end, label, annotator) in keys:
+                continue
+            keys.add((start, end, label, annotator))
+            uid = f"d{number}-{len(spans)}-{draw(st.text(min_size=1, max_size=4))}"
+            spans.append({"id": uid, "start": start, "end": end, "label": label,
+                          "annotator": annotator})
+        relations: list[dict[str, Any]] = []
+        joined = set()
+        pairs = [(h, c) for h in spans for c in spans
+                 if h is not c and h["annotator"] == c["annotator"]]
+        for _ in range(draw(st.integers(0, 4)) if pairs else 0):
+            head, child = draw(st.sampled_from(pairs))
+            label = draw(st.sampled_from(["by", "about", "took place", "über 🙂"]))
+            if (head["id"], child["id"], label) in joined:
+                continue
+            joined.add((head["id"], child["id"], label))
+            relation = {"head": head["id"], "child": child["id"], "label": label}
+            if draw(st.booleans()):
+                relation.update(id=f"r{number}-{len(relations)}", created_at=TIMES[0],
+                                updated_at=draw(st.sampled_from(TIMES)))
+            relations.append(relation)
+        labels = draw(st.lists(st.sampled_from(["relevant", "sport", "NA", "a b"]),
+                               unique=True, max_size=3))
+        by = {label: sorted(draw(st.sets(st.sampled_from(["alice", "bob", "carol"]),
+                                         min_size=1))) for label in labels}
+        records.append({"text": text, "spans": spans, "relations": relations,
+                        "cats": {label: 1.0 for label in labels}, "cats_by": by})
+    return records
+
+
+rich_texts = tricky_text.filter(lambda text: text.strip() != "" and "\x00" not in text)
+Ends = tuple[tuple[int, int, str], tuple[int, int, str]]
+
+
+def relation_keys(record: dict[str, Any], *fields: str) -> list[tuple[Any, ...]]:
+    """Each relation as (head span, child span, label, *fields), sorted."""
+    spans = {s["id"]: (s["start"], s["end"], s["label"]) for s in record["spans"]}
+    return sorted((spans[r["head"]], spans[r["child"]], r["label"], *(r[f] for f in fields))
+                  for r in record["relations"])
+
+
+def jsonl_after(db: Path, source: Path, fmt: str, *args: str) -> list[dict[str, Any]]:
+    imported = cli("import", str(source), "--db", str(db), "--format", fmt, *args)
+    assert imported.exit_code == 0, imported.output
+    assert "not imported" not in imported.stderr and "already used" not in imported.stderr
+    return exported_records(db)
+
+
+def brat_type(span: tuple[int, int, str]) -> tuple[int, int, str]:
+    return (*span[:2], span[2].replace(" ", "_"))
+
+
+def read_brat_relations(folder: Path, record: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """brat's R lines as (head span, child span, label): the T ids are given, in order, to
+    the spans brat can show (not those of line breaks only)."""
+    from reader.formats.brat import fragments
+
+    shown = [s for s in record["spans"] if fragments(record["text"], s["start"], s["end"])]
+    t_ids = {f"T{n}": (s["start"], s["end"], s["label"].replace(" ", "_"))
+             for n, s in enumerate(shown, 1)}
+    found = []
+    for line in (folder / f"{record['id']}.ann").read_text("utf-8").splitlines():
+        if line.startswith("R"):
+            label, head, child = line.split("\t")[1].split(" ")
+            found.append((t_ids[head.removeprefix("Arg1:")], t_ids[child.removeprefix("Arg2:")],
+                          label))
+    return sorted(found)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(annotated_corpus())
+def test_every_round_trip_keeps_relations_and_document_labels(
+        records: list[dict[str, Any]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        first = jsonl_after(root / "db", write_jsonl(root / "in.jsonl", records), "jsonl")
+        # native JSONL: what went in is what comes out, and again byte for byte
+        for record, given in zip(first, records, strict=True):
+            owner = {span["id"]: span["annotator"] for span in given["spans"]}
+            assert relation_keys(record, "annotator") == relation_keys(
+                {**given, "relations": [{**r, "annotator": owner[r["head"]]}
+                                        for r in given["relations"]]}, "annotator")
+            assert (record["cats"], record["cats_by"]) == (given["cats"], given["cats_by"])
+        text = cli("export", "--db", str(root / "db")).stdout
+        again = jsonl_after(root / "db2", write_jsonl(root / "a.jsonl", first), "jsonl")
+        assert cli("export", "--db", str(root / "db2")).stdout == text
+        assert again == first
+
+        exports = {}
+        for fmt, name, args in (("prodigy", "p.jsonl", ()), ("label-studio", "ls.json", ()),
+                                ("doccano", "d.jsonl", ()),
+                                ("doccano", "dc.jsonl", ("--offsets", "codepoints")),
+                                ("brat", "brat", ()), ("conll", "c.conll", ()),
+                                ("table", "t.tsv", ()), ("spacy", "s.spacy", ())):
+            result = cli("export", "--db", str(root / "db"), "--format", fmt, "-o",
+                         str(root / name), *args)
+            assert result.exit_code == 0, result.output
+            exports[name] = result.stderr
+        everything = ("annotator", "id", "created_at", "updated_at")
+        prodigy = jsonl_after(root / "p.db", root / "p.jsonl", "prodigy")
+        studio = jsonl_after(root / "ls.db", root / "ls.json", "label-studio")
+        doccano = jsonl_after(root / "d.db", root / "d.jsonl", "doccano")
+        codepoints = jsonl_after(root / "dc.db", root / "dc.jsonl", "doccano", "--offsets",
+                                 "codepoints")
+        for record, p, ls, d, dc in zip(first, prodigy, studio, doccano, codepoints,
+                                        strict=True):
+            assert relation_keys(p, *everything) == relation_keys(record, *everything)
+            assert relation_keys(ls, "annotator", "id") == relation_keys(record, "annotator",
+                                                                         "id")
+            for back in (p, ls):
+                assert (back["cats"], back["cats_by"]) == (record["cats"], record["cats_by"])
+            # doccano has no annotators: two annotators' identical relations become one
+            for back in (d, dc):
+                assert sorted(set(relation_keys(back))) == sorted(set(relation_keys(record)))
+                assert back["cats"] == record["cats"]
+
+        total = sum(len(record["relations"]) for record in first)
+        labels = sum(len(record["cats"]) for record in first)
+        # brat: every relation whose spans it can show, as R lines; the rest reported
+        written = [read_brat_relations(root / "brat", record) for record in first]
+        for record, found in zip(first, written, strict=True):
+            assert set(found) <= {(brat_type(head), brat_type(child), label.replace(" ", "_"))
+                                  for head, child, label in relation_keys(record)}
+        left_out = total - sum(map(len, written))
+        if left_out:
+            assert f"relations with a span brat cannot show (left out): {left_out}" in (
+                exports["brat"])
+        if labels:
+            assert (f"document labels (brat has no place for them, left out): {labels}"
+                    in exports["brat"])
+            assert (f"document labels (CoNLL has no place for them, left out): {labels}"
+                    in exports["c.conll"])
+        if total:
+            assert f"relations (CoNLL has no place for them, left out): {total}" in (
+                exports["c.conll"])
+
+        # the table, read by pandas: one row per relation, exact texts and offsets
+        pandas = pytest.importorskip("pandas")
+        frame = pandas.read_csv(root / "t.tsv", sep="\t", dtype=str, keep_default_na=False)
+        assert sorted(
+            ((int(row.head_start), int(row.head_end), row.head_label),
+             (int(row.child_start), int(row.child_end), row.child_label), row.relation,
+             row.head_text, row.child_text, row.annotator, row.relation_id)
+            for row in frame.itertuples()) == sorted(
+            (*key[:3], record["text"][key[0][0]:key[0][1]],
+             record["text"][key[1][0]:key[1][1]], *key[3:])
+            for record in first for key in relation_keys(record, "annotator", "id"))
+
+        # spaCy, read by spaCy: doc.cats and the relations in user_data
+        spacy = pytest.importorskip("spacy")
+        from spacy.tokens import DocBin
+
+        docs = list(DocBin().from_disk(root / "s.spacy").get_docs(spacy.blank("xx").vocab))
+        for doc, record in zip(docs, first, strict=True):
+            assert {label for label, score in doc.cats.items() if score == 1.0} == set(
+                record["cats"])
+            assert sorted(((r["head"]["start"], r["head"]["end"], r["head"]["label"]),
+                           (r["child"]["start"], r["child"]["end"], r["child"]["label"]),
+                           r["label"], r["annotator"], r["id"])
+                          for r in doc.user_data["relations"]) == relation_keys(
+                record, "annotator", "id")
