@@ -403,6 +403,7 @@ async def test_hash_sets_one_document_label_and_another_replaces_it(reader) -> N
         assert doc_labels(reader) == {"irrelevant"}
         assert "document label irrelevant on" in status_text(app)
         assert screen.sub_title.endswith(" · # irrelevant")
+        assert "# irrelevant  enter: pick label" in legend_text(app), "seen with a long title"
         await choose_doc_label(pilot, "relevant")  # single choice: replaces
         assert doc_labels(reader) == {"relevant"}
         assert "document label relevant on, irrelevant off" in status_text(app)
@@ -412,6 +413,7 @@ async def test_hash_sets_one_document_label_and_another_replaces_it(reader) -> N
         assert [c.title.split()[0] for c in picker.choices] == ["✓", "2"]
         await pilot.press("enter")  # the one set: cleared
         assert doc_labels(reader) == set() and "# " not in screen.sub_title
+        assert "#" not in legend_text(app)
         assert "document label relevant off" in status_text(app)
         await pilot.press("u")
         assert doc_labels(reader) == {"relevant"} and screen.sub_title.endswith("# relevant")

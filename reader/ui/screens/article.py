@@ -123,6 +123,7 @@ class ArticleScreen(Screen[None]):
                                              compare=workspace.compare,
                                              relation_types=workspace.config.relations)
         self._relation_from: Span | None = None  # a relation pending from this span
+        self._said_at: int | None = None  # where the cursor was when the last message came
         self._search_origin: int | None = None
         # Keys typed while an edit waits for the database, or after Enter while the search
         # still runs: they act afterwards (a `1` typed blind tags the match), in order.
@@ -146,18 +147,19 @@ class ArticleScreen(Screen[None]):
     def _describe_place(self) -> None:
         """Header subtitle (with the document's labels) and, in a corpus, the status line's
         "doc 2/40 · done 7/40"."""
-        self.sub_title = self.workspace.describe(self.document) + self._doc_labels_text()
+        names = self._doc_label_names()
+        self.sub_title = self.workspace.describe(self.document) + (
+            " · # " + ", ".join(safe_text(name) for name in names) if names else "")
         self.corpus_place = self.workspace.corpus_place(self.document)
+        # Also in the legend: a long title leaves the header no room for them.
+        self.query_one(Legend).show_doc_labels(names)
 
-    def _doc_labels_text(self) -> str:
-        """" · # relevant": this annotator's labels of the document, in the config's order."""
+    def _doc_label_names(self) -> tuple[str, ...]:
+        """This annotator's labels of the document, in the config's order."""
         chosen = self.annotations.doc_labels
-        if not chosen:
-            return ""
         order = [label.name for label in self.workspace.config.doc_labels]
-        names = [name for name in order if name in chosen] + \
-            sorted(name for name in chosen if name not in order)
-        return " · # " + ", ".join(safe_text(name) for name in names)
+        return (*(name for name in order if name in chosen),
+                *sorted(name for name in chosen if name not in order))
 
     @property
     def label_colors(self) -> dict[str, str]:
@@ -272,8 +274,10 @@ class ArticleScreen(Screen[None]):
         mode = ""
         if self._relation_from is not None:
             mode = "RELATION"
-            if message is None:  # the hint stays until the relation is made or cancelled
-                message = self._pending_hint()
+            # The hint, once the cursor has moved from where the last message was said
+            # (a refusal, a search's "match 2/5"): it stays until the relation is made.
+            if message is None and self._said_at != view.cursor:
+                message, self._said_at = self._pending_hint(), None
         elif view.selection:
             start, end = view.selection
             mode = f"SELECT {end - start}"
@@ -285,7 +289,8 @@ class ArticleScreen(Screen[None]):
 
     def say(self, message: str, state: str = "") -> None:
         """A message on the status line; `state` ("saved ✓") stays visible whatever the
-        message's length."""
+        message's length. (While a relation is pending, until the cursor moves.)"""
+        self._said_at = self.view.cursor
         self._update_status(message, state)
 
     # --- tagging -------------------------------------------------------------------------
@@ -430,7 +435,7 @@ class ArticleScreen(Screen[None]):
     def _set_pending(self, span: Span | None) -> None:
         """Start a relation from `span` (the number keys now pick relation labels), or end
         the one pending."""
-        self._relation_from = span
+        self._relation_from, self._said_at = span, None
         self.view.set_relation_head(span.uid if span is not None else None)
         self.query_one(Legend).show_relations(
             self.workspace.config.relations if span is not None else None)
@@ -442,8 +447,7 @@ class ArticleScreen(Screen[None]):
         assert head is not None
         kinds = self.workspace.config.relations
         source = f"{head.label} {quote(self.view.text, head.start, head.end, 20)}"
-        targets = [s for s in self.annotations.own_spans_at(self.view.cursor)
-                   if s.uid != head.uid]
+        targets = self._relation_targets(head)
         if len(targets) == 1:  # what it would join, and the keys that may join it
             target = targets[0]
             allowed = [kind for kind in kinds if kind.allows(head.label, target.label)]
@@ -455,6 +459,15 @@ class ArticleScreen(Screen[None]):
             return f"{source} → {shown}: {keys or 'enter picks'}"
         keys = " · ".join(f"{kind.key} {kind.name}" for kind in kinds if kind.key)
         return f"from {source} — move to the other span{', ' + keys if keys else ''}"
+
+    def _relation_targets(self, head: Span) -> list[Span]:
+        """One's own spans under the cursor (else in the selection: a search's Enter selects
+        the match), but the one the relation starts from."""
+        session, view = self.annotations, self.view
+        spans = [s for s in session.own_spans_at(view.cursor) if s.uid != head.uid]
+        if not spans and view.selection:
+            spans = [s for s in session.own_spans_in(*view.selection) if s.uid != head.uid]
+        return spans
 
     def action_relate(self) -> None:
         if not self.workspace.config.relations:
@@ -472,10 +485,7 @@ class ArticleScreen(Screen[None]):
             self._set_pending(None)
             self.say("the span the relation started from is gone")
             return
-        spans = [s for s in self.annotations.own_spans_at(self.view.cursor) if s.uid != head.uid]
-        if not spans and self.view.selection:
-            spans = [s for s in self.annotations.own_spans_in(*self.view.selection)
-                     if s.uid != head.uid]
+        spans = self._relation_targets(head)
         if not spans:
             self.say("move to the other span (one of yours) first; esc cancels")
             self.app.bell()
@@ -837,6 +847,10 @@ class ArticleScreen(Screen[None]):
             return
         match = matches[view.current_match]
         view.set_selection(match.start, match.end)
+        if self._relation_from is not None:  # a move to the other end: what it would join
+            self._said_at = None
+            self._update_status()
+            return
         self.say(f"match {view.current_match + 1}/{len(matches)} selected")
 
     def on_key(self, event: events.Key) -> None:

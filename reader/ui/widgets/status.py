@@ -27,8 +27,10 @@ def _chip(label: Chip) -> str:
 
 
 def legend_rows(labels: tuple[Chip, ...], width: int,
-                max_rows: int = LEGEND_MAX_ROWS, hint: str | None = None) -> list[Text]:
-    """Label chips laid out in at most `max_rows` rows of `width` cells, then the hint.
+                max_rows: int = LEGEND_MAX_ROWS, hint: str | None = None,
+                doc_labels: tuple[str, ...] = ()) -> list[Text]:
+    """Label chips laid out in at most `max_rows` rows of `width` cells, then the labels of
+    the whole document (`# relevant`), then the hint.
 
     Labels past the ninth have no number key: the hint says Enter picks any label, and
     chips that do not fit are counted as "+N more" rather than silently cut."""
@@ -52,8 +54,11 @@ def legend_rows(labels: tuple[Chip, ...], width: int,
             rows.append(Text())
         rows[-1].append(chip, style=f"bold black on {label.color}")
         rows[-1].append("  ")
-    if rows[-1].cell_len + cell_len(hint) > width and len(rows) < max_rows:
+    shown = safe_line(", ".join(doc_labels), CHIP_MAX * 2) if doc_labels else ""
+    tail = f"# {shown}  " if shown else ""
+    if rows[-1].cell_len + cell_len(tail + hint) > width and len(rows) < max_rows:
         rows.append(Text())
+    rows[-1].append(tail, style="bold")
     rows[-1].append(hint, style="dim")
     for row in rows:
         row.no_wrap = True
@@ -73,6 +78,7 @@ class Legend(Static):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.labels = labels
         self.relations: tuple[RelationType, ...] | None = None
+        self.doc_labels: tuple[str, ...] = ()
         tooltip = Text()
         for index, label in enumerate(labels):
             if index:
@@ -89,10 +95,16 @@ class Legend(Static):
             self.relations = relations
             self.refresh(layout=True)
 
+    def show_doc_labels(self, names: tuple[str, ...]) -> None:
+        """The labels this annotator gave the whole document (`#` changes them)."""
+        if names != self.doc_labels:
+            self.doc_labels = names
+            self.refresh(layout=True)
+
     def _rows(self, width: int) -> list[Text]:
         if self.relations is not None:
             return legend_rows(self.relations, max(width, 1), hint=RELATION_HINT)
-        return legend_rows(self.labels, max(width, 1))
+        return legend_rows(self.labels, max(width, 1), doc_labels=self.doc_labels)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._rows(width))
