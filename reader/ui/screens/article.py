@@ -179,7 +179,7 @@ class ArticleScreen(Screen[None]):
         # The relations come after the first paint (20,000 take tens of ms to read): a
         # worker reads them on a connection of its own, and they are drawn when they land.
         self._reload(relations=False)
-        self._read_relations()
+        self.call_after_refresh(self._read_relations)  # not competing with the paint
         self._describe_place()  # after the reload: it shows the document's labels
         self.set_interval(POSITION_SAVE_INTERVAL_S, self.save_position)
         self._update_status()
