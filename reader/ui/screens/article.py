@@ -972,8 +972,8 @@ class ArticleScreen(Screen[None]):
              + group("search")),
             ("Selecting, tagging and editing",
              group("select", "tag", "annotation", "annotations", "history", "list", "copy")),
-            ("Relations (r on a span, move to the other, then a relation key or Enter) and"
-             " document labels", group("relation", "doclabel")),
+            ("Relations (r, move to the other span, then 1-9 or Enter) and document labels",
+             group("relation", "doclabel")),
             ("Corpus", group("corpus")),
             ("Comparing annotators (adjudication)", group("compare")),
             ("App", group("app")),

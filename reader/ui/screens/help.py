@@ -20,7 +20,8 @@ def key_names(keys: str) -> str:
               "escape": "Esc", "enter": "Enter", "tab": "Tab", "left_square_bracket": "[",
               "right_square_bracket": "]", "ctrl+r": "Ctrl+R", "ctrl+d": "Ctrl+D",
               "ctrl+u": "Ctrl+U", "ctrl+p": "Ctrl+P", "apostrophe": "'",
-              "number_sign": "#"}
+              "number_sign": "#", "greater_than_sign": ">", "less_than_sign": "<",
+              "right_curly_bracket": "}", "left_curly_bracket": "{"}
     return " / ".join(pretty.get(key, key) for key in keys.split(","))
 
 
