@@ -386,6 +386,43 @@ async def test_the_list_shows_relations_under_their_head_and_x_deletes_one(reade
         assert len(reader.rows()) == 2
 
 
+async def test_the_list_filters_relations_by_their_label(reader) -> None:
+    app = reader.open(TEXT)
+    async with app.run_test(size=SIZE) as pilot:
+        uids = tag_all(app, "mayor", "trucks", "lyon")
+        screen = screen_of(app)
+        screen.annotations.relate(uids["trucks"], uids["mayor"], "by")
+        screen.annotations.relate(uids["trucks"], uids["lyon"], "about")
+        screen._publish()
+        await pilot.press("tab")
+        sidebar = screen.query_one("#annotation-list")
+        sidebar.label_filter = "abo"  # type: ignore[attr-defined]
+        rows = sidebar.shown_rows()  # type: ignore[attr-defined]
+        assert [row.relation.label for row in rows] == ["about"]
+
+
+async def test_compare_mode_shows_their_relations_but_X_takes_only_ones_own(reader) -> None:
+    theirs = reader.open(TEXT, annotator="other")
+    async with theirs.run_test(size=SIZE):
+        uids = tag_all(theirs, "mayor", "trucks")
+        screen_of(theirs).annotations.relate(uids["trucks"], uids["mayor"], "by")
+    app = reader.reopen(compare=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = screen_of(app)
+        await move_to(pilot, at("mayor"))
+        assert "commitment “promised new trucks” —by→ actor “mayor of São Paulo” · other" \
+            in screen.status.under_cursor
+        await pilot.press("X")
+        assert "no relation of yours here" in status_text(app)
+        await pilot.press("apostrophe")
+        assert view_of(app).cursor == at("trucks")
+        await pilot.press("r")
+        assert "no annotation of yours under the cursor" in status_text(app)
+    assert len(relations(reader)) == 1
+
+
 # --- document labels --------------------------------------------------------------------------
 
 
