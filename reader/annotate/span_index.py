@@ -4,7 +4,7 @@ screen however many annotations a document carries."""
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -114,7 +114,7 @@ class SpanIndex:
     def __len__(self) -> int:
         return len(self.spans)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Span]:
         return iter(self.spans)
 
     def overlapping(self, start: int, end: int) -> list[Span]:
