@@ -4,7 +4,8 @@ annotation, each side by side with its baseline in the same run.
 Run from the repository root with reader installed: `python benchmarks/bench_annotations.py`
 (`--help` for options). Targets (issue 3, Performance): a document carrying 20,000 annotations
 opens and pages at most 1.3x slower than the same document with none; adding an annotation
-commits in under 10 ms at the 95th percentile.
+commits in under 10 ms at the 95th percentile. Issue 10: 20,000 spans and 20,000 relations
+open within 1.3x of the same document with none.
 
 Method
 - The article is the generated 3 MB prose article of first_paint.py (same generator, seed and
@@ -16,19 +17,34 @@ Method
   15% of them overlapping or nesting another (a wider span around it, a second label on the
   same words, or a shifted one), plus --long-spans (10) of 300 to 8,000 words; with
   --whole-text-span the first long one covers the whole text (a stress case for the span
-  index). Every span's text is checked against `text[start:end]` after seeding.
+  index). Every span's text is checked against `text[start:end]` after seeding. Two of the
+  spans are fixed: a commitment on the text's first word (where a fresh open puts the
+  cursor) and an actor on the second.
+- With --relations (default 20,000) a third template is a copy of the annotated one plus that
+  many relations written through `AnnotationStore.relate`, planned as bench_relations.py
+  plans them (`by` commitment -> actor, `about` commitment -> topic, ends near each other),
+  one of them `by` between the two fixed spans: once the relations are loaded (by a worker,
+  after the first paint) the status line names it ("—by→"), which the terminal can see.
 - In-process phases (both databases, interleaved, median of --runs): what `reader open` does
   with annotations before the first paint, step by step as ArticleScreen does it:
   `AnnotationStore(...)`, `live_span_rows()`, the Span objects and the `SpanIndex`; next to
   them the path it replaced (`store.live()`, an Annotation per row), the same query on a copy
   with a covering partial index (a migration could add it), the undo history read on first
   use, and one tag: `SpanIndex.changed` next to the full rebuild it replaced.
-- Real terminal (the pty harness of first_paint.py): `reader open` on a fresh copy of each
-  template, cases interleaved round by round after one untimed warm-up each. First paint is
-  the time from spawn until the first body paragraph's opening words appear; PgDn and G are
-  timed from the key to the last byte of the repaint (30 ms quiet), as in first_paint.py. Then
-  `w` (next word: a cursor move, no write) and `1` (tag the word: a commit) alternate; `1` is
-  timed until "saved" appears in the output, `w` until its repaint has settled.
+- Real terminal (the pty harness of first_paint.py; reader's bytecode compiled first, and
+  the machine line says whether it is current): `reader open` on a fresh copy of each
+  template, cases interleaved round by round (each case leading a round in turn) after one
+  untimed warm-up each. Two kinds of run per case and round:
+  - quiet keys: first paint is the time from spawn until the first body paragraph's opening
+    words appear; ready, until the status line says "spans N"; with relations, until it
+    names the relation at the cursor. Then, each key sent once the output has been quiet for
+    100 ms: PgDn and G timed from the key to the last byte of the repaint (30 ms quiet), as
+    in first_paint.py, and G also until the last paragraph's words appear; `w` (next word: a
+    cursor move, no write) and `1` (tag the word: a commit) alternate; `1` is timed until
+    "saved" appears in the output, `w` until its repaint has settled.
+  - a key at once: G sent the moment the first paint is seen (while the relations are still
+    being read), timed until the last paragraph's words appear. Its first paint is recorded
+    too, so first paint has 2 x --runs samples.
 - Commit latency: `AnnotationStore.create` (the store call the UI makes: one BEGIN IMMEDIATE
   transaction with the annotation row and its event, synchronous=FULL, WAL) on a copy of the
   annotated database and on a copy of the empty one, and the baseline, a bare sqlite3
@@ -58,6 +74,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -68,9 +85,11 @@ from first_paint import (  # noqa: E402  (a sibling script, not a package)
     PtyProcess,
     RunFailed,
     body_marker,
+    compile_reader_bytecode,
     copy_database,
     find_reader,
     make_env,
+    visible,
 )
 from make_samples import prose_article  # noqa: E402
 
@@ -137,9 +156,30 @@ def plan_spans(text: str, count: int, seed: int, long: int = 0,
     return [(words[first][0], words[last][1], label) for first, last, label in planned]
 
 
-def make_templates(folder: Path, article: Path, count: int, long: int,
-                   whole: bool) -> tuple[Path, Path, int]:
-    """Two databases holding the article: one with no annotations, one with `count`."""
+def at_cursor(text: str) -> tuple[tuple[int, int, str], tuple[int, int, str]]:
+    """A commitment on the text's first word and an actor on its second: a fresh open puts
+    the cursor on the first, so once a `by` relation between them is loaded the status line
+    names it (the visible sign, in the terminal, that the relations have landed)."""
+    words = WORD.finditer(text)
+    first, second = next(words), next(words)
+    return ((first.start(), first.end(), "commitment"),
+            (second.start(), second.end(), "actor"))
+
+
+@dataclass
+class Templates:
+    """The article's template databases; `related` is None when no relations were asked."""
+
+    empty: Path
+    annotated: Path
+    related: Path | None
+    document_id: int
+
+
+def make_templates(folder: Path, article: Path, count: int, long: int, whole: bool,
+                   relations: int = 0) -> Templates:
+    """Databases holding the article: one with no annotations, one with `count` spans and,
+    with `relations`, a copy of it that also holds that many relations between them."""
     loaded = load_text(article)
     empty, annotated = folder / "template-empty.db", folder / "template-annotated.db"
     conn = connect(empty)
@@ -150,14 +190,45 @@ def make_templates(folder: Path, article: Path, count: int, long: int,
     conn = connect(annotated)
     conn.execute("PRAGMA synchronous = OFF")  # seeding only: the timed runs use FULL
     store = AnnotationStore(conn, document.id, ANNOTATOR)
-    for start, end, label in plan_spans(loaded.text, count, seed=11, long=long, whole=whole):
+    pair = at_cursor(loaded.text)
+    planned = plan_spans(loaded.text, count, seed=11, long=long, whole=whole)
+    planned = [span for span in planned if span not in pair][:max(count - 2, 0)]
+    for start, end, label in planned + list(pair)[:count]:
         store.create(start, end, label, loaded.text[start:end])
     bad = [row for row in conn.execute("SELECT start, end, text FROM annotations")
            if loaded.text[row[0]:row[1]] != row[2]]
     if bad:
         raise SystemExit(f"seeding produced {len(bad)} spans whose text does not match")
     _checkpoint_and_close(conn)
-    return empty, annotated, document.id
+    related = None
+    if relations > 0:
+        related = folder / "template-related.db"
+        copy_database(annotated, related)
+        seed_relations(related, document.id, relations, pair)
+    return Templates(empty, annotated, related, document.id)
+
+
+def seed_relations(db: Path, document_id: int, count: int,
+                   pair: tuple[tuple[int, int, str], ...]) -> None:
+    """`count` relations through `AnnotationStore.relate`, planned as bench_relations.py
+    plans them (`by` commitment -> actor, `about` commitment -> topic, ends near each
+    other), one of them `by` between the two spans at the cursor."""
+    from bench_relations import plan_relations  # it imports this module: import it late
+
+    conn = connect(db)
+    conn.execute("PRAGMA synchronous = OFF")  # seeding only
+    store = AnnotationStore(conn, document_id, ANNOTATOR)
+    spans = store.mine()
+    head, child = (next(a.uid for a in spans if (a.start, a.end, a.label) == span)
+                   for span in pair)
+    planned = [(head, child, "by")]
+    planned += plan_relations(spans, count - 1, seed=12, exclude=frozenset(planned))
+    for head_uid, child_uid, label in planned:
+        store.relate(head_uid, child_uid, label)
+    live = len(store.relations())
+    _checkpoint_and_close(conn)
+    if live != count:
+        raise SystemExit(f"seeded {live} relations, not {count}")
 
 
 COVERING_INDEX = (
@@ -262,6 +333,9 @@ class Clock:
 # --- real terminal -------------------------------------------------------------------------
 
 
+RELATION_SHOWN = "—by→"  # the status line naming the `by` relation at the cursor
+
+
 @dataclass
 class OpenCase:
     """`reader open` on a fresh copy of one template database."""
@@ -269,6 +343,7 @@ class OpenCase:
     label: str
     template: Path
     count: int  # live annotations: the status line says "spans COUNT" once they are loaded
+    relations: bool = False  # the template holds the `by` relation at the cursor
     keys: dict[str, list[float]] = field(default_factory=dict)
     error: str | None = None
 
@@ -276,27 +351,76 @@ class OpenCase:
         self.keys.setdefault(key, []).append(seconds)
 
 
+FIRST_PAINT = "first paint (text)"
+READY = "ready (text and 'spans N')"
+RELATIONS_SHOWN = "relations on screen (status line names one)"
+EAGER_G = "G sent at first paint, until the last paragraph shows"
+CALM_G = "G sent when quiet, until the last paragraph shows"
+
+
 def run_open(case: OpenCase, argv: list[str], marker: str, args: argparse.Namespace,
              work: Path, run_id: str, record: bool = True) -> None:
-    run_dir = Path(tempfile.mkdtemp(prefix=f"{run_id}-", dir=work))
-    db = run_dir / "annotations.db"
-    copy_database(case.template, db)
-    process = PtyProcess(argv, make_env(run_dir, db), run_dir, args.cols, args.rows)
-    figures: list[tuple[str, float]] = []
-    try:
+    """One open, then keys sent each once the screen is quiet."""
+
+    def measure(process: PtyProcess, figures: list[tuple[str, float]]) -> None:
         painted = process.wait_until(lambda text: marker in text, 0, args.timeout,
                                      f"first paint ({marker!r})")
-        figures.append(("first paint (text)", painted - process.started))
+        figures.append((FIRST_PAINT, painted - process.started))
         ready = process.wait_until(lambda text: f"spans {case.count}" in text, 0, args.timeout,
                                    f"'spans {case.count}' on the status line")
-        figures.append(("ready (text and 'spans N')", ready - process.started))
+        figures.append((READY, ready - process.started))
+        if case.relations:  # before any key: the cursor must stay on the related span
+            shown = process.wait_until(lambda text: RELATION_SHOWN in text, 0, args.timeout,
+                                       f"{RELATION_SHOWN!r} on the status line")
+            figures.append((RELATIONS_SHOWN, shown - process.started))
         for _ in range(args.pages):
             figures.append(("PgDn", _key(process, PAGE_DOWN, None, args.timeout, "PgDn")))
         for _ in range(args.tags):
             figures.append(("w (move, no write)", _key(process, b"w", "", args.timeout, "w")))
             figures.append(("1 (tag) until 'saved'",
                             _key(process, b"1", "saved", args.timeout, "saved", first=True)))
-        figures.append(("G", _key(process, b"G", LAST_PARAGRAPH, args.timeout, "G")))
+        process.settle(quiet=0.1)
+        since, sent = len(process.raw), time.perf_counter()
+        process.send(b"G")
+        shown = process.wait_until(lambda text: LAST_PARAGRAPH in text, since, args.timeout,
+                                   "the last paragraph after G")
+        figures.append((CALM_G, shown - sent))
+        figures.append(("G", process.settle(quiet=0.03) - sent))
+        if not case.relations and RELATION_SHOWN in visible(bytes(process.raw)):
+            raise RunFailed(f"{RELATION_SHOWN!r} shown with no relation: not a sign of them")
+
+    _run(case, argv, args, work, run_id, record, measure)
+
+
+def run_eager(case: OpenCase, argv: list[str], marker: str, args: argparse.Namespace,
+              work: Path, run_id: str, record: bool = True) -> None:
+    """One open, and G sent the moment the first paint is seen: while the relations are
+    still being read, does the UI answer a key in its normal time?"""
+
+    def measure(process: PtyProcess, figures: list[tuple[str, float]]) -> None:
+        painted = process.wait_until(lambda text: marker in text, 0, args.timeout,
+                                     f"first paint ({marker!r})")
+        since, sent = len(process.raw), time.perf_counter()
+        process.send(b"G")
+        figures.append((FIRST_PAINT, painted - process.started))
+        shown = process.wait_until(lambda text: LAST_PARAGRAPH in text, since, args.timeout,
+                                   "the last paragraph after G sent at the first paint")
+        figures.append((EAGER_G, shown - sent))
+
+    _run(case, argv, args, work, run_id, record, measure)
+
+
+def _run(case: OpenCase, argv: list[str], args: argparse.Namespace, work: Path, run_id: str,
+         record: bool,
+         measure: Callable[[PtyProcess, list[tuple[str, float]]], None]) -> None:
+    """`reader open` on a fresh copy of the case's template in a pty; `measure` drives it."""
+    run_dir = Path(tempfile.mkdtemp(prefix=f"{run_id}-", dir=work))
+    db = run_dir / "annotations.db"
+    copy_database(case.template, db)
+    process = PtyProcess(argv, make_env(run_dir, db), run_dir, args.cols, args.rows)
+    figures: list[tuple[str, float]] = []
+    try:
+        measure(process, figures)
     except RunFailed:
         process.close()
         raise
@@ -498,13 +622,41 @@ def machine_line(args: argparse.Namespace, article: Path) -> str:
             f"bytes; {args.cols}x{args.rows} terminal; {args.runs} runs")
 
 
+def bytecode_line() -> str:
+    """Whether every module of reader has bytecode matching its source (a start-up without
+    it compiles reader first: ~40 ms that `pip install .` would not pay)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("reader")
+    folders = (spec.submodule_search_locations or []) if spec is not None else []
+    sources = [path for folder in folders for path in Path(folder).rglob("*.py")]
+    fresh = sum(1 for path in sources if _has_fresh_bytecode(path))
+    unset = "unset" if "PYTHONDONTWRITEBYTECODE" not in os.environ else "SET"
+    return (f"bytecode: {fresh} of {len(sources)} reader modules compiled and current; "
+            f"PYTHONDONTWRITEBYTECODE {unset}")
+
+
+def _has_fresh_bytecode(source: Path) -> bool:
+    """The .pyc of `source` records its current mtime and size (what the import checks)."""
+    import importlib.util
+
+    try:
+        header = Path(importlib.util.cache_from_source(str(source))).read_bytes()[:16]
+    except OSError:
+        return False
+    stat = source.stat()
+    return (int.from_bytes(header[8:12], "little") == int(stat.st_mtime) & 0xFFFFFFFF
+            and int.from_bytes(header[12:16], "little") == stat.st_size & 0xFFFFFFFF)
+
+
 def ratio_line(name: str, slow: list[float], fast: list[float]) -> str:
     if not slow or not fast:
         return f"  {name}: n/a"
     value = statistics.median(slow) / statistics.median(fast)
     verdict = "ok" if value <= TARGET_RATIO else "MISSED"
     return (f"  {name}: {value:.2f} (target <= {TARGET_RATIO}) {verdict}"
-            f"  [{ms(slow)} vs {ms(fast)} ms]")
+            f"  [{ms(slow)} vs {ms(fast)} ms; mins {min(slow) / min(fast):.2f},"
+            f" {min(slow) * 1000:.1f} vs {min(fast) * 1000:.1f} ms]")
 
 
 def report_phases(phases: list[Phases]) -> None:
@@ -516,26 +668,32 @@ def report_phases(phases: list[Phases]) -> None:
 
 
 def report_open(cases: list[OpenCase]) -> None:
+    """A column per case, the first being the one without annotations, and the ratio of
+    each other case's median to the first's."""
+    base, others = cases[0], cases[1:]
     print("\nreal terminal, `reader open` (median ms, [min-max], samples):\n")
-    print("| measure | " + " | ".join(c.label for c in cases) + " | ratio |")
-    print("|---|" + "---:|" * (len(cases) + 1))
-    for name in cases[0].keys:
-        cells, medians = [], []
+    print("| measure | " + " | ".join(c.label for c in cases) + " | "
+          + " | ".join(f"ratio {c.label} / {base.label}" for c in others) + " |")
+    print("|---|" + "---:|" * (len(cases) + len(others)))
+    names = list(dict.fromkeys(name for case in cases for name in case.keys))
+    for name in names:
+        cells = []
         for case in cases:
             values = case.keys.get(name, [])
-            if values:
-                medians.append(statistics.median(values))
-                cells.append(f"{ms(values)} [{min(values) * 1000:.0f}-{max(values) * 1000:.0f}]"
-                             f" ({len(values)})")
-            else:
-                cells.append("n/a")
-        ratio = f"{medians[0] / medians[1]:.2f}" if len(medians) == 2 and medians[1] else ""
-        print(f"| {name} | " + " | ".join(cells) + f" | {ratio} |")
-    if len(cases) == 2:
-        slow, fast = cases
-        print("\nratios of medians, annotated / none:")
-        for key in ("first paint (text)", "ready (text and 'spans N')", "PgDn", "G"):
-            print(ratio_line(key, slow.keys.get(key, []), fast.keys.get(key, [])))
+            cells.append(f"{ms(values)} [{min(values) * 1000:.0f}-{max(values) * 1000:.0f}]"
+                         f" ({len(values)})" if values else "n/a")
+        bottom = base.keys.get(name, [])
+        ratios = [f"{statistics.median(c.keys[name]) / statistics.median(bottom):.2f}"
+                  if c.keys.get(name) and bottom else "" for c in others]
+        print(f"| {name} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
+    print(f"\nratios against {base.label} (of medians; of mins in brackets):")
+    for case in others:
+        for key in (FIRST_PAINT, READY, "PgDn", "G", EAGER_G):
+            print(ratio_line(f"{case.label}, {key}", case.keys.get(key, []),
+                             base.keys.get(key, [])))
+        if case.relations:
+            print(ratio_line(f"{case.label}, {RELATIONS_SHOWN} / {base.label} {READY}",
+                             case.keys.get(RELATIONS_SHOWN, []), base.keys.get(READY, [])))
     for case in cases:
         if case.error:
             print(f"\n{case.label} FAILED: {case.error}")
@@ -572,7 +730,8 @@ def report_pilot(results: dict[str, dict[str, list[float]]]) -> None:
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7, help="timed runs per case (default 7)")
+    parser.add_argument("--runs", type=int, default=9,
+                        help="timed runs per case, of each kind (default 9)")
     parser.add_argument("--size", default="120x40", help="terminal COLSxROWS (default 120x40)")
     parser.add_argument("--timeout", type=float, default=30.0,
                         help="seconds a run may take to paint or repaint before it fails")
@@ -582,6 +741,9 @@ def parse_args() -> argparse.Namespace:
                         help="paragraphs in the generated article (default 6000, ~3 MB)")
     parser.add_argument("--annotations", type=int, default=20_000,
                         help="annotations in the annotated database (default 20000)")
+    parser.add_argument("--relations", type=int, default=20_000,
+                        help="relations in a third database, a copy of the annotated one "
+                             "(default 20000; 0: no such case)")
     parser.add_argument("--long-spans", type=int, default=10,
                         help="how many of the annotations are long, 300-8,000 words "
                              "(default 10)")
@@ -609,17 +771,21 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     reader = find_reader(args.reader)
+    compile_reader_bytecode()
     with tempfile.TemporaryDirectory(prefix="reader-bench-ann-") as folder:
         work = Path(folder)
         article = write_article(work, args.paragraphs)
         text = load_text(article).text
         began = time.perf_counter()
-        empty, annotated, document_id = make_templates(work, article, args.annotations,
-                                                     args.long_spans, args.whole_text_span)
-        print(f"seeded {args.annotations:,} annotations in {time.perf_counter() - began:.1f} s",
-              file=sys.stderr)
-        with_label = f"{args.annotations:,} annotations"
+        templates = make_templates(work, article, args.annotations, args.long_spans,
+                                   args.whole_text_span, args.relations)
+        empty, annotated, document_id = templates.empty, templates.annotated, \
+            templates.document_id
+        print(f"seeded {args.annotations:,} spans and {args.relations:,} relations in "
+              f"{time.perf_counter() - began:.1f} s", file=sys.stderr)
+        with_label = f"{args.annotations:,} spans"
         print(machine_line(args, article))
+        print(bytecode_line())
 
         if "phases" not in args.skip:
             phases = [Phases(with_label, annotated, with_covering_index(annotated)),
@@ -642,17 +808,22 @@ def main() -> None:
             else:
                 argv = [reader, "open", str(article)]
                 marker = body_marker(text)
-                cases = [OpenCase(with_label, annotated, args.annotations),
-                         OpenCase("none", empty, 0)]
+                cases = [OpenCase("none", empty, 0),
+                         OpenCase(with_label, annotated, args.annotations)]
+                if templates.related is not None:
+                    cases.append(OpenCase(f"{with_label} + {args.relations:,} relations",
+                                          templates.related, args.annotations, relations=True))
                 for case in cases:  # warm-up: disk cache, bytecode
-                    _guarded(case, lambda c=case: run_open(c, argv, marker, args, work,
-                                                            "warmup", record=False))
+                    _guarded(case, partial(run_open, case, argv, marker, args, work, "warmup",
+                                           record=False))
                 for number in range(args.runs):
                     print(f"round {number + 1}/{args.runs}", file=sys.stderr)
-                    for case in cases:
-                        if case.error is None:
-                            _guarded(case, lambda c=case, n=number: run_open(
-                                c, argv, marker, args, work, f"r{n}"))
+                    turn = number % len(cases)  # each case leads a round in turn
+                    for run in (run_open, run_eager):
+                        for case in cases[turn:] + cases[:turn]:
+                            if case.error is None:
+                                _guarded(case, partial(run, case, argv, marker, args, work,
+                                                       f"r{number}"))
                 report_open(cases)
 
         if "commits" not in args.skip:
