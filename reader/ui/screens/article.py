@@ -439,6 +439,10 @@ class ArticleScreen(Screen[None]):
         self.view.set_relation_head(span.uid if span is not None else None)
         self.query_one(Legend).show_relations(
             self.workspace.config.relations if span is not None else None)
+        from reader.ui.widgets.annotation_list import AnnotationList
+
+        for sidebar in self.query(AnnotationList):
+            sidebar.set_relating(span)
         self._update_status(None if span is not None else "")
 
     def _pending_hint(self) -> str:
@@ -469,12 +473,47 @@ class ArticleScreen(Screen[None]):
             spans = [s for s in session.own_spans_in(*view.selection) if s.uid != head.uid]
         return spans
 
+    def _no_relation_labels(self) -> bool:
+        """Say so (and ring) when no relation label is configured."""
+        if self.workspace.config.relations:
+            return False
+        self.say("no relation labels: add [[relations]] to reader.toml (or --relations)")
+        self.app.bell()
+        return True
+
     def action_relate(self) -> None:
-        if not self.workspace.config.relations:
-            self.say("no relation labels: add [[relations]] to reader.toml (or --relations)")
-            self.app.bell()
+        if self._no_relation_labels():
             return
         self._choose_own_span("Start a relation from which span?", self._set_pending)
+
+    def on_annotation_list_relate(self, event: AnnotationList.Relate) -> None:
+        """A click in the list: start a relation from the span, or end the pending one on it
+        (the one label that fits, else the picker); on the span it started from, cancel."""
+        span, head = event.span, self._relation_from
+        if head is not None and head.uid == span.uid:
+            self.action_clear()
+            return
+        if not span.own:
+            self.say("that annotation is not yours")
+            self.app.bell()
+            return
+        if head is None:
+            if not self._no_relation_labels():
+                self._set_pending(span)
+            return
+        if self.annotations.span(head.uid) is None:
+            self._set_pending(None)
+            self.say("the span the relation started from is gone")
+            return
+        fits = [kind for kind in self.workspace.config.relations
+                if kind.allows(head.label, span.label)]
+        if len(fits) == 1:
+            self._relate(head, span, fits[0].name)
+        elif fits:
+            self._pick_relation(head, span)
+        else:
+            self.say(f"no relation label joins {head.label} → {span.label}; esc cancels")
+            self.app.bell()
 
     def _complete_relation(self, label: str | None) -> None:
         """The pending relation to the span under the cursor, labelled `label` (None: pick
@@ -905,6 +944,7 @@ class ArticleScreen(Screen[None]):
                                      self.workspace.relation_colors, id="annotation-list")
             await self.query_one("#body").mount(sidebar)
             sidebar.update_spans(list(self.view.spans), self.annotations.relations)
+            sidebar.set_relating(self._relation_from)
         if sidebar.has_class("-visible"):
             sidebar.remove_class("-visible")
             self.view.focus()

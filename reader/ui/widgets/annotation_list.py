@@ -1,6 +1,10 @@
 """The sidebar: the document's annotations in text order, each followed by the relations it
 heads ("↳ by → actor “Ana”"), filterable by label (a span's or a relation's).
 
+The mouse can relate too: a span row ends in a "→" cell (click it, or right-click the row,
+to start a relation from that span; then click the other span's row to make it) and one's
+own relation rows end in a "✕" cell that deletes the relation.
+
 Its list draws only the rows on screen (LineList), so twenty thousand annotations open
 and update as fast as twenty."""
 
@@ -12,7 +16,7 @@ from typing import NamedTuple
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -35,12 +39,24 @@ class RelationRow(NamedTuple):
 
 ListRow = Span | RelationRow
 
+ACTION_CELLS = 3  # the " → " / " ✕ " cell at the right end of a row
+RELATE, RELATING_FROM, DELETE = " → ", " ● ", " ✕ "
+IDLE_HELP = "click → relate · ✕ delete · enter jump"
+PENDING_HELP = "click the other span · ● or esc cancels"
+
 
 class SpanList(LineList[ListRow]):
     """One annotation a row: its label as a coloured chip, the text it covers, a note mark;
-    under it the relations it heads. `x` deletes the row's span or relation."""
+    under it the relations it heads. `x` deletes the row's span or relation; the cells at
+    the right end do it with the mouse (see the module's docstring)."""
 
     BINDINGS = [Binding("x", "delete", "Delete", id="list.delete")]
+
+    COMPONENT_CLASSES = LineList.COMPONENT_CLASSES | {"span-list--action"}
+
+    DEFAULT_CSS = """
+    SpanList > .span-list--action { text-style: bold; background: $accent 40%; }
+    """
 
     def __init__(self, text: str, colors: dict[str, str],
                  relation_colors: dict[str, str] | None = None, **kwargs: object) -> None:
@@ -48,6 +64,15 @@ class SpanList(LineList[ListRow]):
         self.text = text
         self.label_colors = colors
         self.relation_colors = relation_colors or {}
+        self.relating_from: str | None = None  # the uid of the span a relation is pending from
+
+    def _action(self, row: ListRow) -> str:
+        """The clickable cell a row ends in ("" for none: others' spans and relations)."""
+        if isinstance(row, RelationRow):
+            return DELETE if row.head.own else ""  # a relation joins its annotator's spans
+        if not row.own:
+            return ""
+        return RELATING_FROM if row.uid == self.relating_from else RELATE
 
     def _covered(self, span: Span, room: int) -> str:
         shown_end = min(span.end, span.start + 4 * room + 8)  # never slice more than fits
@@ -58,6 +83,15 @@ class SpanList(LineList[ListRow]):
         return covered
 
     def render_row(self, row: ListRow, width: int, style: Style) -> list[Segment]:
+        action = self._action(row)
+        if not action:
+            return self._row_content(row, width, style)
+        room = max(width - ACTION_CELLS, 1)
+        action_style = style + self.get_component_rich_style("span-list--action", partial=True)
+        return [*Segment.adjust_line_length(self._row_content(row, room, style), room, style),
+                Segment(action, action_style)]
+
+    def _row_content(self, row: ListRow, width: int, style: Style) -> list[Segment]:
         if isinstance(row, RelationRow):
             return self._render_relation(row, width, style)
         span = row
@@ -91,6 +125,33 @@ class SpanList(LineList[ListRow]):
         if self.rows:
             self.post_message(AnnotationList.Delete(self.rows[self.cursor_row]))
 
+    def on_click(self, event: events.Click) -> None:
+        """A click on a row's "→" or "✕" cell, a right or ctrl click on a span row, or, while
+        a relation is pending, a click on another span row: relate or delete (else the
+        plain click of LineList: the cursor, a double click jumps)."""
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < self._header_rows:
+            return
+        index = round(self.scroll_y) + offset.y - self._header_rows
+        if not 0 <= index < len(self.rows):
+            return
+        row = self.rows[index]
+        on_action = bool(self._action(row)) and \
+            offset.x >= self.scrollable_content_region.width - ACTION_CELLS
+        message: Message | None = None
+        if isinstance(row, RelationRow):
+            message = AnnotationList.Delete(row) if on_action else None
+        elif on_action or event.button == 3 or event.ctrl or (
+                self.relating_from not in (None, row.uid) and event.chain == 1):
+            message = AnnotationList.Relate(row)
+        if message is None:
+            return
+        event.prevent_default()  # not also LineList's click (a double click would jump)
+        event.stop()
+        self.cursor_row = index
+        self.refresh()
+        self.post_message(message)
+
 
 class AnnotationList(Vertical):
     """Enter (or a double click) on an item jumps to that annotation (a relation: to its
@@ -102,6 +163,7 @@ class AnnotationList(Vertical):
     AnnotationList > Static { height: 1; background: $panel; padding: 0 1; }
     AnnotationList > Input { border: none; height: 1; padding: 0 1; }
     AnnotationList > Input:focus { border: none; }
+    AnnotationList > #annotation-help { color: $text-muted; }
     """
 
     class Jump(Message):
@@ -110,11 +172,20 @@ class AnnotationList(Vertical):
             self.span = span
 
     class Delete(Message):
-        """`x` on a row: delete that span (and its relations) or that relation."""
+        """`x` (or a click on "✕") on a row: delete that span (and its relations) or that
+        relation."""
 
         def __init__(self, row: ListRow) -> None:
             super().__init__()
             self.row = row
+
+    class Relate(Message):
+        """A click on a span row's "→" (or a right click): start a relation from `span`, or
+        end the pending one on it; on the span it is pending from, cancel it."""
+
+        def __init__(self, span: Span) -> None:
+            super().__init__()
+            self.span = span
 
     def __init__(self, text: str, colors: dict[str, str],
                  relation_colors: dict[str, str] | None = None, **kwargs: object) -> None:
@@ -131,6 +202,17 @@ class AnnotationList(Vertical):
         yield Input(placeholder="filter by label…", id="label-filter")
         yield SpanList(self.text, self.label_colors, self.relation_colors,
                        id="annotation-options")
+        yield Static(IDLE_HELP, id="annotation-help")
+
+    def set_relating(self, head: Span | None) -> None:
+        """A relation is pending from `head` (None: none is): mark its row, say how to end it."""
+        if not self.is_mounted:
+            return
+        options = self.query_one(SpanList)
+        options.relating_from = head.uid if head is not None else None
+        options.refresh()
+        self.query_one("#annotation-help", Static).update(
+            PENDING_HELP if head is not None else IDLE_HELP)
 
     def update_spans(self, spans: list[Span], relations: Iterable[Relation] = ()) -> None:
         self.spans = spans
