@@ -141,3 +141,23 @@ async def test_the_keys_and_the_mouse_mix(reader) -> None:
         await click_row(pilot, options, MAYOR)
         assert relations(reader) == [(uids["trucks"], uids["lyon"], "about"),
                                      (uids["trucks"], uids["mayor"], "by")]
+
+
+async def test_anothers_rows_have_no_cells_and_a_click_there_relates_nothing(reader) -> None:
+    theirs = reader.open(TEXT, annotator="other")
+    async with theirs.run_test(size=SIZE):
+        uids = tag_all(theirs, "mayor", "trucks")
+        screen_of(theirs).annotations.relate(uids["trucks"], uids["mayor"], "by")
+    app = reader.reopen(compare=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        options = await open_list(pilot)
+        assert isinstance(options.rows[TRUCKS + 1], RelationRow)
+        assert not any(shown(options, row).rstrip().endswith(("→", "✕", "●"))
+                       for row in range(len(options.rows)))
+        await click_action(pilot, options, TRUCKS + 1)
+        await click_row(pilot, options, TRUCKS, button=3)
+        assert "that annotation is not yours" in status_text(app)
+        assert view_of(app).relation_head is None
+    assert relations(reader) == [(uids["trucks"], uids["mayor"], "by")]
