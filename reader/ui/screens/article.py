@@ -678,13 +678,16 @@ class ArticleScreen(Screen[None]):
             return
         self.tag(label.name)
 
-    def tag(self, label: str) -> None:
-        """Apply `label` to the selection or the word under the cursor; the same label on
-        the same span removes it (see `reader.annotate.editing.decide_tag`)."""
-        selection, cursor = self.view.selection, self.view.cursor
+    def tag(self, label: str, selection: tuple[int, int] | None = None) -> None:
+        """Apply `label` to `selection` (by default the view's, else the word under the
+        cursor); the same label on the same span removes it (see
+        `reader.annotate.editing.decide_tag`)."""
+        from_view = selection is None
+        selection = self.view.selection if selection is None else selection
+        cursor = self.view.cursor
 
         def done(outcome: Outcome) -> None:
-            if isinstance(outcome, Saved):
+            if isinstance(outcome, Saved) and from_view:
                 self.view.clear_selection()  # before the report: the status shows none
 
         self._edit("annotation", lambda: self.annotations.tag(label, selection, cursor), done)
@@ -730,18 +733,18 @@ class ArticleScreen(Screen[None]):
         self._choose_own_span("Delete which annotation?", delete)
 
     def action_note(self) -> None:
+        self._choose_own_span("Note on which annotation?", self._edit_note)
+
+    def _edit_note(self, span: Span) -> None:
         from reader.ui.screens.dialogs import NoteScreen
 
-        def edit(span: Span) -> None:
-            def save(note: str | None) -> None:
-                if note is None or note.strip() == span.note:
-                    return
-                self._edit("note", lambda: self.annotations.set_note(span.uid, note))
+        def save(note: str | None) -> None:
+            if note is None or note.strip() == span.note:
+                return
+            self._edit("note", lambda: self.annotations.set_note(span.uid, note))
 
-            title = f"Note on {span.label} {quote(self.view.text, span.start, span.end)}"
-            self.app.push_screen(NoteScreen(title, span.note), save)
-
-        self._choose_own_span("Note on which annotation?", edit)
+        title = f"Note on {span.label} {quote(self.view.text, span.start, span.end)}"
+        self.app.push_screen(NoteScreen(title, span.note), save)
 
     def _history(self, undo: bool) -> None:
         def done(outcome: Outcome) -> None:
@@ -810,6 +813,11 @@ class ArticleScreen(Screen[None]):
     async def action_search(self) -> None:
         if self._held_keys is not None or isinstance(self.focused, Input):
             raise SkipAction()  # a `/` in the query, or a key waiting its turn
+        if self.focused is not None and self.focused.id == "annotation-options":
+            from reader.ui.widgets.annotation_list import AnnotationList
+
+            self.query_one(AnnotationList).focus_filter()  # `/` in the list: its filter
+            return
         bar = await self._search_bar()
         self._search_origin = self.view.cursor
         bar.open(return_focus=self.view)
@@ -967,6 +975,36 @@ class ArticleScreen(Screen[None]):
         else:
             uid = row.relation.uid
             self._edit("relation deletion", lambda: self.annotations.unrelate(uid))
+
+    def on_annotation_list_note(self, event: AnnotationList.Note) -> None:
+        """`a` in the list: the note of the row's span, wherever the article's cursor is."""
+        if not event.span.own:
+            self.say("that annotation is not yours")
+            return
+        self._edit_note(event.span)
+
+    def on_annotation_list_tag(self, event: AnnotationList.Tag) -> None:
+        """A label key in the list: that label toggled on the row's span's range."""
+        if self._relation_from is not None:
+            self.action_tag_key(event.key)  # the number keys are relation labels now
+            return
+        label = self.workspace.config.by_key(event.key)
+        if label is None:
+            self.say(f"no label on key {event.key}")
+            self.app.bell()
+            return
+        self.tag(label.name, (event.span.start, event.span.end))
+
+    def on_annotation_list_copy(self, event: AnnotationList.Copy) -> None:
+        span = event.span
+        self._copy(self.view.text[span.start:span.end], f"{span.label} text")
+
+    def on_annotation_list_back(self, event: AnnotationList.Back) -> None:
+        if self._relation_from is not None:  # Escape ends the relation first
+            self._set_pending(None)
+            self.say("relation cancelled")
+            return
+        self.view.focus()
 
     def _copy(self, text: str, what: str) -> None:
         method = copy_text(self.app, text)

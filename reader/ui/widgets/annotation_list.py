@@ -18,7 +18,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, NoBinding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
@@ -41,16 +41,27 @@ ListRow = Span | RelationRow
 
 ACTION_CELLS = 3  # the " → " / " ✕ " cell at the right end of a row
 RELATE, RELATING_FROM, DELETE = " → ", " ● ", " ✕ "
-IDLE_HELP = "click → relate · ✕ delete · enter jump"
+IDLE_HELP = "/ filter · esc back · enter jump\nclick → relate · ✕ delete"
 PENDING_HELP = "click the other span · ● or esc cancels"
+# Printable keys the list leaves to the screen (help, undo); the other ones it does not bind
+# itself go to the filter, so typing in the list never reaches the article's keys (`c`).
+SCREEN_KEYS = frozenset({"question_mark", "u"})
 
 
 class SpanList(LineList[ListRow]):
     """One annotation a row: its label as a coloured chip, the text it covers, a note mark;
-    under it the relations it heads. `x` deletes the row's span or relation; the cells at
-    the right end do it with the mouse (see the module's docstring)."""
+    under it the relations it heads. `x`, `a`, the label keys and `y` act on the row's
+    annotation (not on the article's cursor); the cells at the right end relate or delete
+    with the mouse (see the module's docstring)."""
 
-    BINDINGS = [Binding("x", "delete", "Delete", id="list.delete")]
+    BINDINGS = [
+        Binding("x", "delete", "Delete", id="list.delete"),
+        Binding("a", "note", "Note", show=False, id="list.note"),
+        Binding("y", "copy_text", "Copy text", show=False, id="list.copy"),
+        Binding("escape", "back", "Back to the article", show=False, id="list.back"),
+        *(Binding(str(n), f"tag('{n}')", f"Tag with label {n}", show=False,
+                  id=f"list.tag{n}") for n in range(1, 10)),
+    ]
 
     COMPONENT_CLASSES = LineList.COMPONENT_CLASSES | {"span-list--action"}
 
@@ -125,6 +136,45 @@ class SpanList(LineList[ListRow]):
         if self.rows:
             self.post_message(AnnotationList.Delete(self.rows[self.cursor_row]))
 
+    def _row_span(self) -> Span | None:
+        """The highlighted row's span (a relation row: its child, where Enter goes)."""
+        if not self.rows:
+            return None
+        row = self.rows[self.cursor_row]
+        return row.child if isinstance(row, RelationRow) else row
+
+    def action_note(self) -> None:
+        span = self._row_span()
+        if span is not None:
+            self.post_message(AnnotationList.Note(span))
+
+    def action_copy_text(self) -> None:
+        span = self._row_span()
+        if span is not None:
+            self.post_message(AnnotationList.Copy(span))
+
+    def action_tag(self, key: str) -> None:
+        span = self._row_span()
+        if span is not None:
+            self.post_message(AnnotationList.Tag(span, key))
+
+    def action_back(self) -> None:
+        self.post_message(AnnotationList.Back())
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing in the list filters it: a printable key the list does not bind goes to the
+        filter box instead of on to the article's bindings."""
+        if not event.is_printable or event.character is None or event.key in SCREEN_KEYS:
+            return
+        try:
+            self._bindings.get_bindings_for_key(event.key)
+        except NoBinding:
+            event.stop()
+            event.prevent_default()
+            parent = self.parent
+            if isinstance(parent, AnnotationList):
+                parent.type_in_filter(event.character)
+
     def on_click(self, event: events.Click) -> None:
         """A click on a row's "→" or "✕" cell, a right or ctrl click on a span row, or, while
         a relation is pending, a click on another span row: relate or delete (else the
@@ -155,7 +205,11 @@ class SpanList(LineList[ListRow]):
 
 class AnnotationList(Vertical):
     """Enter (or a double click) on an item jumps to that annotation (a relation: to its
-    child); `x` asks the screen to delete it."""
+    child); `x`, `a`, the label keys and `y` ask the screen to act on it; Escape in the
+    filter goes back to the rows, in the rows back to the article."""
+
+    BINDINGS = [Binding("escape", "focus_rows", "Back to the list", show=False,
+                        id="list.filter_back")]
 
     DEFAULT_CSS = """
     AnnotationList { width: 44; dock: right; border-left: tall $panel; display: none; }
@@ -163,7 +217,7 @@ class AnnotationList(Vertical):
     AnnotationList > Static { height: 1; background: $panel; padding: 0 1; }
     AnnotationList > Input { border: none; height: 1; padding: 0 1; }
     AnnotationList > Input:focus { border: none; }
-    AnnotationList > #annotation-help { color: $text-muted; }
+    AnnotationList > #annotation-help { color: $text-muted; height: auto; }
     """
 
     class Jump(Message):
@@ -178,6 +232,32 @@ class AnnotationList(Vertical):
         def __init__(self, row: ListRow) -> None:
             super().__init__()
             self.row = row
+
+    class Note(Message):
+        """`a` on a row: edit the note of `span`."""
+
+        def __init__(self, span: Span) -> None:
+            super().__init__()
+            self.span = span
+
+    class Copy(Message):
+        """`y` on a row: copy the text `span` covers."""
+
+        def __init__(self, span: Span) -> None:
+            super().__init__()
+            self.span = span
+
+    class Tag(Message):
+        """A label key on a row: toggle that key's label on `span`'s range (as the key
+        does on a selection in the article)."""
+
+        def __init__(self, span: Span, key: str) -> None:
+            super().__init__()
+            self.span = span
+            self.key = key
+
+    class Back(Message):
+        """Escape in the list: back to the article (or cancel a pending relation)."""
 
     class Relate(Message):
         """A click on a span row's "→" (or a right click): start a relation from `span`, or
@@ -230,6 +310,18 @@ class AnnotationList(Vertical):
 
     @on(Input.Submitted, "#label-filter")
     def _filter_done(self) -> None:
+        self.query_one(SpanList).focus()
+
+    def type_in_filter(self, character: str) -> None:
+        """A key typed in the rows: it starts (or goes on with) the filter."""
+        field = self.query_one("#label-filter", Input)
+        field.focus()
+        field.insert_text_at_cursor(character)
+
+    def focus_filter(self) -> None:
+        self.query_one("#label-filter", Input).focus()
+
+    def action_focus_rows(self) -> None:
         self.query_one(SpanList).focus()
 
     def shown_spans(self) -> list[Span]:

@@ -157,6 +157,10 @@ class ArticleView(ScrollView, can_focus=True):
         self._goal_column: int | None = None
         self._dragging = False
         self._drag_origin = 0
+        # True while the selection is `v` mode's, which plain moves extend; one set by
+        # search or the mouse is replaced by a plain move (issue 12: Space after a search hit
+        # must not stretch it over pages, one label key away from being tagged).
+        self._sticky = False
         self._label_styles = LabelStyles(self.label_colors)
         self._palette: Palette | None = None
         self._refine_timer: Timer | None = None
@@ -315,6 +319,7 @@ class ArticleView(ScrollView, can_focus=True):
                 self.selection_anchor = self.cursor
         else:
             self.selection_anchor = None
+            self._sticky = False
         self.cursor = offset
         if not keep_goal:
             self._goal_column = None
@@ -322,20 +327,24 @@ class ArticleView(ScrollView, can_focus=True):
 
     def set_selection(self, start: int, end: int) -> None:
         """Select [start, end) with the cursor at its end (search and tagging use this)."""
+        self._sticky = False
         self.selection_anchor = start
         self.cursor = end
         self.scroll_cursor_visible(center=True)
 
     def clear_selection(self) -> None:
+        self._sticky = False
         self.selection_anchor = None
 
     def start_selection(self) -> None:
         """Anchor a selection at the cursor (`v`); moves then extend it."""
+        self._sticky = True
         self.selection_anchor = self.cursor
 
     @property
     def selecting(self) -> bool:
-        return self.selection_anchor is not None
+        """In `v` mode: plain moves extend the selection (others' selections they replace)."""
+        return self._sticky and self.selection_anchor is not None
 
     def _vertical(self, rows: int, select: bool) -> None:
         target, self._goal_column = navigator.vertical(self.wrapped, self.cursor, rows,
@@ -425,7 +434,7 @@ class ArticleView(ScrollView, can_focus=True):
         if offset is None:
             return
         self.focus()
-        self.selection_anchor = None
+        self.clear_selection()
         self.move_cursor(offset)
         self.selection_anchor = offset
         self._drag_origin = offset
