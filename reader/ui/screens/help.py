@@ -7,22 +7,34 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.keys import format_key
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader.annotate.labels import Label, RelationType
 from reader.text.sanitize import safe_text
 
+NAMED_KEYS = {"pagedown": "PgDn", "pageup": "PgUp", "escape": "Esc", "enter": "Enter",
+              "tab": "Tab", "space": "Space", "home": "Home", "end": "End",
+              "backspace": "Backspace", "delete": "Del", "insert": "Ins",
+              "up": "↑", "down": "↓", "left": "←", "right": "→"}
+"""Keys Textual's `format_key` would show in lower case or as words (its own aliases: `esc`,
+`pgdn`, `⏎`); everything else is what `format_key` makes of it (`question_mark` -> `?`)."""
+
+
+def key_name(key: str) -> str:
+    """One bound key as a user types it: `ctrl+r` -> `Ctrl+R`, `shift+right` -> `Shift+→`,
+    `number_sign` -> `#`."""
+    *modifiers, base = key.split("+") if key != "+" else [key]
+    shown = NAMED_KEYS.get(base) or format_key(base)
+    if modifiers and len(shown) == 1:
+        shown = shown.upper()
+    return "+".join([*(modifier.capitalize() for modifier in modifiers), shown])
+
 
 def key_names(keys: str) -> str:
-    """`pagedown,space` -> `PgDn / space` (the way people write keys)."""
-    pretty = {"pagedown": "PgDn", "pageup": "PgUp", "question_mark": "?", "slash": "/",
-              "escape": "Esc", "enter": "Enter", "tab": "Tab", "left_square_bracket": "[",
-              "right_square_bracket": "]", "ctrl+r": "Ctrl+R", "ctrl+d": "Ctrl+D",
-              "ctrl+u": "Ctrl+U", "ctrl+p": "Ctrl+P", "apostrophe": "'",
-              "number_sign": "#", "greater_than_sign": ">", "less_than_sign": "<",
-              "right_curly_bracket": "}", "left_curly_bracket": "{"}
-    return " / ".join(pretty.get(key, key) for key in keys.split(","))
+    """`pagedown,space` -> `PgDn / Space` (the way people write keys)."""
+    return " / ".join(key_name(key) for key in keys.split(","))
 
 
 class HelpScreen(ModalScreen[None]):
@@ -34,7 +46,17 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+        # The reading keys of the article work here too: the help is longer than a screen.
+        Binding("j,down", "scroll('down')", "Line down", show=False, id="help.down"),
+        Binding("k,up", "scroll('up')", "Line up", show=False, id="help.up"),
+        Binding("space,pagedown", "scroll('page_down')", "Page down", show=False,
+                id="help.page_down"),
+        Binding("pageup", "scroll('page_up')", "Page up", show=False, id="help.page_up"),
+        Binding("g,home", "scroll('home')", "Top", show=False, id="help.top"),
+        Binding("G,end", "scroll('end')", "End", show=False, id="help.end"),
+    ]
 
     def __init__(self, sections: list[tuple[str, list[Binding]]],
                  labels: tuple[Label, ...], *, relations: tuple[RelationType, ...] = ()) -> None:
@@ -43,13 +65,21 @@ class HelpScreen(ModalScreen[None]):
         self.labels = labels
         self.relations = relations
 
+    def action_scroll(self, where: str) -> None:
+        """Scroll the help (by the screen's keys, whatever has the focus)."""
+        scroll = self.query_one(VerticalScroll)
+        moves = {"down": scroll.scroll_down, "up": scroll.scroll_up,
+                 "page_down": scroll.scroll_page_down, "page_up": scroll.scroll_page_up,
+                 "home": scroll.scroll_home, "end": scroll.scroll_end}
+        moves[where](animate=False)
+
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(Text("reader — keys", style="bold"))
             labels = Table(box=None, show_header=False, padding=(0, 2))
             for label in self.labels:
                 # Text cells, not str: a Table parses str cells as markup.
-                labels.add_row(label.key or "enter",
+                labels.add_row(key_name(label.key or "enter"),
                                Text(f" {safe_text(label.name)} ",
                                     style=f"bold black on {label.color}"),
                                Text(safe_text(label.description)))
@@ -65,7 +95,7 @@ class HelpScreen(ModalScreen[None]):
             if self.relations:
                 kinds = Table(box=None, show_header=False, padding=(0, 2))
                 for kind in self.relations:
-                    kinds.add_row(kind.key or "enter",
+                    kinds.add_row(key_name(kind.key or "enter"),
                                   Text(f" {safe_text(kind.name)} ",
                                        style=f"bold black on {kind.color}"),
                                   Text(safe_text(kind.rule())),
