@@ -125,6 +125,8 @@ class ArticleScreen(Screen[None]):
         self._relation_from: Span | None = None  # a relation pending from this span
         self._said_at: int | None = None  # where the cursor was when the last message came
         self._search_origin: int | None = None
+        # The `v` selection's anchor when the search began: the match extends it.
+        self._search_anchor: int | None = None
         # Keys typed while an edit waits for the database, or after Enter while the search
         # still runs: they act afterwards (a `1` typed blind tags the match), in order.
         self._held_keys: list[tuple[str, str | None]] | None = None
@@ -820,6 +822,7 @@ class ArticleScreen(Screen[None]):
             return
         bar = await self._search_bar()
         self._search_origin = self.view.cursor
+        self._search_anchor = self.view.selection_anchor if self.view.selecting else None
         bar.open(return_focus=self.view)
         if bar.value:
             self._preview_search(bar.value)
@@ -859,21 +862,36 @@ class ArticleScreen(Screen[None]):
         if not matches:
             view.set_current_match(None)
             if view.cursor != origin:  # nothing matches: back to where the search began
-                view.move_cursor(origin, center=True)
+                self._move_searching(origin)
             self.say(f"not found: {matches.query}" if matches.query else "")
             return
         current = view.match_index_after(origin - 1)
         assert current is not None
         view.set_current_match(current)
-        view.move_cursor(matches[current].start, center=True)
+        match = matches[current]
+        self._move_searching(match.start if self._search_anchor is None
+                             else self._extended_end(match.start, match.end))
         self.say(f"match {current + 1}/{len(matches)}")
+
+    def _extended_end(self, start: int, end: int) -> int:
+        """Where a `v` selection's free end goes to take in the match [start, end)."""
+        anchor = self._search_anchor
+        return end if anchor is None or start >= anchor else start
+
+    def _move_searching(self, offset: int) -> None:
+        """Move while searching: in `v` mode the selection follows, else the cursor alone."""
+        if self._search_anchor is not None and self.view.selecting:
+            self.view.extend_selection(offset)
+        else:
+            self.view.move_cursor(offset, center=True)
 
     def on_search_bar_closed(self, message: SearchBar.Closed) -> None:
         view = self.view
         if not message.submitted:
             view.clear_search()
             if self._search_origin is not None:
-                view.move_cursor(self._search_origin, center=True)
+                self._move_searching(self._search_origin)
+            self._search_anchor = None
             self._update_status("")
             return
         if view.searching or view.matches.query != message.value:
@@ -893,6 +911,14 @@ class ArticleScreen(Screen[None]):
             self.say(f"not found: {matches.query}")
             return
         match = matches[view.current_match]
+        if self._search_anchor is not None and view.selecting:  # `v`: take the match in
+            view.extend_selection(self._extended_end(match.start, match.end))
+            self._search_anchor = None
+            start, end = view.selection or (view.cursor, view.cursor)
+            self.say(f"match {view.current_match + 1}/{len(matches)}: selection extended"
+                     f" to it ({end - start} characters)")
+            return
+        self._search_anchor = None
         view.set_selection(match.start, match.end)
         if self._relation_from is not None:  # a move to the other end: what it would join
             self._said_at = None

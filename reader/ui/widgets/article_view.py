@@ -332,6 +332,11 @@ class ArticleView(ScrollView, can_focus=True):
         self.cursor = end
         self.scroll_cursor_visible(center=True)
 
+    def extend_selection(self, offset: int) -> None:
+        """Move the selection's free end to `offset`, keeping its anchor and its mode (a
+        search in `v` mode extends the selection to the match)."""
+        self.move_cursor(offset, select=True, center=True)
+
     def clear_selection(self) -> None:
         self._sticky = False
         self.selection_anchor = None
