@@ -115,8 +115,14 @@ class Workspace:
     def record_visit(self, document_id: int) -> None:
         mark_opened(self.conn, document_id, self.annotator)
 
-    def library_rows(self) -> list[LibraryRow]:
-        return library_rows(self.conn, self.annotator, self.document_ids)
+    def library_rows(self, *, everything: bool = False) -> list[LibraryRow]:
+        """The corpus's documents in its order, or (`everything`) every document in the
+        database: the corpus first, in its order, then the others by id."""
+        if not everything:
+            return library_rows(self.conn, self.annotator, self.document_ids)
+        rows = library_rows(self.conn, self.annotator)
+        place = {doc_id: index for index, doc_id in enumerate(self.document_ids)}
+        return sorted(rows, key=lambda row: (place.get(row.id, len(place)), row.id))
 
     def doc_labels_by_document(self) -> dict[int, list[str]]:
         """This annotator's document labels, for the library's column."""

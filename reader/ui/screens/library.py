@@ -30,6 +30,9 @@ class LibraryScreen(Screen[None]):
         Binding("slash", "filter", "Filter", id="library.filter"),
         Binding("s", "sort", "Sort", id="library.sort"),
         Binding("S", "stats", "Statistics", id="library.stats"),
+        # One key, two footer words: the one that is not shown now (see check_action).
+        Binding("a", "show_all(True)", "All documents", id="library.all"),
+        Binding("a", "show_all(False)", "This corpus", id="library.corpus"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="library.clear"),
         Binding("question_mark", "help", "Help", id="library.help"),
         Binding("q", "quit", "Quit", id="library.quit"),
@@ -41,6 +44,7 @@ class LibraryScreen(Screen[None]):
         self.rows: list[LibraryRow] = []
         self.sort = "order"
         self.filter_text = ""
+        self.everything = False  # every document in the database, not only this corpus
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
@@ -61,14 +65,15 @@ class LibraryScreen(Screen[None]):
 
     def refresh_rows(self) -> None:
         try:
-            self.rows = self.workspace.library_rows()
+            self.rows = self.workspace.library_rows(everything=self.everything)
             self.query_one(DocumentTable).set_doc_labels(self.workspace.doc_labels_by_document())
         except sqlite3.Error as error:
             tell(self.app, f"could not read the library: {error}", severity="error")
             return
         done = sum(1 for row in self.rows if row.status == "done")
-        self.sub_title = (f"{safe_text(self.workspace.annotator)} · done {done}/{len(self.rows)} · "
-                          f"sorted by {self.sort}")
+        shown = "all documents in the database" if self.everything else "this corpus"
+        self.sub_title = (f"{safe_text(self.workspace.annotator)} · {shown} · "
+                          f"done {done}/{len(self.rows)} · sorted by {self.sort}")
         self._fill()
 
     def shown_rows(self) -> list[LibraryRow]:
@@ -119,6 +124,17 @@ class LibraryScreen(Screen[None]):
     def action_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
         self.refresh_rows()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`a` shows the other list: only its binding is live (and in the footer)."""
+        if action == "show_all":
+            return bool(parameters and parameters[0]) != self.everything
+        return True
+
+    def action_show_all(self, everything: bool) -> None:
+        self.everything = everything
+        self.refresh_rows()
+        self.refresh_bindings()
 
     def action_stats(self) -> None:
         self.post_message(ShowStats())

@@ -9,7 +9,7 @@ from rich.style import Style
 from textual.message import Message
 
 from reader.store.library import LibraryRow
-from reader.text.sanitize import safe_line
+from reader.text.sanitize import ELLIPSIS, safe_line, safe_text
 from reader.ui.widgets.line_list import LineList
 
 COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -40,6 +40,22 @@ def fit(text: str, width: int, align_right: bool = False) -> str:
     if align_right:
         return " " * (width - cell_len(text)) + text
     return set_cell_size(text, width)
+
+
+def fit_path(path: str, width: int) -> str:
+    """`path`, sanitised, in exactly `width` cells; when too long the folders are cut from
+    the left with an ellipsis, so the file name (its end, at least) stays in sight."""
+    if width <= 0:
+        return ""
+    shown = safe_text(path)
+    if cell_len(shown) <= width:
+        return set_cell_size(shown, width)
+    tail = ""
+    for char in reversed(shown):  # the longest end of the path that fits beside the …
+        if cell_len(char + tail) > width - 1:
+            break
+        tail = char + tail
+    return set_cell_size(ELLIPSIS + tail, width)
 
 
 class DocumentTable(LineList[LibraryRow]):
@@ -91,7 +107,9 @@ class DocumentTable(LineList[LibraryRow]):
             value = values[key]
             cell_style = style + Style(color=STATUS_COLORS.get(row.status)) \
                 if key == "status" else style
-            segments.append(Segment(fit(value, cell_width, key == "spans"), cell_style))
+            cell = fit_path(value, cell_width) if key == "source" \
+                else fit(value, cell_width, key == "spans")
+            segments.append(Segment(cell, cell_style))
             segments.append(Segment(" ", style))
         return segments
 
