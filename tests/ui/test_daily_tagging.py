@@ -1,16 +1,31 @@
-"""A day of annotating (issue 12, item 2): a search in `v` mode extends the selection to the
-match."""
+"""A day of annotating (issue 12, items 2 and 6). A search in `v` mode extends the selection
+to the match; a span tagged on a search hit shows its colour at once."""
 
 from __future__ import annotations
 
 from pilot_helpers import SIZE, move_to, search, status_text, view_of
+from rich.style import Style
 from test_relations_ui import TEXT, at
+
+from reader.ui.widgets.article_view import ArticleView
 
 LYON = (at("lyon"), at("lyon") + len("Lyon"))
 
 
 def live(app: object) -> list[tuple[int, int, str]]:
     return sorted((s.start, s.end, s.label) for s in view_of(app).spans)  # type: ignore[arg-type]
+
+
+def style_at(view: ArticleView, offset: int) -> Style:
+    """The style the view draws the cell of `offset` with."""
+    y, x = view.wrapped.position_of(offset)
+    strip = view.render_line(y - round(view.scroll_y))
+    cell = 0
+    for segment in strip:
+        if cell + len(segment.text) > x:
+            return segment.style or Style()
+        cell += len(segment.text)
+    raise AssertionError("offset not drawn")
 
 
 async def test_search_in_v_mode_extends_the_selection_to_the_match(reader) -> None:
@@ -38,3 +53,18 @@ async def test_search_cancelled_in_v_mode_keeps_the_selection(reader) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert view_of(app).selection == before
+
+
+async def test_a_span_tagged_on_a_search_hit_shows_its_colour_at_once(reader) -> None:
+    app = reader.open(TEXT)
+    async with app.run_test(size=SIZE) as pilot:
+        await search(pilot, "Lyon")
+        await pilot.press("2")
+        await pilot.pause()
+        assert (*LYON, "topic") in live(app)
+        view = view_of(app)
+        palette = view._current_palette()
+        drawn = style_at(view, LYON[0])
+        assert drawn.bgcolor not in (palette.current_match.bgcolor, palette.match.bgcolor)
+        await pilot.press("n")  # the search goes on, drawn again
+        assert view.matches_shown and view.matches.query == "Lyon"

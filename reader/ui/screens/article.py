@@ -691,6 +691,7 @@ class ArticleScreen(Screen[None]):
         def done(outcome: Outcome) -> None:
             if isinstance(outcome, Saved) and from_view:
                 self.view.clear_selection()  # before the report: the status shows none
+                self.view.hide_matches()  # else a match's highlight hides the new span
 
         self._edit("annotation", lambda: self.annotations.tag(label, selection, cursor), done)
 

@@ -151,6 +151,9 @@ class ArticleView(ScrollView, can_focus=True):
         self.label_colors = label_colors or {}
         self.matches = SearchResult("")  # the one record of the search: the screen asks here
         self.current_match: int | None = None
+        # False after a tag made from a match: the matches stay (n goes on) but are not
+        # drawn until the next search step, so the new span's colour shows at once.
+        self.matches_shown = True
         self._search: Search | None = None  # the search under way in a worker, if any
         self._search_timer: Timer | None = None
         self._pending_top = self._clamp(top)
@@ -494,11 +497,20 @@ class ArticleView(ScrollView, can_focus=True):
     def set_matches(self, matches: SearchResult, current: int | None = None) -> None:
         self.matches = matches
         self.current_match = current
+        self.matches_shown = True
         self.refresh()
 
     def set_current_match(self, current: int | None) -> None:
         self.current_match = current
+        self.matches_shown = True
         self.refresh()
+
+    def hide_matches(self) -> None:
+        """Stop drawing the matches (kept for `n`/`N`, which draw them again), as vim's
+        :nohlsearch: a span just tagged on a match must not stay hidden under it."""
+        if self.matches_shown:
+            self.matches_shown = False
+            self.refresh()
 
     @property
     def searching(self) -> bool:
@@ -617,13 +629,13 @@ class ArticleView(ScrollView, can_focus=True):
         if absolute_y >= self.wrapped.total_rows:
             return Strip.blank(width, palette.base)
         start, end, last = self.wrapped.row_span(absolute_y)
-        current = self.matches[self.current_match] if self.current_match is not None and \
-            self.current_match < len(self.matches) else None
+        current = self.matches[self.current_match] if self.matches_shown and \
+            self.current_match is not None and self.current_match < len(self.matches) else None
         marks = Marks(
             cursor=self.cursor,
             selection=self.selection,
             spans=self.spans.overlapping(start, max(end, start + 1)) if self.spans else (),
-            matches=self._matches_in(start, end),
+            matches=self._matches_in(start, end) if self.matches_shown else (),
             current_match=current,
             disagreements=self.disagreements,
             related=self.has_relations,
