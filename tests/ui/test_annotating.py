@@ -117,6 +117,8 @@ async def test_same_key_inside_a_longer_span_removes_it(reader, seed_text) -> No
         await pilot.press("1")
         assert keys(live(reader)) == [name]
         await move_to(pilot, name[0] + len("Ararat M"))  # inside, on "Mirzoyan"
+        await pilot.press("1")  # longer than the word: asks first (issue 12, item 7)
+        assert keys(live(reader)) == [name]
         await pilot.press("1")
     assert live(reader) == []
 

@@ -1,15 +1,18 @@
-"""A day of annotating (issue 12, items 2 and 6). A search in `v` mode extends the selection
-to the match; a span tagged on a search hit shows its colour at once."""
+"""A day of annotating (issue 12, items 2, 6 and 7). A search in `v` mode extends the
+selection to the match; a span tagged on a search hit shows its colour at once; a label key
+that removes a span says so (and that `u` undoes it), and removing a span longer than the
+word under the cursor needs the key twice."""
 
 from __future__ import annotations
 
-from pilot_helpers import SIZE, move_to, search, status_text, view_of
+from pilot_helpers import SIZE, move_to, screen_of, search, status_text, view_of
 from rich.style import Style
-from test_relations_ui import TEXT, at
+from test_relations_ui import TEXT, at, tag_all
 
 from reader.ui.widgets.article_view import ArticleView
 
 LYON = (at("lyon"), at("lyon") + len("Lyon"))
+MAYOR = (at("mayor"), at("mayor") + len("mayor of São Paulo"))
 
 
 def live(app: object) -> list[tuple[int, int, str]]:
@@ -68,3 +71,47 @@ async def test_a_span_tagged_on_a_search_hit_shows_its_colour_at_once(reader) ->
         assert drawn.bgcolor not in (palette.current_match.bgcolor, palette.match.bgcolor)
         await pilot.press("n")  # the search goes on, drawn again
         assert view.matches_shown and view.matches.query == "Lyon"
+
+
+async def test_removing_a_long_span_by_label_key_needs_the_key_twice(reader) -> None:
+    app = reader.open(TEXT)
+    async with app.run_test(size=SIZE) as pilot:
+        tag_all(app, "mayor")
+        await move_to(pilot, at("mayor") + 2)
+        await pilot.press("1")
+        await pilot.pause()
+        assert (*MAYOR, "actor") in live(app), "one press does not remove a whole phrase"
+        status = status_text(app)
+        assert "press 1 again to remove actor" in status and "(18 characters)" in status
+        await pilot.press("1")
+        await pilot.pause()
+        assert live(app) == []
+        assert "removed actor" in status_text(app) and "u undoes" in status_text(app)
+        await pilot.press("u")
+        await pilot.pause()
+        assert (*MAYOR, "actor") in live(app)
+
+
+async def test_any_other_key_cancels_a_pending_removal(reader) -> None:
+    app = reader.open(TEXT)
+    async with app.run_test(size=SIZE) as pilot:
+        tag_all(app, "mayor")
+        await move_to(pilot, at("mayor") + 2)
+        await pilot.press("1", "l", "h")
+        assert "cancelled" in status_text(app) or "press 1" not in status_text(app)
+        await pilot.press("1")
+        await pilot.pause()
+        assert (*MAYOR, "actor") in live(app), "asked again, not removed"
+        assert "press 1 again" in status_text(app)
+        assert screen_of(app)._pending_removal is not None
+
+
+async def test_a_span_the_size_of_the_word_goes_at_once_and_says_u_undoes(reader) -> None:
+    app = reader.open(TEXT)
+    async with app.run_test(size=SIZE) as pilot:
+        tag_all(app, "lyon")
+        await move_to(pilot, LYON[0] + 1)
+        await pilot.press("2")
+        await pilot.pause()
+        assert live(app) == []
+        assert "removed topic “Lyon”" in status_text(app) and "u undoes" in status_text(app)

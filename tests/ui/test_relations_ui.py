@@ -106,7 +106,8 @@ async def test_r_then_a_move_then_a_relation_key_makes_the_relation(reader) -> N
         has = view_of(app).has_relations
         assert has is not None and has(uids["mayor"]) and has(uids["trucks"])
         assert not has(uids["lyon"])
-        await pilot.press("1")  # pending no more: 1 tags again (the same label removes it)
+        # Pending no more: 1 tags again (the same label removes it: a phrase, so twice).
+        await pilot.press("1", "1")
         assert relations(reader) == [], "and removing the span took its relation"
 
 
@@ -292,7 +293,7 @@ async def test_deleting_the_span_a_relation_starts_from_ends_it(reader) -> None:
         assert "RELATION" not in status_text(app)
         assert view_of(app).relation_head is None
         await move_to(pilot, at("mayor"))
-        await pilot.press("1")  # a span label again: removes the actor
+        await pilot.press("1", "1")  # a span label again: removes the actor (a phrase: twice)
         assert [r.label for r in reader.rows()] == []
 
 

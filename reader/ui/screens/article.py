@@ -31,6 +31,7 @@ from reader.store.database import is_busy
 from reader.store.documents import Document, Progress
 from reader.store.relations import Relation
 from reader.text.sanitize import ELLIPSIS, safe_line, safe_text
+from reader.text.tokens import token_at
 from reader.ui.messages import OpenDocument, ShowLibrary, ShowStats
 from reader.ui.notify import copy_text, tell
 from reader.ui.widgets.article_view import ArticleView
@@ -127,6 +128,9 @@ class ArticleScreen(Screen[None]):
         self._search_origin: int | None = None
         # The `v` selection's anchor when the search began: the match extends it.
         self._search_anchor: int | None = None
+        # (key, span uid, cursor): a label key asked to confirm removing a span longer than
+        # the word under the cursor; the same key again removes it, any other key cancels.
+        self._pending_removal: tuple[str, str, int] | None = None
         # Keys typed while an edit waits for the database, or after Enter while the search
         # still runs: they act afterwards (a `1` typed blind tags the match), in order.
         self._held_keys: list[tuple[str, str | None]] | None = None
@@ -366,9 +370,8 @@ class ArticleScreen(Screen[None]):
             text += f" and its {count} relation{'' if count == 1 else 's'}"
         if saved.verb == "tagged":
             return f"{label} {text}", "saved ✓"
-        if saved.verb in ("removed", "deleted"):
-            return f"{saved.verb} {label} {text}", (
-                "saved (u undoes)" if saved.verb == "deleted" else "saved")
+        if saved.verb in ("removed", "deleted"):  # a label key's toggle surprises: say so
+            return f"{saved.verb} {label} {text}", "saved (u undoes)"
         if saved.verb == "noted":
             return f"note on {label}", "saved ✓"
         if saved.verb == "unnoted":
@@ -678,7 +681,34 @@ class ArticleScreen(Screen[None]):
             self.say(f"no label on key {key}")
             self.app.bell()
             return
+        if self._removal_needs_confirming(key, label.name):
+            return
         self.tag(label.name)
+
+    def _removal_needs_confirming(self, key: str, label: str) -> bool:
+        """True (and asked) when `key` with no selection would remove a span longer than the
+        word under the cursor: the user likely meant to tag the word, not drop a sentence.
+        The same key pressed again, in the same place, goes ahead."""
+        view = self.view
+        if view.selection is not None:
+            return False
+        span = next((s for s in self.annotations.own_spans_at(view.cursor) if s.label == label),
+                    None)  # the one `decide_tag` would remove: innermost first
+        if span is None:
+            return False
+        token = token_at(view.text, view.cursor)
+        word = token.end - token.start if token else 0
+        if span.end - span.start <= word:
+            return False
+        pending = (key, span.uid, view.cursor)
+        if self._pending_removal == pending:
+            self._pending_removal = None
+            return False
+        self._pending_removal = pending
+        self.say(f"press {key} again to remove {span.label}"
+                 f" {quote(view.text, span.start, span.end)}"
+                 f" ({span.end - span.start} characters), any other key cancels")
+        return True
 
     def tag(self, label: str, selection: tuple[int, int] | None = None) -> None:
         """Apply `label` to `selection` (by default the view's, else the word under the
@@ -932,6 +962,11 @@ class ArticleScreen(Screen[None]):
             event.stop()
             event.prevent_default()
             self._held_keys.append((event.key, event.character))
+            return
+        pending = self._pending_removal
+        if pending is not None and event.key != pending[0]:
+            self._pending_removal = None  # any other key cancels, and then does its work
+            self.say("removal cancelled")
 
     def _release_keys(self) -> None:
         """Send the held keys again, in order, to whatever has the focus now (from the App,
