@@ -55,25 +55,29 @@ def _scores_row(scores: Scores) -> list[str | Text]:
     ]
 
 
-def scores_table(result: PairResult) -> Table:
-    table = Table(
-        title=_data(
-            f"{result.annotator_a} vs {result.annotator_b}: {result.documents:,} documents, "
-            f"{result.tokens:,} tokens", "italic"
-        ),
-        title_justify="left",
-    )
-    table.add_column("label")
-    table.add_column(_data(f"spans {result.annotator_a}"), justify="right")
-    table.add_column(_data(f"spans {result.annotator_b}"), justify="right")
-    table.add_column("exact F1", justify="right")
-    table.add_column("partial F1", justify="right")
-    table.add_column("token kappa", justify="right")
-    for scores in result.labels:
-        table.add_row(*_scores_row(scores))
+def _per_label_table(title: Text, columns: list[str | Text],
+                     rows: list[list[str | Text]], overall: list[str | Text]) -> Table:
+    """A table of one pair's figures: a row per label, then the overall row in bold."""
+    table = Table(title=title, title_justify="left")
+    table.add_column(columns[0])
+    for column in columns[1:]:
+        table.add_column(column, justify="right")
+    for row in rows:
+        table.add_row(*row)
     table.add_section()
-    table.add_row(*_scores_row(result.overall), style="bold")
+    table.add_row(*overall, style="bold")
     return table
+
+
+def scores_table(result: PairResult) -> Table:
+    return _per_label_table(
+        _data(f"{result.annotator_a} vs {result.annotator_b}: {result.documents:,} documents, "
+              f"{result.tokens:,} tokens", "italic"),
+        ["label", _data(f"spans {result.annotator_a}"), _data(f"spans {result.annotator_b}"),
+         "exact F1", "partial F1", "token kappa"],
+        [_scores_row(scores) for scores in result.labels],
+        _scores_row(result.overall),
+    )
 
 
 def disagreement_totals(result: PairResult) -> tuple[int, int, int]:
@@ -137,25 +141,14 @@ def _relation_row(scores: RelationScores) -> list[str | Text]:
 
 def relations_table(result: RelationResult) -> Table:
     """Relation agreement per relation label, A as the reference for precision and recall."""
-    table = Table(
-        title=_data(
-            f"{result.annotator_a} vs {result.annotator_b}: relations, "
-            f"{result.documents:,} documents", "italic"
-        ),
-        title_justify="left",
+    return _per_label_table(
+        _data(f"{result.annotator_a} vs {result.annotator_b}: relations, "
+              f"{result.documents:,} documents", "italic"),
+        ["relation", _data(f"relations {result.annotator_a}"),
+         _data(f"relations {result.annotator_b}"), "matched", "precision", "recall", "F1"],
+        [_relation_row(scores) for scores in result.labels],
+        _relation_row(result.overall),
     )
-    table.add_column("relation")
-    table.add_column(_data(f"relations {result.annotator_a}"), justify="right")
-    table.add_column(_data(f"relations {result.annotator_b}"), justify="right")
-    table.add_column("matched", justify="right")
-    table.add_column("precision", justify="right")
-    table.add_column("recall", justify="right")
-    table.add_column("F1", justify="right")
-    for scores in result.labels:
-        table.add_row(*_relation_row(scores))
-    table.add_section()
-    table.add_row(*_relation_row(result.overall), style="bold")
-    return table
 
 
 def _doc_label_row(scores: DocLabelScores) -> list[str | Text]:
