@@ -133,7 +133,8 @@ class AnnotationMachine(RuleBasedStateMachine):
     @rule(data=st.data(), label=st.sampled_from(sorted(LABEL_KEYS)))
     def tag(self, data: st.DataObject, label: str) -> None:
         first = data.draw(st.integers(0, len(TOKENS) - 1), label="first token")
-        if data.draw(st.booleans(), label="select"):
+        selected = data.draw(st.booleans(), label="select")
+        if selected:
             last = data.draw(st.integers(first, min(first + 3, len(TOKENS) - 1)), label="last")
             start, end = TOKENS[first][0], TOKENS[last][1]
             pad_start = start - 1 if start and TEXT[start - 1].isspace() else start
@@ -157,9 +158,14 @@ class AnnotationMachine(RuleBasedStateMachine):
             def place(pilot: Pilot[Any]) -> None:
                 view_of(pilot.app).move_cursor(cursor)  # type: ignore[arg-type]
 
+        # Removing a span longer than the word under the cursor takes the key twice (the
+        # first press only asks), as a user confirms it.
+        confirm = (removed is not None and not selected
+                   and self.spans[removed].end - self.spans[removed].start > end - start)
+
         async def press(pilot: Pilot[Any]) -> None:
             place(pilot)
-            await burst(pilot, LABEL_KEYS[label])
+            await burst(pilot, *[LABEL_KEYS[label]] * (2 if confirm else 1))
 
         before = self._uids_on_disk()
         self.drive(press)
