@@ -49,7 +49,7 @@ def test_pure_layers_load_without_textual() -> None:
     pure = [f"reader.{path.relative_to(PACKAGE).with_suffix('').as_posix().replace('/', '.')}"
             for layer in ("text", "annotate", "store", "formats", "team")
             for path in modules(layer) if path.name != "__init__.py"]
-    pure.append("reader.ui.workspace")
+    pure += ["reader.ui.workspace", "reader.ui.status_text"]
     code = ("import sys\n" + "".join(f"import {name}\n" for name in pure)
             + "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

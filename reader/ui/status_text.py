@@ -1,0 +1,149 @@
+"""What the article screen says on its status line, built from plain data.
+
+Textual-free, so every message is worded (and tested) in one place without an app. Text
+from the document goes through `safe_line`: the strings here are shown as plain text,
+never parsed as markup."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+from reader.annotate.labels import RelationType
+from reader.annotate.session import Saved
+from reader.annotate.span_index import Span
+from reader.store.relations import Relation
+from reader.text.sanitize import ELLIPSIS, safe_line
+
+QUOTE_MAX = 40  # cells
+RELATION_QUOTE_MAX = 24  # cells: a relation quotes two spans on one line
+PENDING_QUOTE_MAX = 20  # cells: the pending relation's hint quotes two spans and keys
+
+SpanOf = Callable[[str], Span | None]  # a span by uid (None: not shown, e.g. deleted)
+
+
+def quote(text: str, start: int = 0, end: int | None = None, width: int = QUOTE_MAX) -> str:
+    """`text[start:end]` in quotes, sanitised and shortened to `width` cells; only the
+    part shown is sliced, so quoting a span over a whole 3 MB document costs what quoting
+    a word does."""
+    end = len(text) if end is None else end
+    piece = text[start:min(end, start + 4 * width + 8)]  # more than `width` cells can show
+    shown = safe_line(piece.replace("\r", " ").replace("\n", " "), width)
+    if len(piece) < end - start and not shown.endswith(ELLIPSIS):
+        shown += ELLIPSIS
+    return f"“{shown}”"
+
+
+def labelled(span: Span, text: str, width: int = QUOTE_MAX) -> str:
+    """`actor “Ana”`: a span by its label and its words."""
+    return f"{span.label} {quote(text, span.start, span.end, width)}"
+
+
+def position(line: int, column: int, percent: int, spans: int, corpus_place: str = "") -> str:
+    """`doc 2/40 · done 7/40  12:5  30%  spans 8` (line and column from 1)."""
+    where = f"{line}:{column}  {percent}%  spans {spans}"
+    return f"{corpus_place}  {where}" if corpus_place else where
+
+
+def under_cursor(span: Span, text: str) -> str:
+    """`[actor · bob ✎] “Ana”`: whose (when not one's own) and whether it has a note."""
+    whose = "" if span.own else " · " + span.annotator
+    note = " ✎" if span.note else ""
+    return f"[{span.label}{whose}{note}] {quote(text, span.start, span.end)}"
+
+
+def span_text(span: Span | None, text: str, width: int = RELATION_QUOTE_MAX) -> str:
+    """`actor “Ana”` for a relation's end."""
+    return "a span not shown" if span is None else labelled(span, text, width)
+
+
+def relation_line(relation: Relation, span_of: SpanOf, text: str, me: str) -> str:
+    """`commitment “promised…” —by→ actor “Ana”` (and whose, if not `me`'s)."""
+    who = "" if relation.annotator == me else f" · {relation.annotator}"
+    return (f"{span_text(span_of(relation.head_uid), text)} —{relation.label}→"
+            f" {span_text(span_of(relation.child_uid), text)}{who}")
+
+
+def arrow(span: Span, relation: Relation, span_of: SpanOf, text: str) -> str:
+    """`—by→ actor “Ana”` from the head, `←by— commitment “promised”` from the child."""
+    other = span_text(span_of(relation.other_end(span.uid)), text)
+    if span.uid == relation.head_uid:
+        return f"—{relation.label}→ {other}"
+    return f"←{relation.label}— {other}"
+
+
+def pending_hint(head: Span, targets: Sequence[Span], kinds: Iterable[RelationType],
+                 text: str) -> str:
+    """What the relation pending from `head` would join here (`targets`: one's own spans
+    under the cursor), and the keys that make it."""
+    kinds = tuple(kinds)
+    source = labelled(head, text, PENDING_QUOTE_MAX)
+    if len(targets) == 1:  # what it would join, and the keys that may join it
+        target = targets[0]
+        allowed = [kind for kind in kinds if kind.allows(head.label, target.label)]
+        shown = labelled(target, text, PENDING_QUOTE_MAX)
+        if not allowed:
+            return (f"{source} → {shown}: no relation label joins {head.label} →"
+                    f" {target.label}")
+        keys = " · ".join(f"{kind.key} {kind.name}" for kind in allowed if kind.key)
+        return f"{source} → {shown}: {keys or 'enter picks'}"
+    keys = " · ".join(f"{kind.key} {kind.name}" for kind in kinds if kind.key)
+    return f"from {source} — move to the other span{', ' + keys if keys else ''}"
+
+
+def saved_message(saved: Saved, text: str, span_of: SpanOf,
+                  doc_label_order: Sequence[str] = ()) -> tuple[str, str]:
+    """What a committed edit did, and the save state shown beside it ("saved ✓"; "saved
+    (u undoes)" for a removal, which may surprise)."""
+    if saved.kind == "relation":
+        return _relation_saved(saved, text, span_of)
+    if saved.kind == "doc_labels":
+        return _doc_labels_saved(saved, doc_label_order)
+    subject = saved.subject
+    quoted = quote(text, subject.start, subject.end)
+    label = subject.label
+    if saved.relations_removed or saved.relations_added:  # a span deleted, or back, with them
+        count = len(saved.relations_removed) + len(saved.relations_added)
+        quoted += f" and its {count} relation{'' if count == 1 else 's'}"
+    if saved.verb == "tagged":
+        return f"{label} {quoted}", "saved ✓"
+    if saved.verb in ("removed", "deleted"):  # a label key's toggle surprises: say so
+        return f"{saved.verb} {label} {quoted}", "saved (u undoes)"
+    if saved.verb == "noted":
+        return f"note on {label}", "saved ✓"
+    if saved.verb == "unnoted":
+        return f"note removed from {label}", "saved"
+    if saved.verb == "accepted":
+        return f"accepted {label} {quoted}", "saved ✓"
+    state = ("gone" if saved.after is None else "back" if saved.before is None
+             else "changed")
+    return f"{saved.verb}: {label} {quoted} {state}", "saved"
+
+
+def _relation_saved(saved: Saved, text: str, span_of: SpanOf) -> tuple[str, str]:
+    relation = saved.relation
+    described = (f"{relation.label} relation {span_text(span_of(relation.head_uid), text)}"
+                 f" → {span_text(span_of(relation.child_uid), text)}")
+    if saved.verb == "related":
+        return described, "saved ✓"
+    if saved.verb == "unrelated":
+        return f"deleted {described}", "saved (u undoes)"
+    return (f"{saved.verb}: {described} {'back' if saved.relations_added else 'gone'}",
+            "saved")
+
+
+def _doc_labels_saved(saved: Saved, order: Sequence[str]) -> tuple[str, str]:
+    before = saved.doc_labels_before or frozenset()
+    after = saved.doc_labels_after or frozenset()
+
+    def listed(names: frozenset[str]) -> str:
+        return ", ".join(sorted(names, key=lambda n: (n not in order,
+                                                      order.index(n) if n in order else 0,
+                                                      n)))
+
+    parts = [f"{listed(after - before)} on"] if after - before else []
+    if before - after:
+        parts.append(f"{listed(before - after)} off")
+    described = "document label " + (", ".join(parts) or "unchanged")
+    if saved.verb in ("labelled", "unlabelled"):
+        return described, "saved ✓" if saved.verb == "labelled" else "saved"
+    return f"{saved.verb}: {described}", "saved"
