@@ -1,7 +1,10 @@
 """A spaCy DocBin (`.spacy`), built with spaCy's own API so `spacy train` reads it as is.
 
 Every span goes in `doc.spans["sc"]`; the non-overlapping ones (longest first, spaCy's
-filter_spans) also in `doc.ents`. spaCy's tokens are not reader's: a span whose edges cut a
+filter_spans) also in `doc.ents`. Each document is tokenized by spaCy's blank pipeline for
+its own `meta.lang` (Chinese text with `zh` gets spaCy's one token per character), else
+`--spacy-lang`; a language spaCy cannot load here (Japanese needs SudachiPy) falls back to
+`--spacy-lang`, reported. spaCy's tokens are not reader's: a span whose edges cut a
 spaCy token is widened to whole tokens and reported, never dropped silently. Document labels
 are `doc.cats` (1.0 for the document's labels and, once it has one, 0.0 for the export's
 other labels, as textcat training wants); relations, which a Doc has no place for, go in
@@ -51,6 +54,25 @@ def relations(row: ExportRow) -> list[dict[str, Any]]:
     return found
 
 
+def _pipeline(spacy: Any, pipelines: dict[str, Any], row: ExportRow, default: Any,
+              summary: Summary) -> Any:
+    """The blank pipeline for the document's `meta.lang`, loaded once per language; the
+    default one when it names none or one spaCy cannot load (said in the summary)."""
+    lang = row.meta().get("lang")
+    if not isinstance(lang, str) or not lang:
+        return default
+    if lang not in pipelines:
+        try:
+            pipelines[lang] = spacy.blank(lang)
+        except Exception:  # an unknown code, or a language whose tokenizer is not installed
+            pipelines[lang] = None
+    if pipelines[lang] is None:
+        summary.note(f"documents in a language spaCy cannot load here (tokenized as"
+                     f" {default.lang!r})", f"{row.id} meta.lang {lang!r}")
+        return default
+    return pipelines[lang]
+
+
 def export(rows: Iterable[ExportRow], out: IO[bytes], summary: Summary,
            options: ExportOptions) -> None:
     spacy = _spacy()
@@ -58,13 +80,15 @@ def export(rows: Iterable[ExportRow], out: IO[bytes], summary: Summary,
     from spacy.util import filter_spans
 
     try:
-        nlp = spacy.blank(options.spacy_lang)
+        default = spacy.blank(options.spacy_lang)
     except Exception as error:  # spaCy raises its own ImportError/ValueError subclasses
         raise ReaderError(f"spaCy language {options.spacy_lang!r}: {error}") from None
+    pipelines: dict[str, Any] = {options.spacy_lang: default}
     # A blank pipeline sets no tags, lemmas or parses: storing only what it has keeps the
     # in-memory DocBin about three times smaller.
     docbin = DocBin(attrs=ATTRS, store_user_data=True)
     for row in rows:
+        nlp = _pipeline(spacy, pipelines, row, default, summary)
         doc = nlp.make_doc(row.text)
         spans = []
         for span in row.spans():
