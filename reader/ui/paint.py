@@ -50,38 +50,79 @@ class Marks(NamedTuple):
     relation_head: str | None = None  # the span a pending relation starts from
 
 
-LabelStyle = Callable[[str, int, bool], Style]
-
-
 class LabelStyles:
-    """The style of a span's label, by (label, nesting depth, own): made once and reused, as
-    a row under one long span asks for the same style at every change point."""
+    """The look of a cell under spans, made once per combination and reused (a row under
+    one long span asks for the same style at every change point).
+
+    A cell shows two labels at once, in any 256-colour terminal: the top layer (the
+    innermost span; one's own before another annotator's) as the background, and the layer
+    below it as the colour of the text, bold and underlined. Terminals draw an underline in
+    the text's colour, so the second label's colour is a line under the first's without
+    any underline-colour escape, and no cell is added or changed. Another annotator's span
+    alone is its colour as text, italic and underlined."""
 
     def __init__(self, colors: dict[str, str]) -> None:
         self.colors = colors
-        self._cache: dict[tuple[str, int, bool], Style] = {}
+        self._cache: dict[tuple[str, bool, str | None, bool, bool], Style] = {}
 
     def clear(self) -> None:
         """Forget made styles (the theme changed)."""
         self._cache.clear()
 
-    def __call__(self, label: str, depth: int, own: bool) -> Style:
-        key = (label, depth, own)
+    def color(self, label: str) -> Color:
+        return Color.parse(self.colors.get(label, "#888888"))
+
+    def __call__(self, label: str, own: bool, below: str | None = None,
+                 below_own: bool = True, others: bool = False) -> Style:
+        """The style of a cell whose top layer is `label` (`own`: one's own span), with
+        `below` the label of the layer under it, if any; `others`: another annotator's
+        span covers the cell too (compare mode), drawn as an underline."""
+        key = (label, own, below, below_own, others)
         style = self._cache.get(key)
         if style is None:
-            color = Color.parse(self.colors.get(label, "#888888"))
-            if own:
-                text_color = "black" if color.brightness > 0.5 else "white"
-                style = Style(bgcolor=color.rich_color, color=text_color,
-                              underline=depth > 1, bold=depth > 1)
-            else:
-                style = Style(color=color.rich_color, underline=True, italic=True)
+            style = self._make(*key)
             self._cache[key] = style
         return style
 
+    def _make(self, label: str, own: bool, below: str | None, below_own: bool,
+              others: bool) -> Style:
+        color = self.color(label)
+        if below is None:
+            if own:
+                style = Style(bgcolor=color.rich_color, color=_contrast_text(color))
+            else:
+                style = Style(color=color.rich_color, underline=True, italic=True)
+        else:
+            # Two layers: one colour behind the text, the other the text's (kept readable).
+            back, front = (color, self.color(below)) if own else (self.color(below), color)
+            style = Style(bgcolor=back.rich_color, color=readable_on(front, back).rich_color,
+                          bold=True, underline=True,
+                          italic=not own or not below_own or None)
+        if others:
+            style += Style(underline=True)
+        return style
+
+
+MIN_CONTRAST = 0.3  # brightness difference that keeps coloured text readable on colour
+
+
+def readable_on(front: Color, back: Color) -> Color:
+    """`front` made lighter or darker until it reads on `back`: blending toward white or
+    black keeps its hue, so the label it stands for is still recognised."""
+    target = Color(255, 255, 255) if back.brightness < 0.5 else Color(0, 0, 0)
+    for step in (0.0, 0.25, 0.5, 0.75):
+        candidate = front.blend(target, step)
+        if abs(candidate.brightness - back.brightness) >= MIN_CONTRAST:
+            return candidate
+    return target
+
+
+def _contrast_text(color: Color) -> str:
+    return "black" if color.brightness > 0.5 else "white"
+
 
 def paint_row(text: str, row: tuple[int, int, bool], units: Sequence[RowUnit], width: int,
-              marks: Marks, palette: Palette, label_style: LabelStyle) -> Strip:
+              marks: Marks, palette: Palette, label_style: LabelStyles) -> Strip:
     """The Strip for one screen row, exactly `width` cells: `row` is (start, end, last) from
     `WrappedText.row_span` and `units` its units from `WrappedText.row_units`.
 
@@ -160,18 +201,16 @@ def paint_row(text: str, row: tuple[int, int, bool], units: Sequence[RowUnit], w
 
 
 def _style_at(offset: int, unit_end: int, marks: Marks, palette: Palette,
-              label_style: LabelStyle) -> Style:
+              label_style: LabelStyles) -> Style:
     """The style of the unit [offset, unit_end): label, overlap, disagreement, search match,
     selection and cursor, in that order of precedence (later wins)."""
     style = palette.base
     covering = [s for s in marks.spans if s.start <= offset < s.end]
     if covering:
-        own = [s for s in covering if s.own]
-        shown = own or covering
-        innermost = min(shown, key=lambda s: s.end - s.start)
-        style += label_style(innermost.label, len(shown), bool(own))
-        if own and len(own) < len(covering):
-            style += Style(underline=True)
+        top, below = _layers(covering)
+        others = top.own and any(not s.own for s in covering)
+        style += label_style(top.label, top.own, below.label if below else None,
+                             below.own if below else True, others)
         if marks.disagreements and any(s.uid in marks.disagreements for s in covering):
             style += palette.disagreement
         head = marks.relation_head
@@ -194,6 +233,22 @@ def _style_at(offset: int, unit_end: int, marks: Marks, palette: Palette,
 
 
 _NOT_REVERSED = Style(reverse=False)
+
+
+def _layers(covering: list[Span]) -> tuple[Span, Span | None]:
+    """The two spans a cell shows: the innermost (shortest; one's own first; of equal
+    lengths the later-starting, so where a crossing span begins shows) and the next one
+    out. Another annotator's span equal to one's own (same start, end and label) is the
+    same layer: agreement is not an overlap."""
+    if len(covering) == 1:
+        return covering[0], None
+    ordered = sorted(covering, key=lambda s: (not s.own, s.end - s.start, -s.start, s.label))
+    top = ordered[0]
+    seen = {(top.start, top.end, top.label)}
+    for span in ordered[1:]:
+        if (span.start, span.end, span.label) not in seen:
+            return top, span
+    return top, None
 
 
 __all__ = ["LabelStyles", "Marks", "Palette", "paint_row"]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rich.style import Style
 from textual import events
 from textual.app import App
 from textual.pilot import Pilot
@@ -206,6 +207,18 @@ def cell_of(app: ReaderApp, offset: int) -> tuple[int, int]:
     left = view.scrollable_content_region.x - view.region.x
     upper = view.scrollable_content_region.y - view.region.y
     return left + x, upper + y - top
+
+
+def style_at(view: ArticleView, offset: int) -> Style:
+    """The style the view draws the cell of `offset` with."""
+    y, x = view.wrapped.position_of(offset)
+    strip = view.render_line(y - round(view.scroll_y))
+    cell = 0
+    for segment in strip:
+        if cell + len(segment.text) > x:
+            return segment.style or Style()
+        cell += len(segment.text)
+    raise AssertionError("offset not drawn")
 
 
 def screen_lines(app: ReaderApp) -> list[str]:

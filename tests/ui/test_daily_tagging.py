@@ -5,11 +5,8 @@ word under the cursor needs the key twice."""
 
 from __future__ import annotations
 
-from pilot_helpers import SIZE, move_to, screen_of, search, status_text, view_of
-from rich.style import Style
+from pilot_helpers import SIZE, move_to, screen_of, search, status_text, style_at, view_of
 from test_relations_ui import TEXT, at, tag_all
-
-from reader.ui.widgets.article_view import ArticleView
 
 LYON = (at("lyon"), at("lyon") + len("Lyon"))
 MAYOR = (at("mayor"), at("mayor") + len("mayor of São Paulo"))
@@ -17,18 +14,6 @@ MAYOR = (at("mayor"), at("mayor") + len("mayor of São Paulo"))
 
 def live(app: object) -> list[tuple[int, int, str]]:
     return sorted((s.start, s.end, s.label) for s in view_of(app).spans)  # type: ignore[arg-type]
-
-
-def style_at(view: ArticleView, offset: int) -> Style:
-    """The style the view draws the cell of `offset` with."""
-    y, x = view.wrapped.position_of(offset)
-    strip = view.render_line(y - round(view.scroll_y))
-    cell = 0
-    for segment in strip:
-        if cell + len(segment.text) > x:
-            return segment.style or Style()
-        cell += len(segment.text)
-    raise AssertionError("offset not drawn")
 
 
 async def test_search_in_v_mode_extends_the_selection_to_the_match(reader) -> None:
