@@ -10,12 +10,12 @@ another process becomes a `NotDone`, never an exception in the UI."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Literal
 
-from reader.annotate.compare import disagreements
+from reader.annotate.compare import Disagreement, classify
 from reader.annotate.editing import decide_tag, tag_target
 from reader.annotate.labels import DEFAULT_RELATIONS, RelationType
 from reader.annotate.relation_index import RelationIndex
@@ -136,7 +136,7 @@ class AnnotationSession:
         self.spans = SpanIndex()
         self.relations = RelationIndex()
         self.doc_labels: frozenset[str] = frozenset()
-        self.marked: frozenset[str] = frozenset()
+        self.marked: Mapping[str, Disagreement] = {}  # compare mode: by span uid
         self._by_uid: dict[str, Span] | None = None  # built on first `span()`
         # Relations read later (`reload(relations=False)`): where to read them, and the
         # changes made meanwhile, replayed over what is read; None once they are shown.
@@ -381,5 +381,4 @@ class AnnotationSession:
 
     def _publish(self, index: SpanIndex) -> None:
         self.spans = index
-        self.marked = (frozenset(span.uid for span in disagreements(index))
-                       if self.compare else frozenset())
+        self.marked = classify(index) if self.compare else {}

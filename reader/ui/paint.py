@@ -8,7 +8,8 @@ imports the App or a widget."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
 from typing import NamedTuple
 
 from rich.segment import Segment
@@ -16,6 +17,7 @@ from rich.style import Style
 from textual.color import Color
 from textual.strip import Strip
 
+from reader.annotate.compare import Disagreement, Kind
 from reader.annotate.span_index import Span
 from reader.text.cells import display_text
 from reader.text.layout import RowUnit
@@ -30,11 +32,17 @@ class Palette(NamedTuple):
     selection: Style
     match: Style
     current_match: Style
-    disagreement: Style
     # The first cell of a span with relations, and the whole span a pending relation starts
     # from: styles only, so the text keeps its cells and the cursor never drifts.
     related: Style = Style(bold=True, reverse=True)
     relation_head: Style = Style(bold=True, underline=True, reverse=True)
+    # Compare mode, one look per kind of disagreement, over the label colours (never
+    # instead of them): a span the other side lacks is struck through, one it labels
+    # otherwise is bold (its cells show both labels' colours), one it bounds otherwise has
+    # its first and last cells reversed, like brackets at the edges in question.
+    missing: Style = Style(bold=True, strike=True)
+    other_label: Style = Style(bold=True)
+    other_boundaries: Style = Style(bold=True, reverse=True)
 
 
 class Marks(NamedTuple):
@@ -45,7 +53,7 @@ class Marks(NamedTuple):
     spans: Sequence[Span] = ()  # the spans over the row, from `SpanIndex.overlapping`
     matches: Sequence[Match] = ()  # the search matches over the row
     current_match: Match | None = None
-    disagreements: frozenset[str] = frozenset()  # uids marked in compare mode
+    disagreements: Mapping[str, Disagreement] = MappingProxyType({})  # compare mode, by uid
     related: Callable[[str], bool] | None = None  # does the span (uid) have relations?
     relation_head: str | None = None  # the span a pending relation starts from
 
@@ -153,6 +161,8 @@ def paint_row(text: str, row: tuple[int, int, bool], units: Sequence[RowUnit], w
                   if start <= span.start < end and related(span.uid)}
         if firsts:
             changes.update(unit.end for unit in units if unit.start in firsts)
+    if marks.disagreements:  # other boundaries: marked on a span's first and last cells
+        changes.update(_edge_points(marks.spans, marks.disagreements, units))
     change_points = sorted(point for point in changes if start <= point <= end)
     next_change_index = 0
 
@@ -211,8 +221,9 @@ def _style_at(offset: int, unit_end: int, marks: Marks, palette: Palette,
         others = top.own and any(not s.own for s in covering)
         style += label_style(top.label, top.own, below.label if below else None,
                              below.own if below else True, others)
-        if marks.disagreements and any(s.uid in marks.disagreements for s in covering):
-            style += palette.disagreement
+        if marks.disagreements:
+            style += _disagreement_style(covering, offset, unit_end, marks.disagreements,
+                                         palette)
         head = marks.relation_head
         if head is not None and any(s.uid == head for s in covering):
             style += palette.relation_head
@@ -233,6 +244,39 @@ def _style_at(offset: int, unit_end: int, marks: Marks, palette: Palette,
 
 
 _NOT_REVERSED = Style(reverse=False)
+
+
+def _edge_points(spans: Sequence[Span], found: Mapping[str, Disagreement],
+                 units: Sequence[RowUnit]) -> set[int]:
+    """Where the style changes for spans whose boundaries the other side draws otherwise:
+    after their first unit and before their last."""
+    points: set[int] = set()
+    for span in spans:
+        disagreement = found.get(span.uid)
+        if disagreement is not None and disagreement.kind is Kind.OTHER_BOUNDARIES:
+            for unit in units:
+                if unit.start == span.start:
+                    points.add(unit.end)
+                if unit.start < span.end <= unit.end:
+                    points.add(unit.start)
+    return points
+
+
+def _disagreement_style(covering: list[Span], offset: int, unit_end: int,
+                        found: Mapping[str, Disagreement], palette: Palette) -> Style:
+    """The marks of the kinds of disagreement over the unit [offset, unit_end)."""
+    style = Style()
+    for span in covering:
+        disagreement = found.get(span.uid)
+        if disagreement is None:
+            continue
+        if disagreement.kind is Kind.MISSING:
+            style += palette.missing
+        elif disagreement.kind is Kind.OTHER_LABEL:
+            style += palette.other_label
+        elif offset == span.start or unit_end >= span.end:
+            style += palette.other_boundaries
+    return style
 
 
 def _layers(covering: list[Span]) -> tuple[Span, Span | None]:

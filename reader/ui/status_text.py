@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
+from reader.annotate.compare import Disagreement, describe
 from reader.annotate.labels import RelationType
 from reader.annotate.session import Saved
 from reader.annotate.span_index import Span
@@ -17,6 +18,7 @@ from reader.text.sanitize import ELLIPSIS, safe_line
 QUOTE_MAX = 40  # cells
 RELATION_QUOTE_MAX = 24  # cells: a relation quotes two spans on one line
 PENDING_QUOTE_MAX = 20  # cells: the pending relation's hint quotes two spans and keys
+COMPARE_QUOTE_MAX = 20  # cells: other boundaries quote both sides' spans
 
 SpanOf = Callable[[str], Span | None]  # a span by uid (None: not shown, e.g. deleted)
 
@@ -44,11 +46,20 @@ def position(line: int, column: int, percent: int, spans: int, corpus_place: str
     return f"{corpus_place}  {where}" if corpus_place else where
 
 
-def under_cursor(span: Span, text: str) -> str:
-    """`[actor · bob ✎] “Ana”`: whose (when not one's own) and whether it has a note."""
+def under_cursor(span: Span, text: str, disagreement: Disagreement | None = None) -> str:
+    """`[actor · bob ✎] “Ana”`: whose (when not one's own) and whether it has a note; in
+    compare mode how it disagrees (`disagreement_note`)."""
     whose = "" if span.own else " · " + span.annotator
     note = " ✎" if span.note else ""
-    return f"[{span.label}{whose}{note}] {quote(text, span.start, span.end)}"
+    return (f"[{span.label}{whose}{note}] {quote(text, span.start, span.end)}"
+            f"{disagreement_note(disagreement, text)}")
+
+
+def disagreement_note(disagreement: Disagreement | None, text: str) -> str:
+    """` ≠ other label: you actor, bob topic` for a span that disagrees, else ""."""
+    if disagreement is None:
+        return ""
+    return f" ≠ {describe(disagreement, lambda s: quote(text, s.start, s.end, COMPARE_QUOTE_MAX))}"
 
 
 def span_text(span: Span | None, text: str, width: int = RELATION_QUOTE_MAX) -> str:

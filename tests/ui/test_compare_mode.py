@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pilot_helpers import status_text, view_of
+from pilot_helpers import move_to, status_text, style_at, view_of
+from rich.color import Color as RichColor
 
 from reader.store.annotations import AnnotationStore
 from reader.store.database import connect
@@ -50,3 +51,47 @@ async def test_compare_marks_disagreements_jumps_and_accepts(reader) -> None:
                                                                  "Moscow")]
         marked = {TEXT[s.start:s.end] for s in view.spans if s.uid in view.disagreements}
         assert marked == {"Sergey Lavrov"}
+
+
+async def test_disagreements_keep_label_colours_and_show_their_kind(reader) -> None:
+    """Issue 12 item 4: a label mismatch is not drawn like a missing span. Both sides keep
+    their label colours (no reverse video over a whole span); a missing span is struck
+    through, one labelled otherwise shows both labels, one bounded otherwise has its edge
+    cells marked; the status line names the kind."""
+    text = "Ararat Mirzoyan met Sergey Lavrov in Moscow on Monday."
+    app = reader.open(text, compare=True)
+    document = reader.document
+    conn = connect(reader.db_path)
+    mine = AnnotationStore(conn, document.id, "tester")
+    theirs = AnnotationStore(conn, document.id, "bob")
+    mine.create(*spans_of(text, "Ararat Mirzoyan"), "actor", "Ararat Mirzoyan")
+    theirs.create(*spans_of(text, "Ararat Mirzoyan"), "topic", "Ararat Mirzoyan")
+    mine.create(*spans_of(text, "Sergey Lavrov"), "actor", "Sergey Lavrov")
+    theirs.create(*spans_of(text, "Lavrov"), "actor", "Lavrov")
+    theirs.create(*spans_of(text, "Moscow"), "topic", "Moscow")
+    async with app.run_test(size=(100, 24)) as pilot:
+        view = view_of(app)
+        await move_to(pilot, len(text))
+        colours = app.workspace.label_colors  # type: ignore[attr-defined]
+
+        relabelled = style_at(view, text.index("Mirzoyan"))
+        assert not relabelled.reverse and not relabelled.strike
+        assert relabelled.bgcolor == RichColor.parse(colours["actor"])  # mine, behind
+        assert relabelled.color is not None and relabelled.color != relabelled.bgcolor
+
+        missing = style_at(view, text.index("Moscow") + 2)
+        assert missing.strike and not missing.reverse
+        assert missing.color == RichColor.parse(colours["topic"])  # bob's, as text
+
+        first, middle = (style_at(view, text.index(word)) for word in ("Sergey", "ergey"))
+        assert first.reverse and not middle.reverse and not middle.strike
+        assert middle.bgcolor == RichColor.parse(colours["actor"])
+        assert style_at(view, text.index("Lavrov") + 5).reverse  # the last cell of both
+
+        await move_to(pilot, text.index("Mirzoyan"))
+        assert "other label: you actor, bob topic" in status_text(app)
+        await move_to(pilot, text.index("Moscow"))
+        assert "missing: only bob" in status_text(app)
+        await move_to(pilot, 0)
+        await pilot.press("right_curly_bracket", "right_curly_bracket")
+        assert "other boundaries" in status_text(app)

@@ -336,7 +336,7 @@ def test_the_mark_is_a_style_on_the_first_cell_only() -> None:
     units = list(wrapped.row_units(row[0], row[1]))
     palette = Palette(base=Style(), cursor=Style(bgcolor="red"), selection=Style(),
                       match=Style(),
-                      current_match=Style(), disagreement=Style(),
+                      current_match=Style(),
                       related=Style(reverse=True), relation_head=Style(underline=True))
     styles = LabelStyles({"actor": "#4e79a7"})
 

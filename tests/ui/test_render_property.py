@@ -28,8 +28,7 @@ from reader.ui.paint import LabelStyles, Marks, Palette, paint_row
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # One background per mark, so a cell's background says which mark won.
 PALETTE = Palette(base=Style(), cursor=Style(bgcolor="red"), selection=Style(bgcolor="blue"),
-                  match=Style(bgcolor="green"), current_match=Style(bgcolor="yellow"),
-                  disagreement=Style(bold=True))
+                  match=Style(bgcolor="green"), current_match=Style(bgcolor="yellow"))
 
 
 def layout(text: str, width: int) -> WrappedText:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import time
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
+from rich.style import Style
 from textual import events, work
 from textual.binding import Binding
 from textual.geometry import Size
@@ -23,6 +24,7 @@ from textual.strip import Strip
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
+from reader.annotate.compare import Disagreement
 from reader.annotate.span_index import Span, SpanIndex
 from reader.text import navigator
 from reader.text.layout import LineIndex, WrappedText
@@ -43,7 +45,9 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--selection",
         "article-view--match",
         "article-view--current-match",
-        "article-view--disagreement",
+        "article-view--missing",
+        "article-view--other-label",
+        "article-view--other-boundaries",
         "article-view--related",
         "article-view--relation-head",
     }
@@ -60,7 +64,10 @@ class ArticleView(ScrollView, can_focus=True):
     ArticleView > .article-view--cursor { background: $foreground; color: $background; }
     ArticleView > .article-view--selection { background: $foreground 35%; color: $foreground; }
     ArticleView > .article-view--match { background: $foreground 15%; text-style: underline; }
-    ArticleView > .article-view--disagreement { text-style: bold reverse; }
+    /* Compare mode: the kind of disagreement, over the label colours (see paint.Palette). */
+    ArticleView > .article-view--missing { text-style: bold strike; }
+    ArticleView > .article-view--other-label { text-style: bold; }
+    ArticleView > .article-view--other-boundaries { text-style: bold reverse; }
     /* Styles only (no colour): a span keeps its label's colours under these marks. */
     ArticleView > .article-view--related { text-style: bold reverse; }
     ArticleView > .article-view--relation-head { text-style: bold underline reverse; }
@@ -145,7 +152,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.layout_: WrappedText | None = None
         self.set_reactive(ArticleView.cursor, self._clamp(cursor))  # not announced: no move
         self.spans = spans or SpanIndex()
-        self.disagreements: frozenset[str] = frozenset()  # uids marked in compare mode
+        self.disagreements: Mapping[str, Disagreement] = {}  # compare mode, by span uid
         self.has_relations: Callable[[str], bool] | None = None  # marks related spans
         self.relation_head: str | None = None  # the span a pending relation starts from
         self.label_colors = label_colors or {}
@@ -477,10 +484,11 @@ class ArticleView(ScrollView, can_focus=True):
 
     # --- highlights ----------------------------------------------------------------------
 
-    def set_spans(self, spans: SpanIndex, disagreements: frozenset[str] = frozenset()) -> None:
-        """Spans to draw; `disagreements` (uids) are marked, for adjudication."""
+    def set_spans(self, spans: SpanIndex,
+                  disagreements: Mapping[str, Disagreement] | None = None) -> None:
+        """Spans to draw; `disagreements` (by uid) are marked by kind, for adjudication."""
         self.spans = spans
-        self.disagreements = disagreements
+        self.disagreements = disagreements or {}
         self.refresh()
 
     def set_relations(self, has_relations: Callable[[str], bool] | None) -> None:
@@ -613,12 +621,17 @@ class ArticleView(ScrollView, can_focus=True):
                 selection=self.get_component_rich_style("article-view--selection"),
                 match=self.get_component_rich_style("article-view--match"),
                 current_match=self.get_component_rich_style("article-view--current-match"),
-                disagreement=self.get_component_rich_style("article-view--disagreement"),
-                related=self.get_component_rich_style("article-view--related", partial=True),
-                relation_head=self.get_component_rich_style("article-view--relation-head",
-                                                            partial=True),
+                missing=self._mark_style("missing"),
+                other_label=self._mark_style("other-label"),
+                other_boundaries=self._mark_style("other-boundaries"),
+                related=self._mark_style("related"),
+                relation_head=self._mark_style("relation-head"),
             )
         return self._palette
+
+    def _mark_style(self, name: str) -> Style:
+        """A component style that only adds text styles: the label colours stay under it."""
+        return self.get_component_rich_style(f"article-view--{name}", partial=True)
 
     def render_line(self, y: int) -> Strip:
         """Screen row `y`: find its text and what is marked on it; `paint_row` draws it."""

@@ -71,7 +71,8 @@ class ArticleBase(Screen[None]):
         percent = round(100 * view.cursor / max(len(view.text), 1))
         where = position(line + 1, column, percent, len(view.spans), self.corpus_place)
         here = view.spans.at(view.cursor)
-        under = [under_cursor(span, view.text) for span in here]
+        marked = self.annotations.marked
+        under = [under_cursor(span, view.text, marked.get(span.uid)) for span in here]
         relations = self._relations_at(here)
         under.extend(self.describe_relation(r) for r in relations[:STATUS_RELATIONS_MAX])
         mode = ""

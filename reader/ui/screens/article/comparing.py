@@ -3,8 +3,10 @@ disagreements, and accepting another annotator's span as one's own."""
 
 from __future__ import annotations
 
+from reader.annotate.compare import disagreements, summary
 from reader.ui.notify import tell
 from reader.ui.screens.article.edit_queue import EditQueue
+from reader.ui.status_text import disagreement_note
 
 
 class Comparing(EditQueue):
@@ -18,13 +20,12 @@ class Comparing(EditQueue):
         others = {span.annotator for span in self.view.spans} - {workspace.annotator}
         if workspace.compare:
             who = ", ".join(sorted(others)) or "nobody else yet"
-            self.say(f"compare mode: showing {who} (underlined); }} / {{ jump, A accepts")
+            self.say(f"compare mode: showing {who} (underlined);"
+                     f" {summary(self.annotations.marked)}; }} / {{ jump, A accepts")
         else:
             self.say("compare mode off")
 
     def action_disagreement(self, forward: bool) -> None:
-        from reader.annotate.compare import disagreements
-
         if not self.annotations.compare:
             self.say("press c for compare mode first")
             return
@@ -39,7 +40,8 @@ class Comparing(EditQueue):
             return
         self.view.move_cursor(target.start, center=True)
         index = found.index(target) + 1
-        self.say(f"disagreement {index}/{len(found)}")
+        note = disagreement_note(self.annotations.marked.get(target.uid), self.view.text)
+        self.say(f"disagreement {index}/{len(found)}{note}")
 
     def action_accept(self) -> None:
         """Adjudicate: copy another annotator's span under the cursor as one's own."""
