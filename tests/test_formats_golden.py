@@ -106,7 +106,8 @@ def test_prodigy(corpus_db: Path, tmp_path: Path) -> None:
         assert [t["id"] for t in tokens] == list(range(len(tokens)))
         for token in tokens:
             assert text[token["start"]:token["end"]] == token["text"]
-            assert token["ws"] == (token["end"] < len(text) and text[token["end"]].isspace())
+            assert token["ws"] == text.startswith(" ", token["end"])
+        assert "".join(t["text"] + " " * t["ws"] for t in tokens) == text  # spaCy's layout
         for span in task["spans"]:
             first, last = tokens[span["token_start"]], tokens[span["token_end"]]
             assert first["start"] <= span["start"] < first["end"]

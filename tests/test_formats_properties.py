@@ -73,9 +73,13 @@ def test_every_format_reads_back_exactly(records: list[dict[str, Any]]) -> None:
                 for item in annotation["result"]:
                     value = item["value"]
                     assert text[value["start"]:value["end"]] == value["text"]
-            # Prodigy: tokens are reader's tokens
-            assert [(t["start"], t["end"]) for t in prodigy_task["tokens"]] == [
+            # Prodigy: reader's tokens, with the whitespace laid out as spaCy does, so
+            # the words and their `ws` rebuild the text exactly
+            tokens = prodigy_task["tokens"]
+            assert [(t["start"], t["end"]) for t in tokens if not t["text"].isspace()] == [
                 (t.start, t.end) for t in tokenize(text)]
+            assert "".join(t["text"] + " " * t["ws"] for t in tokens) == text
+            assert all(text[t["start"]:t["end"]] == t["text"] for t in tokens)
         # CoNLL: the tokens of all documents, in order, none with whitespace, tags well formed
         lines = [line for line in (root / "out.conll").read_text("utf-8").split("\n") if line]
         pairs = [line.split("\t") for line in lines]

@@ -1,5 +1,8 @@
 """Prodigy tasks: reader's JSONL plus `tokens` and each span's inclusive `token_start` /
-`token_end`, from reader's own tokenizer (the one the reader's word motion uses). Relations
+`token_end`, from reader's own tokenizer (the one the reader's word motion uses), laid out as
+spaCy lays out its tokens so `Doc(words, spaces)` rebuilds the text exactly: a token's `ws`
+is one following space, and any other whitespace (a line break, a tab, a no-break space, a
+second space) is a token of its own. Relations
 are written as `rel.manual` writes them (`head` and `child` are the token indices where the
 spans end, `head_span` and `child_span` the spans themselves), and document labels as a
 choice task's `accept` with all the export's labels as `options`. Importing takes reader's
@@ -59,16 +62,37 @@ def _relations(row: ExportRow, spans: dict[str, dict[str, Any]],
     return relations
 
 
+def spacy_tokens(text: str, index: TokenIndex) -> tuple[list[dict[str, Any]], list[int]]:
+    """Prodigy's tokens for `text` (see the module docstring), and for each of reader's
+    tokens its id among them."""
+    tokens: list[dict[str, Any]] = []
+    ids: list[int] = []
+
+    def add(start: int, end: int) -> None:
+        tokens.append({"text": text[start:end], "start": start, "end": end,
+                       "id": len(tokens), "ws": False})
+
+    position = 0
+    for token in index.tokens:
+        if position < token.start:  # whitespace no token took as its `ws`
+            add(position, token.start)
+        ids.append(len(tokens))
+        add(token.start, token.end)
+        position = token.end
+        if text.startswith(" ", position):
+            tokens[-1]["ws"] = True
+            position += 1
+    if position < len(text):
+        add(position, len(text))
+    return tokens, ids
+
+
 def task(row: ExportRow, summary: Summary) -> dict[str, Any]:
     """The record with tokens; spans that cut a token keep their exact character offsets
     and get the tokens they touch (reported), whitespace-only spans get no tokens."""
     text = row.text
     index = TokenIndex(text)
-    tokens = [
-        {"text": token.text, "start": token.start, "end": token.end, "id": number,
-         "ws": token.end < len(text) and text[token.end].isspace()}
-        for number, token in enumerate(index.tokens)
-    ]
+    tokens, ids = spacy_tokens(text, index)
     spans = []
     for span in row.spans():
         cover = index.cover(span["start"], span["end"])
@@ -80,7 +104,7 @@ def task(row: ExportRow, summary: Summary) -> dict[str, Any]:
             if not cover.aligned:
                 summary.note("spans cut a token (token_start/token_end cover it whole)",
                              describe_span(row.id, span))
-            span["token_start"], span["token_end"] = cover.first, cover.last
+            span["token_start"], span["token_end"] = ids[cover.first], ids[cover.last]
         spans.append(span)
     record = row.record()
     del record["relations"], record["cats"], record["cats_by"]

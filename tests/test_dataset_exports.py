@@ -1,0 +1,62 @@
+"""What researchers load the exports into, checked through the real libraries (spaCy,
+pandas, Hugging Face datasets) on small corpora made for each promise: Prodigy tokens that
+rebuild the text, overlaps doccano would drop, CoNLL document boundaries, one document id,
+Label Studio tasks the SDK converts, and one rule for statuses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from reader.cli import cli
+
+
+def make_db(tmp_path: Path, records: list[dict[str, Any]], *args: str) -> Path:
+    """A database holding `records` imported as reader's JSON Lines."""
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                      encoding="utf-8")
+    db = tmp_path / "db.sqlite"
+    result = CliRunner().invoke(cli, ["import", str(source), "--db", str(db), *args])
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def export(db: Path, out: Path, *args: str) -> Result:
+    result = CliRunner().invoke(cli, ["export", "--db", str(db), "-o", str(out), *args])
+    assert result.exit_code == 0, (result.output, result.exception)
+    return result
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+
+
+WHITESPACE = [  # the issue's three: CRLF, a line break and a tab, a no-break space
+    {"text": "Ararat\r\nis high", "spans": [{"start": 0, "end": 6, "label": "LOC"},
+                                            {"start": 8, "end": 15, "label": "X"}]},
+    {"text": "one\n\ttwo  three ", "spans": [{"start": 5, "end": 8, "label": "N"}]},
+    {"text": " 10\u00a0km\u00a0away", "spans": [{"start": 1, "end": 6, "label": "DIST"}]},
+]
+
+
+def test_prodigy_tokens_rebuild_every_text_in_spacy(tmp_path: Path) -> None:
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import Doc
+
+    db = make_db(tmp_path, WHITESPACE)
+    export(db, tmp_path / "p.jsonl", "--format", "prodigy")
+    vocab = spacy.blank("xx").vocab
+    for task, record in zip(read_jsonl(tmp_path / "p.jsonl"), WHITESPACE, strict=True):
+        tokens = task["tokens"]
+        doc = Doc(vocab, words=[t["text"] for t in tokens], spaces=[t["ws"] for t in tokens])
+        assert doc.text == record["text"]
+        assert [(t.idx, t.idx + len(t)) for t in doc] == [(t["start"], t["end"]) for t in tokens]
+        for span in task["spans"]:
+            made = doc.char_span(span["start"], span["end"], label=span["label"])
+            assert made is not None, span
+            assert (made.start, made.end - 1) == (span["token_start"], span["token_end"])
