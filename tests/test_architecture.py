@@ -47,7 +47,7 @@ def test_sql_is_executed_only_in_the_store() -> None:
 def test_pure_layers_load_without_textual() -> None:
     """Text, annotation logic, store, formats and team work (and are tested) without a UI."""
     pure = [f"reader.{path.relative_to(PACKAGE).with_suffix('').as_posix().replace('/', '.')}"
-            for layer in ("text", "annotate", "store", "formats", "team")
+            for layer in ("text", "annotate", "store", "formats", "team", "suggest")
             for path in modules(layer) if path.name != "__init__.py"]
     pure += ["reader.ui.workspace", "reader.ui.status_text"]
     code = ("import sys\n" + "".join(f"import {name}\n" for name in pure)

@@ -1,8 +1,9 @@
-"""Schema upgrades on real files: tests/fixtures/v1.db and v2.db were written by the reader of
-schema version 1 and 2 (tests/fixtures/make_old_db.py says how). Each opens with every row,
-id and event intact and its history going on; `text` is the last column of `documents`;
-`events.kind` refuses a kind no code writes; an upgrade that cannot carry the data changes
-nothing; read-only commands still refuse an older schema, and an older reader a newer one."""
+"""Schema upgrades on real files: tests/fixtures/v1.db, v2.db and v3.db were written by the
+reader of schema version 1, 2 and 3 (tests/fixtures/make_old_db.py says how). Each opens
+with every row, id and event intact and its history going on; `text` is the last column
+of `documents`; `events.kind` refuses a kind no code writes; an upgrade that cannot carry
+the data changes nothing; read-only commands still refuse an older schema, and an older
+reader a newer one."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ from reader.text.loading import LoadedText
 FIXTURES = Path(__file__).parent / "fixtures"
 TABLES = ("documents", "progress", "annotations", "events")
 OLD_KINDS = {"create", "delete", "note", "undo", "redo", "import"}
-KINDS = OLD_KINDS | {"relate", "unrelate", "doc_label"}
+V3_KINDS = OLD_KINDS | {"relate", "unrelate", "doc_label"}
+KINDS = V3_KINDS | {"create_spans", "reject"}
 FIRST_TEXT = "Mirzoyan met Lavrov in Moscow.\r\nTalks went on 👩‍👩‍👧 for hours."
 INDEXES = {"documents_source", "annotations_document", "events_document",
            "relations_document", "relations_head", "relations_child"}
@@ -77,20 +79,31 @@ def version_2_db(tmp_path: Path) -> Path:
     return db
 
 
+@pytest.fixture
+def version_3_db(tmp_path: Path) -> Path:
+    db = copy_of("v3.db", tmp_path)
+    assert user_version(db) == 3
+    return db
+
+
 def check_upgraded(db: Path, before: dict[str, list[dict[str, Any]]]) -> None:
-    """The schema is today's, whole, with every old row as it was."""
+    """The schema is today's, whole, with every old row as it was (annotations with an
+    empty `meta`, the column version 4 added)."""
     conn = connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     assert columns(conn, "documents")[-1] == "text"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1  # back on after the rebuild
     indexes = {name for (name,) in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'")}
     assert indexes == INDEXES
     assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-    assert conn.execute("SELECT count(*) FROM relations").fetchone()[0] == 0
-    assert conn.execute("SELECT count(*) FROM doc_labels").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM suggestions").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM suggestion_decisions").fetchone()[0] == 0
+    assert columns(conn, "annotations")[-1] == "meta"
     conn.close()
-    assert rows(db) == before  # same ids, same values, same order
+    expected = {table: [dict(row, meta="{}") if table == "annotations" else row
+                        for row in table_rows] for table, table_rows in before.items()}
+    assert rows(db, tuple(before)) == expected  # same ids, same values, same order
 
 
 def test_a_version_1_database_upgrades_with_every_row_intact(version_1_db: Path) -> None:
@@ -98,6 +111,10 @@ def test_a_version_1_database_upgrades_with_every_row_intact(version_1_db: Path)
     assert {event["kind"] for event in before["events"]} == OLD_KINDS
     assert all(before[table] for table in TABLES)
     check_upgraded(version_1_db, before)
+    conn = connect(version_1_db)
+    assert conn.execute("SELECT count(*) FROM relations").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM doc_labels").fetchone()[0] == 0
+    conn.close()
 
     # Every kind the reader writes is still accepted, and history carries on from the old ids.
     conn = connect(version_1_db)
@@ -120,7 +137,7 @@ def test_a_version_1_database_upgrades_with_every_row_intact(version_1_db: Path)
             conn.close()
 
 
-def test_a_version_2_database_upgrades_to_3_with_every_row_intact(version_2_db: Path) -> None:
+def test_a_version_2_database_upgrades_with_every_row_intact(version_2_db: Path) -> None:
     before = rows(version_2_db)
     assert {event["kind"] for event in before["events"]} == OLD_KINDS
     assert all(before[table] for table in TABLES)
@@ -154,18 +171,50 @@ def test_a_version_2_database_upgrades_to_3_with_every_row_intact(version_2_db: 
         ("relevant", True)]
 
 
-def test_an_older_reader_refuses_a_version_3_database(
-        version_2_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    connect(version_2_db).close()  # upgraded to 3
-    before = version_2_db.read_bytes()
-    monkeypatch.setattr(database, "MIGRATIONS", MIGRATIONS[:2])  # the reader of version 2
-    monkeypatch.setattr(database, "SCHEMA_VERSION", 2)
-    with pytest.raises(ReaderError, match=r"schema version 3 is newer than this reader "
-                       r"understands \(2\); upgrade reader"):
-        connect(version_2_db)
-    with pytest.raises(ReaderError, match="schema version 3 is newer"):
-        connect_readonly(version_2_db)
-    assert version_2_db.read_bytes() == before
+def test_a_version_3_database_upgrades_to_4_with_every_row_intact(version_3_db: Path) -> None:
+    """Relations and document labels come through; the old history goes on, on the same
+    undo stack as accepting and rejecting suggestions."""
+    tables = (*TABLES, "relations", "doc_labels")
+    before = rows(version_3_db, tables)
+    assert {event["kind"] for event in before["events"]} == V3_KINDS
+    assert all(before[table] for table in tables)
+    check_upgraded(version_3_db, before)
+
+    from reader.store.suggestions import SuggestionStage
+    from reader.suggest.record import Suggestion
+
+    conn = connect(version_3_db)
+    text = conn.execute("SELECT text FROM documents WHERE id = 1").fetchone()[0]
+    stage = SuggestionStage(conn)
+    found = [Suggestion(1, 23, 29, "LOC", "learned"), Suggestion(1, 13, 19, "LOC", "learned")]
+    stage.add(text, found)
+    assert stage.apply() == 2
+    store = AnnotationStore(conn, 1, "ann")
+    assert store.can_redo  # the relation's unrelate, undone by version 3
+    accepted = store.accept_suggestion(found[0], text)
+    assert accepted.text == "Moscow"
+    store.reject_suggestion(found[1], text)
+    assert store.undo() is not None  # the rejection
+    assert store.undo() is not None and store.get(accepted.uid) is None  # the accept
+    assert store.undo() is not None and store.doc_labels() == frozenset()  # version 3's
+    conn.close()
+    after = rows(version_3_db, tables)
+    assert {event["kind"] for event in after["events"]} == V3_KINDS | {"reject"}
+    assert [event["id"] for event in after["events"]] == list(range(1, len(after["events"]) + 1))
+
+
+def test_an_older_reader_refuses_a_version_4_database(
+        version_3_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    connect(version_3_db).close()  # upgraded to 4
+    before = version_3_db.read_bytes()
+    monkeypatch.setattr(database, "MIGRATIONS", MIGRATIONS[:3])  # the reader of version 3
+    monkeypatch.setattr(database, "SCHEMA_VERSION", 3)
+    with pytest.raises(ReaderError, match=r"schema version 4 is newer than this reader "
+                       r"understands \(3\); upgrade reader"):
+        connect(version_3_db)
+    with pytest.raises(ReaderError, match="schema version 4 is newer"):
+        connect_readonly(version_3_db)
+    assert version_3_db.read_bytes() == before
 
 
 def test_the_upgrade_is_one_transaction(version_1_db: Path) -> None:
@@ -176,7 +225,7 @@ def test_the_upgrade_is_one_transaction(version_1_db: Path) -> None:
     raw.commit()
     raw.close()
     before = rows(version_1_db)
-    with pytest.raises(ReaderError, match=r"cannot upgrade the schema to version 3 \("
+    with pytest.raises(ReaderError, match=r"cannot upgrade the schema to version 4 \("
                        r"CHECK constraint failed.*\); nothing was changed"):
         connect(version_1_db)
     assert rows(version_1_db) == before
@@ -186,7 +235,7 @@ def test_the_upgrade_is_one_transaction(version_1_db: Path) -> None:
     raw.close()
 
 
-@pytest.mark.parametrize("name", ["v1.db", "v2.db"])
+@pytest.mark.parametrize("name", ["v1.db", "v2.db", "v3.db"])
 def test_the_upgrade_refuses_to_carry_a_broken_reference(tmp_path: Path, name: str) -> None:
     """Rows another program left pointing at no document: the rebuild runs with foreign
     keys off, so it checks them itself before committing, and changes nothing (no new
@@ -197,14 +246,17 @@ def test_the_upgrade_refuses_to_carry_a_broken_reference(tmp_path: Path, name: s
     raw.commit()
     raw.close()
     before = rows(db)
-    with pytest.raises(ReaderError, match=r"cannot upgrade the schema to version 3 \("
+    with pytest.raises(ReaderError, match=r"cannot upgrade the schema to version 4 \("
                        r"annotations row 2 refers to a missing documents row\)"):
         connect(db)
     assert rows(db) == before
     raw = sqlite3.connect(db)
     assert raw.execute("PRAGMA user_version").fetchone()[0] == int(name[1])
+    new_tables = ("'relations', 'doc_labels', " if name != "v3.db" else "") + \
+        "'suggestions', 'suggestion_decisions'"
     assert raw.execute("SELECT count(*) FROM sqlite_master WHERE name IN"
-                       " ('relations', 'doc_labels')").fetchone()[0] == 0
+                       f" ({new_tables})").fetchone()[0] == 0
+    assert "meta" not in columns(raw, "annotations")
     raw.close()
 
 
@@ -222,7 +274,7 @@ def test_events_kind_refuses_an_unknown_kind(tmp_path: Path) -> None:
     conn.close()
 
 
-@pytest.mark.parametrize("name", ["v1.db", "v2.db"])
+@pytest.mark.parametrize("name", ["v1.db", "v2.db", "v3.db"])
 def test_a_read_only_open_of_an_older_version_asks_for_an_upgrade(tmp_path: Path,
                                                                   name: str) -> None:
     db = copy_of(name, tmp_path)

@@ -81,6 +81,13 @@ class Config:
     relations: tuple[RelationType, ...] = DEFAULT_RELATIONS
     doc_labels: tuple[DocLabel, ...] = DEFAULT_DOC_LABELS
     doc_labels_multi: bool = False  # False: a document has at most one label per annotator
+    # A model's entity labels -> span labels, for suggestions (`[model_labels]`); empty:
+    # an entity is suggested only under a span label of the same name.
+    model_labels: dict[str, str] = field(default_factory=dict)
+
+    def entity_label_map(self) -> dict[str, str]:
+        """Entity label -> span label for a model's suggestions."""
+        return self.model_labels or {label.name: label.name for label in self.labels}
 
     def label(self, name: str) -> Label | None:
         return next((label for label in self.labels if label.name == name), None)
@@ -217,7 +224,8 @@ def load_config(path: Path) -> Config:
         raise ReaderError(f"{path}:{_line_of(raw, 'doc_labels_multi', 0)}: doc_labels_multi"
                           " must be true or false")
     return Config(labels=labels, annotator=annotator, source=path, relations=relations,
-                  doc_labels=doc_labels, doc_labels_multi=multi)
+                  doc_labels=doc_labels, doc_labels_multi=multi,
+                  model_labels=_model_labels(data, raw, path, labels))
 
 
 def _tables(data: dict[str, object], raw: str, path: Path, name: str,
@@ -353,6 +361,38 @@ def _doc_labels(data: dict[str, object], raw: str, path: Path) -> tuple[DocLabel
         key = _checked_key(entry, index, where, what, seen_keys)
         doc_labels.append(DocLabel(name, key, _checked_description(entry, where, what)))
     return tuple(doc_labels)
+
+
+def _model_labels(data: dict[str, object], raw: str, path: Path,
+                  labels: tuple[Label, ...]) -> dict[str, str]:
+    """`[model_labels]`: span label = [entity labels], e.g. `actor = ["PERSON", "ORG"]`;
+    the map the other way round, entity label -> span label."""
+    table = data.get("model_labels")
+    if table is None:
+        return {}
+    line = _line_of(raw, "[model_labels]", 0)
+    if not isinstance(table, dict):
+        raise ReaderError(f"{path}:{_line_of(raw, 'model_labels', 0)}: model_labels must be"
+                          ' a table: [model_labels] then actor = ["PERSON", "ORG"]')
+    names = [label.name for label in labels]
+    mapping: dict[str, str] = {}
+    for span_label, entities in table.items():
+        where = f"{path}:{_key_line(raw, span_label, line)}"
+        if span_label not in names:
+            raise ReaderError(f"{where}: model_labels: {span_label!r} is not a span label"
+                              f" (labels: {', '.join(names)})")
+        listed = [entities] if isinstance(entities, str) else entities
+        if not isinstance(listed, list) or not listed or not all(
+                isinstance(entity, str) and entity.strip() for entity in listed):
+            raise ReaderError(f"{where}: model_labels: {span_label} must be a list of entity"
+                              ' labels, e.g. ["PERSON", "ORG"]')
+        for entity in listed:
+            entity = entity.strip()
+            if entity in mapping:
+                raise ReaderError(f"{where}: model_labels: entity label {entity!r} is mapped"
+                                  f" twice ({mapping[entity]} and {span_label})")
+            mapping[entity] = span_label
+    return mapping
 
 
 COLOR_HINT = 'use a name such as "red", "#rrggbb" or "rgb(r, g, b)" with r, g, b in 0-255'

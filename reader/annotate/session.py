@@ -5,15 +5,36 @@ The screen asks it to tag, delete, note, relate, unrelate, label the document, u
 accept and reload, and gets back an `Outcome`: either `Saved` (committed to SQLite, with
 what changed, so the screen can show it) or `NotDone` (nothing was written, and why). It is
 the one error boundary for edits: a database error, a refused request or a change made by
-another process becomes a `NotDone`, never an exception in the UI."""
+another process becomes a `NotDone`, never an exception in the UI.
+
+Suggestions (issue 11; `reader.suggest` says what they are) are a layer beside the spans:
+
+- `load_suggestions()` reads the document's stored suggestions still pending for this
+  annotator (`reader suggest`, imported predictions) into `suggestions`, a tuple in text
+  order of what to draw: never one this annotator rejected or has already annotated with
+  the same offsets and label. `suggestions_at(offset)`, `next_suggestion(offset)` and
+  `previous_suggestion(offset)` serve drawing, the status line (`Suggestion.source`) and
+  `]`/`[`.
+- Live sources: `find_suggestions(sources)` runs them on the text and touches nothing
+  else (call it in a worker); `use_suggestions(found)` adds the result on the UI thread.
+  `learned_source()` builds the source learned from the corpus's spans.
+- `accept_suggestion(s)`: `Saved("accepted")` with the new span (`after`, its `meta` has
+  `suggested_by`); `reject_suggestion(s)`: `Saved("rejected")` with `rejected == (s,)`;
+  `accept_all_suggestions()`: every visible suggestion (where two of one label overlap,
+  the longer; none overlapping one's own span of its label) as one undo step,
+  `Saved("accepted")` with the spans in `spans_added` (`after` when only one).
+- Undo of an accept deletes the span and the suggestion is visible again; undo of a
+  rejection brings it back (`unrejected`). `suggestions` is always up to date after any
+  `Saved`: the screen redraws from it."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from reader.annotate.compare import Disagreement, classify
 from reader.annotate.editing import decide_tag, tag_target
@@ -36,6 +57,12 @@ from reader.store.relations import (
     live_relations,
     read_live_relations,
 )
+from reader.store.suggestions import pending_suggestions, rejected_keys, span_label_counts
+from reader.suggest.record import LEARNED, Suggestion
+
+if TYPE_CHECKING:  # the matcher compiles its regexes on import: only when suggesting
+    from reader.suggest.sources import PhraseSource, Source
+
 
 
 class Why(Enum):
@@ -47,7 +74,7 @@ class Why(Enum):
     DATABASE = "database"  # SQLite refused (full, damaged, gone)
 
 
-ChangeKind = Literal["span", "relation", "doc_labels"]
+ChangeKind = Literal["span", "spans", "relation", "doc_labels", "suggestion"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +84,12 @@ class Saved:
     relations, or brought back with them by undo, carries them too), and for a change of
     the document's labels this annotator's labels before and after.
 
-    `kind` says which it is: "span" (`subject` is the span), "relation" (`relation` is the
-    one made or deleted), or "doc_labels"."""
+    `kind` says which it is: "span" (`subject` is the span), "spans" (several at once:
+    `spans_added`, `spans_removed`), "relation" (`relation` is the one made or deleted),
+    "doc_labels", or "suggestion" (`rejected`, `unrejected`)."""
 
-    # "tagged", "removed", "deleted", "noted", "unnoted", "accepted", "related", "unrelated",
-    # "labelled", "unlabelled" (the document), "undone", "redone"
+    # "tagged", "removed", "deleted", "noted", "unnoted", "accepted", "rejected", "related",
+    # "unrelated", "labelled", "unlabelled" (the document), "undone", "redone"
     verb: str
     before: Annotation | None
     after: Annotation | None
@@ -69,13 +97,21 @@ class Saved:
     relations_added: tuple[Relation, ...] = ()
     doc_labels_before: frozenset[str] | None = None
     doc_labels_after: frozenset[str] | None = None
+    spans_removed: tuple[Annotation, ...] = ()
+    spans_added: tuple[Annotation, ...] = ()
+    rejected: tuple[Suggestion, ...] = ()
+    unrejected: tuple[Suggestion, ...] = ()
 
     @property
     def kind(self) -> ChangeKind:
         if self.before is not None or self.after is not None:
             return "span"
+        if self.spans_added or self.spans_removed:
+            return "spans"
         if self.doc_labels_after is not None:
             return "doc_labels"
+        if self.rejected or self.unrejected:
+            return "suggestion"
         return "relation"
 
     @property
@@ -95,7 +131,9 @@ class Saved:
     @classmethod
     def of(cls, verb: str, change: Change) -> Saved:
         return cls(verb, change.before, change.after, change.relations_removed,
-                   change.relations_added, change.doc_labels_before, change.doc_labels_after)
+                   change.relations_added, change.doc_labels_before, change.doc_labels_after,
+                   change.spans_removed, change.spans_added, change.rejected,
+                   change.unrejected)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +182,13 @@ class AnnotationSession:
         self._relations_source: tuple[str, list[str] | None] = ("", None)
         self._relation_changes: list[tuple[tuple[Relation, ...],
                                            tuple[Relation, ...]]] | None = None
+        # Suggestions: every one known (stored or found live), those this annotator
+        # rejected, and what is shown (`_show_suggestions`).
+        self._candidates: dict[tuple[int, int, str, str], Suggestion] = {}
+        self._rejected: set[tuple[int, int, str, str]] = set()
+        self._stored: set[tuple[int, int, str, str]] = set()
+        self.suggestions: tuple[Suggestion, ...] = ()
+        self._suggestion_starts: list[int] = []
 
     @property
     def annotator(self) -> str:
@@ -171,6 +216,8 @@ class AnnotationSession:
             return NotDone(Why.DATABASE, f"could not read the annotations: {error}")
         self._by_uid = None
         self._publish(SpanIndex(Span(*row, own=row[4] == me) for row in rows))
+        if self._candidates:
+            self._show_suggestions()
         self.relations = RelationIndex(loaded)
         self.doc_labels = doc_labels
         self._generation += 1
@@ -308,6 +355,104 @@ class AnnotationSession:
         return self._run("accepted", lambda: Change(None, self.store.create(
             span.start, span.end, span.label, self.text[span.start:span.end])))
 
+    # --- suggestions ---------------------------------------------------------------------
+
+    def load_suggestions(self) -> NotDone | None:
+        """Read the document's stored suggestions pending for this annotator (and what
+        they rejected, which live sources must not bring back)."""
+        conn, document_id = self.store.conn, self.store.document_id
+        try:
+            stored = pending_suggestions(conn, document_id, self.annotator)
+            rejected = rejected_keys(conn, document_id, self.annotator)
+        except sqlite3.Error as error:
+            return NotDone(Why.DATABASE, f"could not read the suggestions: {error}")
+        self._rejected = rejected
+        self._candidates = {suggestion.key: suggestion for suggestion in stored}
+        self._stored = set(self._candidates)
+        self._show_suggestions()
+        return None
+
+    def learned_source(self) -> PhraseSource | NotDone:
+        """The source that suggests every span text tagged in the corpus (by anyone) with
+        the label used most for it."""
+        from reader.suggest.sources import learned_source
+
+        try:
+            return learned_source(span_label_counts(self.store.conn))
+        except sqlite3.Error as error:
+            return NotDone(Why.DATABASE, f"could not read the spans: {error}")
+
+    def find_suggestions(self, sources: Iterable[Source]) -> list[Suggestion]:
+        """What live `sources` suggest for this text: pure work on the text, safe in a
+        worker thread; hand the result to `use_suggestions` on the UI thread."""
+        from reader.suggest.sources import suggest_all
+
+        return suggest_all(sources, self.text, self.store.document_id)
+
+    def use_suggestions(self, found: Iterable[Suggestion], *,
+                        replace_learned: bool = True) -> None:
+        """Show suggestions found by live sources beside the stored ones. With
+        `replace_learned`, learned suggestions not stored are replaced by `found`'s (the
+        learned source is re-run as one tags)."""
+        if replace_learned:
+            self._candidates = {key: item for key, item in self._candidates.items()
+                                if item.source != LEARNED or key in self._stored}
+        for suggestion in found:
+            self._candidates.setdefault(suggestion.key, suggestion)
+        self._show_suggestions()
+
+    def suggestions_at(self, offset: int) -> list[Suggestion]:
+        """Visible suggestions covering `offset`, shortest first."""
+        found = [s for s in self.suggestions if s.start <= offset < s.end]
+        return sorted(found, key=lambda s: (s.end - s.start, s.start, s.label, s.source))
+
+    def next_suggestion(self, offset: int) -> Suggestion | None:
+        """The first visible suggestion starting after `offset` (for `]`)."""
+        index = bisect_right(self._suggestion_starts, offset)
+        return self.suggestions[index] if index < len(self.suggestions) else None
+
+    def previous_suggestion(self, offset: int) -> Suggestion | None:
+        """The last visible suggestion starting before `offset` (for `[`)."""
+        index = bisect_left(self._suggestion_starts, offset)
+        return self.suggestions[index - 1] if index > 0 else None
+
+    def accept_suggestion(self, suggestion: Suggestion) -> Outcome:
+        """`suggestion` as one's own span (its source in the span's meta)."""
+        if suggestion.key not in self._candidates:
+            return NotDone(Why.NOTHING, "that suggestion is not here any more")
+        return self._run("accepted", lambda: Change(None, self.store.accept_suggestion(
+            suggestion, self.text)))
+
+    def reject_suggestion(self, suggestion: Suggestion) -> Outcome:
+        """Reject `suggestion`: it is not suggested to this annotator again."""
+        if suggestion.key not in self._candidates:
+            return NotDone(Why.NOTHING, "that suggestion is not here any more")
+        return self._run("rejected", lambda: self.store.reject_suggestion(
+            suggestion, self.text))
+
+    def accept_all_suggestions(self) -> Outcome:
+        """Accept every visible suggestion as one undo step: where two of one label
+        overlap the longer is taken (the other stays suggested), and none that overlaps
+        one's own span of its label."""
+        chosen = choose_non_overlapping(self.suggestions, self.own_spans_in)
+        if not chosen:
+            return NotDone(Why.NOTHING, "no suggestions to accept here")
+        outcome = self._run("accepted", lambda: self.store.accept_suggestions(
+            chosen, self.text))
+        if isinstance(outcome, Saved) and outcome.after is None and not outcome.spans_added:
+            return NotDone(Why.ELSEWHERE, "they were decided on in another window or"
+                           " process; R reloads")
+        return outcome
+
+    def _show_suggestions(self) -> None:
+        """Recompute what is shown: candidates neither rejected nor annotated by me."""
+        own = {(span.start, span.end, span.label) for span in self.spans if span.own}
+        shown = sorted((s for key, s in self._candidates.items()
+                        if key not in self._rejected and s.span not in own),
+                       key=lambda s: s.key)
+        self.suggestions = tuple(shown)
+        self._suggestion_starts = [s.start for s in shown]
+
     def undo(self) -> Outcome:
         return self._history(undo=True)
 
@@ -378,7 +523,40 @@ class AnnotationSession:
                                                change.relations_added))
         if change.doc_labels_after is not None:
             self.doc_labels = change.doc_labels_after
+        if change.spans_removed or change.spans_added:
+            removed = [self._span_of(span) for span in change.spans_removed]
+            added = [self._span_of(span) for span in change.spans_added]
+            self._publish(self.spans.changed(removed, added))
+            self._by_uid = None
+        self._rejected.update(suggestion.key for suggestion in change.rejected)
+        self._rejected.difference_update(suggestion.key for suggestion in change.unrejected)
+        for suggestion in change.unrejected:  # undone: shown again
+            self._candidates.setdefault(suggestion.key, suggestion)
+        if self._candidates:
+            self._show_suggestions()
 
     def _publish(self, index: SpanIndex) -> None:
         self.spans = index
         self.marked = classify(index) if self.compare else {}
+
+
+def choose_non_overlapping(suggestions: Sequence[Suggestion],
+                           own_spans_in: Callable[[int, int], list[Span]]) -> list[Suggestion]:
+    """What accepting all takes: per label, the longest first (then the leftmost), none
+    overlapping one taken before nor one's own span of that label. Every suggestion of
+    the same offsets and label is kept, so each source's is marked accepted."""
+    taken: dict[str, list[tuple[int, int]]] = {}
+    chosen: list[Suggestion] = []
+    for suggestion in sorted(suggestions, key=lambda s: (s.start - s.end, s.start, s.key)):
+        ranges = taken.setdefault(suggestion.label, [])
+        if (suggestion.start, suggestion.end) in ranges:
+            chosen.append(suggestion)
+            continue
+        if any(start < suggestion.end and suggestion.start < end for start, end in ranges):
+            continue
+        if any(span.label == suggestion.label
+               for span in own_spans_in(suggestion.start, suggestion.end)):
+            continue
+        ranges.append((suggestion.start, suggestion.end))
+        chosen.append(suggestion)
+    return sorted(chosen, key=lambda s: s.key)

@@ -23,8 +23,17 @@ from reader.store.relations import (
     soft_delete,
     write_doc_labels,
 )
+from reader.store.suggestions import (
+    clear_decision,
+    decision,
+    ensure_suggestion,
+    find_suggestion,
+    set_decision,
+)
+from reader.suggest.record import Suggestion
 
-UNDOABLE = frozenset({"create", "delete", "note", "relate", "unrelate", "doc_label"})
+UNDOABLE = frozenset({"create", "delete", "note", "relate", "unrelate", "doc_label",
+                      "create_spans", "reject"})
 SPAN_KINDS = frozenset({"create", "delete", "note"})
 
 
@@ -41,9 +50,11 @@ class Annotation(NamedTuple):
     annotator: str
     created_at: str
     updated_at: str
+    meta: str = "{}"  # JSON object: an accepted suggestion's provenance ("suggested_by")
 
 
-_COLUMNS = "uid, document_id, start, end, label, text, note, annotator, created_at, updated_at"
+_COLUMNS = ("uid, document_id, start, end, label, text, note, annotator, created_at,"
+            " updated_at, meta")
 
 
 def _row(row: tuple[Any, ...]) -> Annotation:
@@ -73,6 +84,13 @@ class Change(NamedTuple):
     relations_added: tuple[Relation, ...] = ()
     doc_labels_before: frozenset[str] | None = None
     doc_labels_after: frozenset[str] | None = None
+    # Several spans at once (accepting every suggestion, or its undo): `before` and
+    # `after` are None then.
+    spans_removed: tuple[Annotation, ...] = ()
+    spans_added: tuple[Annotation, ...] = ()
+    # Suggestions rejected, or brought back by undoing a rejection.
+    rejected: tuple[Suggestion, ...] = ()
+    unrejected: tuple[Suggestion, ...] = ()
 
 
 def live_annotations(
@@ -173,13 +191,9 @@ class AnnotationStore:
         annotation = Annotation(new_uid(), self.document_id, start, end, label, text, note,
                                 self.annotator, stamp, stamp)
         with transaction(self.conn):
-            existing = self.conn.execute(
-                f"SELECT {_COLUMNS} FROM annotations WHERE document_id = ? AND annotator = ?"
-                " AND start = ? AND end = ? AND label = ? AND deleted_at IS NULL LIMIT 1",
-                (self.document_id, self.annotator, start, end, label),
-            ).fetchone()
+            existing = self._same_live(start, end, label)
             if existing is not None:
-                return _row(existing)
+                return existing
             self._write(None, annotation)
             event = self._record("create", annotation.uid, None, _span_json(annotation))
         self._push(event)
@@ -267,6 +281,97 @@ class AnnotationStore:
         self._push(event)
         return Change(None, None, doc_labels_before=before, doc_labels_after=after)
 
+    def accept_suggestion(self, suggestion: Suggestion, text: str) -> Annotation:
+        """`suggestion` made a span of this annotator's, its source in the span's meta,
+        and marked accepted, in one transaction and one `create` event: undoing it
+        deletes the span, and the suggestion is pending again. `text` is the document's.
+        ChangedElsewhere, and nothing written, when it was decided on (or the same span
+        tagged) in another window or process meanwhile."""
+        accepted = self.accept_suggestions([suggestion], text).after
+        assert accepted is not None, "one suggestion: accepted, or ChangedElsewhere raised"
+        return accepted
+
+    def accept_suggestions(self, suggestions: list[Suggestion], text: str) -> Change:
+        """Accept several suggestions in one transaction and one event (one undo step): a
+        `create` event for one, `create_spans` for more. Suggestions of the same offsets
+        and label (from two sources) make one span. With more than one, those decided on
+        elsewhere meanwhile are left out; `spans_added` is empty when none was left."""
+        stamp = now_iso()
+        created: dict[tuple[int, int, str], Annotation] = {}
+        with transaction(self.conn):
+            for suggestion in suggestions:
+                if suggestion.doc != self.document_id:
+                    raise ValueError("that suggestion is for another document")
+                span = created.get(suggestion.span)
+                if span is None:
+                    try:
+                        suggestion_id = self._check_undecided(suggestion, text, stamp)
+                    except ChangedElsewhere:
+                        if len(suggestions) == 1:
+                            raise
+                        continue
+                    span = self._suggested_span(suggestion, text, stamp)
+                    self._write(None, span)
+                    created[suggestion.span] = span
+                else:  # the same span from another source: one span, both accepted
+                    suggestion_id = ensure_suggestion(self.conn, suggestion, span.text, stamp)
+                    if decision(self.conn, suggestion_id, self.annotator) is not None:
+                        continue
+                set_decision(self.conn, suggestion_id, self.annotator, "accepted", span.uid)
+            spans = tuple(created.values())
+            if not spans:
+                return Change(None, None)
+            if len(spans) == 1:
+                event = self._record("create", spans[0].uid, None, _span_json(spans[0]))
+            else:
+                event = self._record("create_spans", None, None, _spans_json(spans))
+        self._push(event)
+        if len(spans) == 1:
+            return Change(None, spans[0])
+        return Change(None, None, spans_added=spans)
+
+    def reject_suggestion(self, suggestion: Suggestion, text: str) -> Change:
+        """Remember that this annotator rejects `suggestion`, with a `reject` event (undo
+        brings it back). ChangedElsewhere if it was decided on elsewhere meanwhile."""
+        if suggestion.doc != self.document_id:
+            raise ValueError("that suggestion is for another document")
+        with transaction(self.conn):
+            suggestion_id = self._check_undecided(suggestion, text, now_iso())
+            set_decision(self.conn, suggestion_id, self.annotator, "rejected", None)
+            event = self._record("reject", None, _suggestion_json(suggestion, None),
+                                 _suggestion_json(suggestion, "rejected"))
+        self._push(event)
+        return Change(None, None, rejected=(suggestion,))
+
+    def _check_undecided(self, suggestion: Suggestion, text: str, stamp: str) -> int:
+        """The suggestion's id (its row added if a live source found it), if this
+        annotator has not decided on it nor tagged the same span; else ChangedElsewhere."""
+        suggestion_id = ensure_suggestion(
+            self.conn, suggestion, text[suggestion.start:suggestion.end], stamp)
+        state = decision(self.conn, suggestion_id, self.annotator)
+        if state is not None:
+            raise ChangedElsewhere(f"it was {state} in another window or process")
+        if self._same_live(suggestion.start, suggestion.end, suggestion.label) is not None:
+            raise ChangedElsewhere("that span was tagged in another window or process")
+        return suggestion_id
+
+    def _suggested_span(self, suggestion: Suggestion, text: str, stamp: str) -> Annotation:
+        provenance: dict[str, Any] = {"suggested_by": suggestion.source}
+        if suggestion.score is not None:
+            provenance["score"] = suggestion.score
+        return Annotation(new_uid(), self.document_id, suggestion.start, suggestion.end,
+                          suggestion.label, text[suggestion.start:suggestion.end], "",
+                          self.annotator, stamp, stamp, _dump(provenance))
+
+    def _same_live(self, start: int, end: int, label: str) -> Annotation | None:
+        """This annotator's live span with these offsets and label here, if any."""
+        row = self.conn.execute(
+            f"SELECT {_COLUMNS} FROM annotations WHERE document_id = ? AND annotator = ?"
+            " AND start = ? AND end = ? AND label = ? AND deleted_at IS NULL LIMIT 1",
+            (self.document_id, self.annotator, start, end, label),
+        ).fetchone()
+        return _row(row) if row is not None else None
+
     def undo(self) -> Change | None:
         """Revert this annotator's latest operation on this document (None if none is left).
         ChangedElsewhere (and the step leaves the stack; earlier ones may still be undone)
@@ -304,6 +409,10 @@ class AnnotationStore:
         return change
 
     def _move(self, kind: str, current: str | None, target: str | None) -> Change:
+        if kind == "create_spans":
+            return self._move_spans(_spans_state(current), _spans_state(target))
+        if kind == "reject":
+            return self._move_rejection(current, target)
         if kind in ("relate", "unrelate"):
             return self._move_relation(_relation_state(current), _relation_state(target))
         if kind == "doc_label":
@@ -329,6 +438,39 @@ class AnnotationStore:
             return Change(span, None, relations_removed=relations)
         revived = tuple(self._revive(relation) for relation in wanted_relations)
         return Change(span, wanted_span, relations_added=revived)
+
+    def _move_spans(self, spans: tuple[Annotation, ...],
+                    wanted: tuple[Annotation, ...]) -> Change:
+        """Undo (delete every span) or redo (bring every one back) a `create_spans`, if
+        each is still as it left them (or still absent), none with a relation."""
+        for span in spans:
+            if not self._is_current(span, None):
+                raise ChangedElsewhere("a span it made was changed in another window or process")
+            if live_relations_of(self.conn, span.uid):
+                raise ChangedElsewhere("a span it made has relations now; delete them first")
+        for span in wanted:
+            if not self._is_current(None, span):
+                raise ChangedElsewhere("a span it made was brought back in another window or"
+                                       " process")
+        for span in spans:
+            self._write(span, None)
+        for span in wanted:
+            self._write(None, span)
+        return Change(None, None, spans_removed=spans, spans_added=wanted)
+
+    def _move_rejection(self, current: str | None, target: str | None) -> Change:
+        """Undo a rejection (the suggestion is pending again) or redo it, if this
+        annotator's decision is still what the step left."""
+        suggestion, now = _suggestion_state(current, self.document_id)
+        _, wanted = _suggestion_state(target, self.document_id)
+        suggestion_id = find_suggestion(self.conn, self.document_id, suggestion.key)
+        if suggestion_id is None or decision(self.conn, suggestion_id, self.annotator) != now:
+            raise ChangedElsewhere("the suggestion was decided on in another window or process")
+        if wanted is None:
+            clear_decision(self.conn, suggestion_id, self.annotator)
+            return Change(None, None, unrejected=(suggestion,))
+        set_decision(self.conn, suggestion_id, self.annotator, wanted, None)
+        return Change(None, None, rejected=(suggestion,))
 
     def _move_relation(self, relation: Relation | None, wanted: Relation | None) -> Change:
         if relation is not None:  # undo of relate, redo of unrelate: it must be live
@@ -410,7 +552,7 @@ class AnnotationStore:
         else:
             self.conn.execute(
                 f"INSERT INTO annotations ({_COLUMNS}) VALUES (:uid, :document_id, :start, :end,"
-                " :label, :text, :note, :annotator, :created_at, :updated_at)",
+                " :label, :text, :note, :annotator, :created_at, :updated_at, :meta)",
                 values,
             )
 
@@ -470,6 +612,18 @@ def _span_json(annotation: Annotation, relations: tuple[Relation, ...] = ()) -> 
     return _dump(fields)
 
 
+def _spans_json(spans: tuple[Annotation, ...]) -> str:
+    return _dump({"spans": [span._asdict() for span in spans]})
+
+
+def _suggestion_json(suggestion: Suggestion, state: str | None) -> str:
+    """A suggestion in an event: its identity within the event's document, and this
+    annotator's decision on it (None: none)."""
+    return _dump({"suggestion": {"start": suggestion.start, "end": suggestion.end,
+                                 "label": suggestion.label, "source": suggestion.source},
+                  "state": state})
+
+
 def _relation_json(relation: Relation) -> str:
     return _dump(relation._asdict())
 
@@ -484,6 +638,20 @@ def _span_state(raw: str | None) -> tuple[Annotation | None, tuple[Relation, ...
     fields = json.loads(raw)
     relations = tuple(relation_from_json(item) for item in fields.pop("relations", ()))
     return Annotation(**fields), relations
+
+
+def _spans_state(raw: str | None) -> tuple[Annotation, ...]:
+    if raw is None:
+        return ()
+    return tuple(Annotation(**fields) for fields in json.loads(raw)["spans"])
+
+
+def _suggestion_state(raw: str | None, document_id: int) -> tuple[Suggestion, str | None]:
+    assert raw is not None, "a reject event records the suggestion before and after"
+    loaded = json.loads(raw)
+    fields = loaded["suggestion"]
+    return Suggestion(document_id, fields["start"], fields["end"], fields["label"],
+                      fields["source"]), loaded["state"]
 
 
 def _relation_state(raw: str | None) -> Relation | None:

@@ -39,6 +39,7 @@ DOCUMENT_COLUMNS: dict[str, Any] = {
 ANNOTATION_COLUMNS: dict[str, Any] = {
     "uid": None, "document_id": None, "start": None, "end": None, "label": None, "text": None,
     "annotator": None, "note": "", "created_at": "", "updated_at": "", "deleted_at": None,
+    "meta": "{}",
 }
 PROGRESS_COLUMNS: dict[str, Any] = {
     "document_id": None, "annotator": None, "status": None, "cursor": 0, "top": 0,
@@ -123,7 +124,7 @@ CREATE TEMP TABLE merge_documents (
 CREATE TEMP TABLE merge_annotations (
     seq INTEGER PRIMARY KEY, uid TEXT, document_id INTEGER, start INTEGER, end INTEGER,
     label TEXT, text TEXT, note TEXT, annotator TEXT, created_at TEXT, updated_at TEXT,
-    deleted_at TEXT
+    deleted_at TEXT, meta TEXT
 );
 CREATE TEMP TABLE merge_progress (
     seq INTEGER PRIMARY KEY, document_id INTEGER, annotator TEXT, status TEXT,
@@ -182,9 +183,9 @@ _INSERT_DOCUMENTS = (
 # after the last merge).
 _UPSERT_ANNOTATIONS = (
     "INSERT INTO main.annotations (uid, document_id, start, end, label, text, note, annotator,"
-    " created_at, updated_at, deleted_at)"
+    " created_at, updated_at, deleted_at, meta)"
     " SELECT a.uid, d.ours, a.start, a.end, a.label, a.text, a.note, a.annotator,"
-    "  a.created_at, a.updated_at, a.deleted_at"
+    "  a.created_at, a.updated_at, a.deleted_at, a.meta"
     " FROM temp.merge_annotations a JOIN temp.merge_documents d ON d.id = a.document_id"
     " WHERE true ORDER BY a.seq"
     " ON CONFLICT (uid) DO UPDATE SET start = excluded.start, end = excluded.end,"
@@ -394,8 +395,8 @@ class MergeStage:
                    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         self._copy(other, "annotations", "id",
                    "INSERT INTO temp.merge_annotations (uid, document_id, start, end, label,"
-                   " text, annotator, note, created_at, updated_at, deleted_at)"
-                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                   " text, annotator, note, created_at, updated_at, deleted_at, meta)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         self._copy(other, "progress", "document_id, annotator",
                    "INSERT INTO temp.merge_progress (document_id, annotator, status, cursor,"
                    " top, opened_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")

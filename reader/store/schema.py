@@ -167,6 +167,64 @@ MIGRATIONS: list[str] = [
     ALTER TABLE events_v3 RENAME TO events;
     CREATE INDEX events_document ON events(document_id, annotator, id);
     """,
+    # version 4: suggestions (issue 11), a layer apart from annotations; each annotator's
+    # decisions on them; a `meta` JSON object on annotations (an accepted suggestion's
+    # provenance); and the event kinds for accepting many at once and for rejecting one
+    # (`events` rebuilt again for its CHECK, as in v2 and v3).
+    """
+    ALTER TABLE annotations ADD COLUMN meta TEXT NOT NULL DEFAULT '{}';
+
+    -- A span some source proposes. Never an annotation: not exported, not counted, until
+    -- an annotator accepts it, which makes an annotation of theirs. One row per (document,
+    -- offsets, label, source) ever, so running `reader suggest` again adds nothing.
+    CREATE TABLE suggestions (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id),
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        source TEXT NOT NULL,               -- patterns:FILE, gazetteer:FILE, learned, model:NAME
+        text TEXT NOT NULL,                 -- documents.text[start:end]
+        score REAL,
+        meta TEXT NOT NULL DEFAULT '{}',    -- JSON object
+        created_at TEXT NOT NULL,
+        UNIQUE (document_id, start, end, label, source),
+        CHECK (0 <= start AND start < end)
+    );
+
+    -- Who accepted or rejected a suggestion, and when: each annotator decides for
+    -- themselves (agreement needs them independent). Accepted: the span it made, which
+    -- while it is live (undo deletes it) keeps the suggestion from being shown again.
+    CREATE TABLE suggestion_decisions (
+        suggestion_id INTEGER NOT NULL REFERENCES suggestions(id),
+        annotator TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('accepted', 'rejected')),
+        annotation_uid TEXT,
+        decided_at TEXT NOT NULL,
+        PRIMARY KEY (suggestion_id, annotator)
+    );
+
+    CREATE TABLE events_v4 (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id),
+        annotator TEXT NOT NULL,
+        kind TEXT NOT NULL                  -- import: one per document and annotator, not undoable
+            CHECK (kind IN ('create', 'delete', 'note', 'undo', 'redo', 'import',
+                            'relate', 'unrelate', 'doc_label', 'create_spans', 'reject')),
+        annotation_uid TEXT,                -- the span's, or the relation's (relate, unrelate)
+        ref INTEGER,                        -- undo/redo: the event undone or redone
+        before TEXT,                        -- JSON of the state before, if any
+        after TEXT,                         -- JSON of the state after, if any
+        at TEXT NOT NULL
+    );
+    INSERT INTO events_v4 (id, document_id, annotator, kind, annotation_uid, ref, before, after,
+                           at)
+        SELECT id, document_id, annotator, kind, annotation_uid, ref, before, after, at
+        FROM events ORDER BY id;
+    DROP TABLE events;
+    ALTER TABLE events_v4 RENAME TO events;
+    CREATE INDEX events_document ON events(document_id, annotator, id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

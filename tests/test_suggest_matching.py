@@ -1,0 +1,110 @@
+"""Phrase matching for suggestions: whole tokens for Latin script, characters for CJK,
+exact code-point offsets whatever the text (CRLF, combining marks, emoji), leftmost then
+longest; checked against a brute-force search by hypothesis."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reader.suggest.matching import TOKEN, PhraseIndex, find_occurrences, tokens
+from tests.strategies import TRICKY_PIECES, tricky_text
+
+
+def found(phrases: list[tuple[str, str]], text: str) -> list[tuple[int, int, str]]:
+    return [(match.start, match.end, match.label)
+            for match in PhraseIndex(phrases).find(text)]
+
+
+def test_whole_words_only_in_latin_script() -> None:
+    text = "Ana ate a banana; Anastasia and Ana."
+    assert found([("Ana", "actor")], text) == [(0, 3, "actor"), (32, 35, "actor")]
+    assert found([("Lavrov", "actor")], "Lavrovs Lavrov's Lavrov") == [
+        (8, 14, "actor"), (17, 23, "actor")]
+
+
+def test_cjk_matches_on_characters() -> None:
+    text = "東京都の東京タワー"
+    assert found([("東京", "place")], text) == [(0, 2, "place"), (4, 6, "place")]
+    assert found([("京都", "place")], "東京都") == [(1, 3, "place")]
+
+
+def test_longest_then_leftmost_wins_and_spacing_is_exact() -> None:
+    phrases = [("Lavrov", "actor"), ("Sergey Lavrov", "person"), ("Sergey", "x")]
+    text = "Sergey Lavrov; Sergey  Lavrov; Sergey\r\nLavrov."
+    assert found(phrases, text) == [
+        (0, 13, "person"), (15, 21, "x"), (23, 29, "actor"), (31, 37, "x"), (39, 45, "actor")]
+
+
+def test_crlf_marks_and_emoji_are_not_split() -> None:
+    text = "e\u0301dition\r\nedition 👩\u200d👩\u200d👧 👩 🇦🇲 🇦"
+    assert found([("e", "x")], text) == []  # the first e carries an accent
+    assert found([("edition", "x")], text) == [(10, 17, "x")]
+    assert found([("e\u0301dition", "x")], text) == [(0, 8, "x")]
+    assert found([("👩", "x")], text) == [(24, 25, "x")]  # not the one inside the family
+    assert found([("🇦", "x")], text) == [(29, 30, "x")]  # not half of the flag
+
+
+def test_a_phrase_listed_twice_keeps_its_first_label_and_blank_ones_are_ignored() -> None:
+    index = PhraseIndex([("CSTO", "actor"), ("CSTO", "topic"), ("  ", "actor"), (" EU ", "a")])
+    assert len(index) == 2
+    assert [(m.start, m.end, m.label) for m in index.find("EU and CSTO")] == [
+        (0, 2, "a"), (7, 11, "actor")]
+
+
+def test_find_occurrences_whole_words_or_anywhere() -> None:
+    text = "Ana, banana, Ana"
+    assert find_occurrences(text, "Ana") == [0, 13]
+    assert find_occurrences(text, "ana", whole_words=False) == [6]  # not 8: overlaps
+    assert find_occurrences("banana", "ana", whole_words=False) == [1]
+    assert find_occurrences(text, "") == []
+
+
+def brute_force(phrase: str, text: str) -> list[tuple[int, int]]:
+    """The leftmost non-overlapping occurrences of `phrase` starting and ending on token
+    boundaries, searched character by character."""
+    bounds = [match.span() for match in TOKEN.finditer(text)]
+    starts = {start for start, _ in bounds}
+    ends = {end for _, end in bounds}
+    result: list[tuple[int, int]] = []
+    position = 0
+    while True:
+        position = text.find(phrase, position)
+        if position < 0:
+            return result
+        end = position + len(phrase)
+        if position in starts and end in ends:
+            result.append((position, end))
+            position = end
+        else:
+            position += 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(tricky_text, st.data())
+def test_matches_slice_the_text_exactly_and_miss_nothing(text: str, data: st.DataObject) -> None:
+    bounds = [match.span() for match in TOKEN.finditer(text)]
+    if bounds:
+        first = data.draw(st.integers(0, len(bounds) - 1))
+        last = data.draw(st.integers(first, min(first + 3, len(bounds) - 1)))
+        phrase = text[bounds[first][0]:bounds[last][1]]
+    else:
+        phrase = data.draw(st.sampled_from(TRICKY_PIECES)).strip() or "x"
+    matches = list(PhraseIndex([(phrase, "label")]).find(text))
+    for match in matches:
+        assert text[match.start:match.end] == match.phrase == phrase
+    assert [(match.start, match.end) for match in matches] == brute_force(phrase, text)
+    if bounds:
+        assert matches  # the phrase was cut from the text on token boundaries
+
+
+@settings(max_examples=200, deadline=None)
+@given(tricky_text)
+def test_words_are_reader_s_words_but_for_apostrophes(text: str) -> None:
+    """The matcher cuts text as the rest of reader does (word motion, exports), except
+    that an apostrophe ends a word, so a name is found before a possessive."""
+    from reader.text.tokens import TOKEN_PATTERN
+
+    plain = text.replace("'", " ").replace("’", " ")
+    assert tokens(plain) == TOKEN_PATTERN.findall(plain)
+    assert tokens("Lavrov's") == ["Lavrov", "'", "s"]
