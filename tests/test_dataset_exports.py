@@ -60,3 +60,50 @@ def test_prodigy_tokens_rebuild_every_text_in_spacy(tmp_path: Path) -> None:
             made = doc.char_span(span["start"], span["end"], label=span["label"])
             assert made is not None, span
             assert (made.start, made.end - 1) == (span["token_start"], span["token_end"])
+
+
+OVERLAPS = [
+    {"text": "The mayor of São Paulo promised trucks", "id": "sp-1", "meta": {"year": 2024},
+     "spans": [{"start": 4, "end": 22, "label": "actor"}, {"start": 13, "end": 22,
+                                                            "label": "place"},
+               {"start": 23, "end": 38, "label": "commitment"},
+               {"start": 32, "end": 38, "label": "topic"}]},
+    {"text": "No overlap here", "id": 7, "spans": [{"start": 0, "end": 2, "label": "x"}]},
+]
+
+
+def doccano_keeps(spans: list[list[Any]]) -> list[list[Any]]:
+    """What a doccano project without overlapping spans keeps: a span is refused when it
+    overlaps one already kept (doccano's SpanManager.can_annotate and Span.is_overlapping)."""
+    kept: list[list[Any]] = []
+    for start, end, label in spans:
+        if not any(s <= start < e or s < end <= e or (start < s and e < end)
+                   for s, e, _ in kept):
+            kept.append([start, end, label])
+    return kept
+
+
+def test_doccano_says_which_spans_its_default_project_drops_and_keeps_ids(
+        tmp_path: Path) -> None:
+    db = make_db(tmp_path, OVERLAPS)
+    result = export(db, tmp_path / "d.jsonl", "--format", "doccano")
+    records = read_jsonl(tmp_path / "d.jsonl")
+    dropped = sum(len(r["label"]) - len(doccano_keeps(r["label"])) for r in records)
+    assert dropped == 2
+    assert ("overlapping spans (a doccano project drops them on import unless 'Allow"
+            " overlapping spans' is ticked in its settings): 2") in result.stderr
+    # the id and meta travel with the record, and come back in with it
+    assert records[0]["meta"]["year"] == 2024
+    back = tmp_path / "back.sqlite"
+    result = CliRunner().invoke(cli, ["import", str(tmp_path / "d.jsonl"), "--format",
+                                      "doccano", "--db", str(back)])
+    assert result.exit_code == 0, result.output
+    export(back, tmp_path / "out.jsonl")
+    assert [(r["id"], r["meta"]) for r in read_jsonl(tmp_path / "out.jsonl")] == [
+        (r["id"], r["meta"]) for r in records]
+
+
+def test_prodigy_reports_overlapping_spans(tmp_path: Path) -> None:
+    result = export(make_db(tmp_path, OVERLAPS), tmp_path / "p.jsonl", "--format", "prodigy")
+    assert "overlapping spans (Prodigy's ner recipes cannot show them; spans.manual can): 2" \
+        in result.stderr

@@ -144,7 +144,7 @@ def test_doccano_utf16_by_default(corpus_db: Path, tmp_path: Path) -> None:
     expected = read_jsonl(GOLDEN / "export.jsonl")
     for record, full in zip(read_jsonl(out), expected, strict=True):
         # the export holds relations: doccano's relation layout for every record
-        assert set(record) == {"text", "entities", "relations", "cats"}
+        assert set(record) == {"id", "text", "entities", "relations", "cats", "meta"}
         # doccano's browser front end slices with JavaScript (UTF-16) indices
         assert [_utf16_slice(record["text"], s, e) for s, e, _ in doccano_spans(record)] == [
             span["text"] for span in full["spans"]]
@@ -175,7 +175,7 @@ def test_doccano_without_relations_writes_sequence_labels(corpus_db: Path,
     out = tmp_path / "out.jsonl"
     run_export(corpus_db, out, "--format", "doccano", "--label", "MISC")
     records = read_jsonl(out)
-    assert [set(record) for record in records] == [{"text", "label", "cats"}] * 3
+    assert [set(record) for record in records] == [{"id", "text", "label", "cats", "meta"}] * 3
     assert [record["cats"] for record in records] == [["mountains", "relevant"], ["news"], []]
     assert records[0]["label"] == [[7, 15, "MISC"], [41, 46, "MISC"]]
 

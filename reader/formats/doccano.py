@@ -7,9 +7,12 @@ holds document labels, every record gets `"cats": [...]`, as doccano's intent-de
 
 doccano's browser front end counts offsets in UTF-16 code units, so that is the default
 (`--offsets utf16`); `--offsets codepoints` gives Python str indices like every other format.
-On import, keys other than doccano's own are its metadata columns: they go into meta;
-`label` may also hold a text classification project's labels (strings), which become
-document labels."""
+Each record carries the document's `id` and `meta`, which doccano keeps as the example's
+metadata and writes back on its export, so annotations coming back join the corpus. doccano's
+default project drops overlapping spans on import: the summary counts them and names the
+project setting that keeps them. On import, keys other than doccano's own are its metadata
+columns: they go into meta; `label` may also hold a text classification project's labels
+(strings), which become document labels."""
 
 from __future__ import annotations
 
@@ -33,10 +36,12 @@ from reader.formats.incoming import (
 )
 from reader.formats.records import ExportOptions, ExportRow
 from reader.formats.registry import Format, Import, TextExport
-from reader.formats.summary import Summary
+from reader.formats.summary import Summary, describe_span, overlapping
 from reader.formats.utf16 import Utf16Offsets
 
 OFFSET_UNITS = ("utf16", "codepoints")
+OVERLAPS = ("overlapping spans (a doccano project drops them on import unless"
+            " 'Allow overlapping spans' is ticked in its settings)")
 DOCCANO_KEYS = frozenset({"id", "text", "label", "labels", "meta", "Comments", "comments",
                           "entities", "relations", "cats"})
 
@@ -56,7 +61,7 @@ def record(row: ExportRow, options: ExportOptions, numbers: _Numbers) -> dict[st
         offsets = [(units.to_utf16(s["start"]), units.to_utf16(s["end"])) for s in spans]
     else:
         offsets = [(s["start"], s["end"]) for s in spans]
-    found: dict[str, Any] = {"text": row.text}
+    found: dict[str, Any] = {"id": row.id, "text": row.text}
     if not row.facts.relations:
         found["label"] = [[start, end, span["label"]]
                           for (start, end), span in zip(offsets, spans, strict=True)]
@@ -77,6 +82,7 @@ def record(row: ExportRow, options: ExportOptions, numbers: _Numbers) -> dict[st
         found["relations"] = relations
     if row.facts.doc_labels:
         found["cats"] = list(row.cats())
+    found["meta"] = row.meta()
     return found
 
 
@@ -84,6 +90,8 @@ def export(rows: Iterable[ExportRow], out: IO[str], summary: Summary,
            options: ExportOptions) -> None:
     numbers = _Numbers()
     for row in rows:
+        for span in overlapping(row.spans()):
+            summary.note(OVERLAPS, describe_span(row.id, span))
         out.write(json.dumps(record(row, options, numbers), ensure_ascii=False))
         out.write("\n")
         summary.wrote(row.span_count, row.relation_count, row.doc_label_count)

@@ -27,7 +27,7 @@ from reader.formats.incoming import (
 )
 from reader.formats.records import ExportOptions, ExportRow
 from reader.formats.registry import Format, Import, TextExport
-from reader.formats.summary import Summary, describe_span
+from reader.formats.summary import Summary, describe_span, overlapping
 
 PRODIGY_KEYS = jsonl.JSONL_KEYS | {"tokens", "_input_hash", "_task_hash", "_view_id", "answer",
                                    "_timestamp", "_annotator_id", "_session_id", "_is_binary",
@@ -106,6 +106,9 @@ def task(row: ExportRow, summary: Summary) -> dict[str, Any]:
                              describe_span(row.id, span))
             span["token_start"], span["token_end"] = ids[cover.first], ids[cover.last]
         spans.append(span)
+    for span in overlapping(spans):
+        summary.note("overlapping spans (Prodigy's ner recipes cannot show them;"
+                     " spans.manual can)", describe_span(row.id, span))
     record = row.record()
     del record["relations"], record["cats"], record["cats_by"]
     record["tokens"] = tokens

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 MAX_EXAMPLES = 3
 Kind = Literal["relations", "document labels"]
@@ -68,3 +68,17 @@ class Summary:
 def describe_span(doc_id: str, span: dict[str, object]) -> str:
     """A short, findable name for a span in summaries: document, offsets, label."""
     return f"{doc_id}[{span['start']}:{span['end']}] {span['label']}"
+
+
+def overlapping(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The spans that overlap one kept before them, when spans are kept in order and an
+    overlapping one is not: what doccano's import does in a project that does not allow
+    overlapping spans."""
+    kept: list[tuple[int, int]] = []
+    found = []
+    for span in spans:
+        if any(start < span["end"] and span["start"] < end for start, end in kept):
+            found.append(span)
+        else:
+            kept.append((span["start"], span["end"]))
+    return found
