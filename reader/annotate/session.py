@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Literal
 from reader.annotate.compare import Disagreement, classify
 from reader.annotate.editing import decide_tag, tag_target
 from reader.annotate.labels import DEFAULT_RELATIONS, RelationType
+from reader.annotate.occurrences import Occurrences
 from reader.annotate.relation_index import RelationIndex
 from reader.annotate.span_index import Span, SpanIndex
 from reader.errors import ReaderError
@@ -47,6 +48,8 @@ from reader.store.annotations import (
     AnnotationStore,
     Change,
     ChangedElsewhere,
+    NewSpan,
+    create_batches,
     live_span_rows,
 )
 from reader.store.database import is_busy
@@ -101,12 +104,14 @@ class Saved:
     spans_added: tuple[Annotation, ...] = ()
     rejected: tuple[Suggestion, ...] = ()
     unrejected: tuple[Suggestion, ...] = ()
+    # `*` over the corpus ("tagged all"): (spans, documents) it created in other documents.
+    elsewhere: tuple[int, int] = (0, 0)
 
     @property
     def kind(self) -> ChangeKind:
         if self.before is not None or self.after is not None:
             return "span"
-        if self.spans_added or self.spans_removed:
+        if self.spans_added or self.spans_removed or self.elsewhere[0]:
             return "spans"
         if self.doc_labels_after is not None:
             return "doc_labels"
@@ -129,11 +134,11 @@ class Saved:
         return found
 
     @classmethod
-    def of(cls, verb: str, change: Change) -> Saved:
+    def of(cls, verb: str, change: Change, elsewhere: tuple[int, int] = (0, 0)) -> Saved:
         return cls(verb, change.before, change.after, change.relations_removed,
                    change.relations_added, change.doc_labels_before, change.doc_labels_after,
                    change.spans_removed, change.spans_added, change.rejected,
-                   change.unrejected)
+                   change.unrejected, elsewhere)
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,6 +359,46 @@ class AnnotationSession:
             return NotDone(Why.NOTHING, "you already have that span")
         return self._run("accepted", lambda: Change(None, self.store.create(
             span.start, span.end, span.label, self.text[span.start:span.end])))
+
+    def tag_all(self, found: Occurrences) -> Outcome:
+        """`*`: tag the occurrences `found` (`reader.annotate.occurrences`) with the label of
+        the span they copy, in one transaction and one undo step ("tagged all"). In the
+        corpus (`found.corpus`) that is one step in each document, all in one transaction.
+        NotDone when the span is gone or changed (here or in another process), or when
+        nothing was left to tag."""
+        source = found.source
+        if self.span(source.uid) is None:
+            return NotDone(Why.NOTHING, "that span is not here any more; R reloads")
+        if not found.count:
+            return NotDone(Why.NOTHING, "no other occurrence to tag (whole words, not"
+                           f" already {source.label})")
+        like = Annotation(source.uid, self.store.document_id, source.start, source.end,
+                          source.label, self.text[source.start:source.end], source.note,
+                          self.annotator, "", "")
+        batches = {document_id: [NewSpan(start, end, source.label, found.text)
+                                 for start, end in ranges]
+                   for document_id, ranges in found.ranges.items()}
+        elsewhere = [0, 0]
+
+        def write() -> Change:
+            if not found.corpus:
+                return self.store.create_many(batches.get(self.store.document_id, []),
+                                              like=like)
+            done = create_batches(self.store.conn, self.annotator, batches, like=like)
+            here = done.pop(self.store.document_id, None)
+            elsewhere[:] = [sum(len(spans) for _, spans in done.values()), len(done)]
+            if here is None:
+                return Change(None, None)
+            self.store.adopt(here[0])
+            return Change(None, None, spans_added=tuple(here[1]))
+
+        outcome = self._run("tagged all", write)
+        if isinstance(outcome, Saved):
+            outcome = Saved.of("tagged all", Change(None, None, spans_added=outcome.spans_added),
+                               (elsewhere[0], elsewhere[1]))
+            if not outcome.spans_added and not outcome.elsewhere[0]:
+                return NotDone(Why.NOTHING, "every occurrence is tagged already")
+        return outcome
 
     # --- suggestions ---------------------------------------------------------------------
 

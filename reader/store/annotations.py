@@ -93,6 +93,48 @@ class Change(NamedTuple):
     unrejected: tuple[Suggestion, ...] = ()
 
 
+class NewSpan(NamedTuple):
+    """A span to create in a batch (`*`); `text` is `document.text[start:end]`."""
+
+    start: int
+    end: int
+    label: str
+    text: str
+
+
+def label_ranges(conn: sqlite3.Connection, annotator: str,
+                 label: str) -> dict[int, list[tuple[int, int]]]:
+    """(start, end) of this annotator's live spans labelled `label`, by document, sorted."""
+    ranges: dict[int, list[tuple[int, int]]] = {}
+    for document_id, start, end in conn.execute(
+            "SELECT document_id, start, end FROM annotations WHERE annotator = ? AND label = ?"
+            " AND deleted_at IS NULL ORDER BY document_id, start, end", (annotator, label)):
+        ranges.setdefault(document_id, []).append((start, end))
+    return ranges
+
+
+def create_batches(conn: sqlite3.Connection, annotator: str,
+                   batches: dict[int, list[NewSpan]], *,
+                   like: Annotation | None = None) -> dict[int, tuple[int, list[Annotation]]]:
+    """Create the spans of several documents in one transaction, one `create_spans` event
+    per document (its one undo step there): {document id: (event id, spans created)},
+    leaving out spans this annotator already has live (checked under the write lock, as
+    `create` does) and documents where nothing was left to create. `like` as for
+    `AnnotationStore.create_many`."""
+    done: dict[int, tuple[int, list[Annotation]]] = {}
+    with transaction(conn):
+        if like is not None and not AnnotationStore(
+                conn, like.document_id, annotator, history=False)._is_current(like, None):
+            raise ChangedElsewhere("the span was changed or deleted in another window or"
+                                   " process")
+        for document_id, spans in batches.items():
+            store = AnnotationStore(conn, document_id, annotator, history=False)
+            created = store._create_batch(spans)
+            if created is not None:
+                done[document_id] = created
+    return done
+
+
 def live_annotations(
     conn: sqlite3.Connection, document_id: int, annotators: list[str] | None = None
 ) -> list[Annotation]:
@@ -128,7 +170,8 @@ def _live_query(columns: str, document_id: int,
 class AnnotationStore:
     """One annotator's editing session on one document."""
 
-    def __init__(self, conn: sqlite3.Connection, document_id: int, annotator: str) -> None:
+    def __init__(self, conn: sqlite3.Connection, document_id: int, annotator: str, *,
+                 history: bool = True) -> None:
         self.conn = conn
         self.document_id = document_id
         self.annotator = annotator
@@ -136,8 +179,10 @@ class AnnotationStore:
         self._redo: list[int] = []
         # The undo history is read from the event log on first use, not here: a document
         # with 20,000 annotations has 20,000 events, tens of ms before the first paint.
-        # Until then this session's own operations wait in `_pending`.
-        (self._history_upto,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()
+        # Until then this session's own operations wait in `_pending`. (`history=False`:
+        # a store used for one write inside another's transaction, never undoing.)
+        self._history_upto: int = conn.execute(
+            "SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0] if history else 0
         self._history_read = False
         self._pending: list[int] = []
 
@@ -198,6 +243,45 @@ class AnnotationStore:
             event = self._record("create", annotation.uid, None, _span_json(annotation))
         self._push(event)
         return annotation
+
+    def create_many(self, spans: list[NewSpan], *, like: Annotation | None = None) -> Change:
+        """Create `spans` in one transaction and one `create_spans` event, so one undo takes
+        them all back; spans this annotator already has live are left out
+        (`Change.spans_added` lists those created: none when nothing was left to create,
+        and then nothing is written). `like`: the span they copy, which must still be live
+        and as it was (checked under the write lock; ChangedElsewhere if not)."""
+        with transaction(self.conn):
+            if like is not None and not self._is_current(like, None):
+                raise ChangedElsewhere("the span was changed or deleted in another window or"
+                                       " process")
+            created = self._create_batch(spans)
+        if created is None:
+            return Change(None, None)
+        event, annotations = created
+        self._push(event)
+        return Change(None, None, spans_added=tuple(annotations))
+
+    def adopt(self, event_id: int) -> None:
+        """Make `event_id`, written for this document by `create_batches`, this session's
+        latest undo step."""
+        self._push(event_id)
+
+    def _create_batch(self, spans: list[NewSpan]) -> tuple[int, list[Annotation]] | None:
+        """Inside a transaction: the spans not already there, written, and their event."""
+        stamp = now_iso()
+        created: list[Annotation] = []
+        seen: set[tuple[int, int, str]] = set()
+        for start, end, label, text in spans:
+            if (start, end, label) in seen or self._same_live(start, end, label):
+                continue
+            seen.add((start, end, label))
+            annotation = Annotation(new_uid(), self.document_id, start, end, label, text, "",
+                                    self.annotator, stamp, stamp)
+            self._write(None, annotation)
+            created.append(annotation)
+        if not created:
+            return None
+        return self._record("create_spans", None, None, _spans_json(tuple(created))), created
 
     def delete(self, uid: str) -> Annotation:
         """Delete the span `uid` (and its relations, see `delete_with_relations`)."""

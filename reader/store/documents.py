@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from reader.store.database import now_iso, transaction
@@ -149,6 +150,11 @@ def set_status(conn: sqlite3.Connection, document_id: int, annotator: str, statu
         raise ValueError(f"unknown status {status!r}")
     with transaction(conn):
         _upsert_progress(conn, document_id, annotator, "status = ?", (status,))
+
+
+def iter_texts(conn: sqlite3.Connection) -> Iterator[tuple[int, str]]:
+    """(id, text) of every document, by id: for a pass over the whole database."""
+    yield from conn.execute("SELECT id, text FROM documents ORDER BY id")
 
 
 def all_document_ids(conn: sqlite3.Connection) -> list[int]:
