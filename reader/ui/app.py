@@ -167,6 +167,10 @@ class ReaderApp(App[None]):
                 yield SystemCommand(binding.description, f"key: {key}",
                                     partial(owner.run_action, binding.action))
         if isinstance(screen, ArticleScreen):
+            yield SystemCommand("Tag every occurrence in every document",
+                                "the span under the cursor's text and label, in the whole"
+                                " database (asks first when many; u undoes each document's)",
+                                partial(screen.action_annotate_all, corpus=True))
             for label in self.config.labels:
                 # The palette parses both strings as markup: the one place data needs escaping.
                 yield SystemCommand(f"Tag as {escape_markup(label.name)}",

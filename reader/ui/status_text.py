@@ -105,6 +105,8 @@ def saved_message(saved: Saved, text: str, span_of: SpanOf,
                   doc_label_order: Sequence[str] = ()) -> tuple[str, str]:
     """What a committed edit did, and the save state shown beside it ("saved ✓"; "saved
     (u undoes)" for a removal, which may surprise)."""
+    if saved.kind == "spans":
+        return _batch_saved(saved)
     if saved.kind == "relation":
         return _relation_saved(saved, text, span_of)
     if saved.kind == "doc_labels":
@@ -128,6 +130,21 @@ def saved_message(saved: Saved, text: str, span_of: SpanOf,
     state = ("gone" if saved.after is None else "back" if saved.before is None
              else "changed")
     return f"{saved.verb}: {label} {quoted} {state}", "saved"
+
+
+def _batch_saved(saved: Saved) -> tuple[str, str]:
+    """After `*` ("actor “Lavrov”: 4 more tagged, 2 in 1 other document"), or its undo or
+    redo ("undone: 4 × actor “Lavrov” gone")."""
+    spans = saved.spans_added or saved.spans_removed
+    what = f"{spans[0].label} {quote(spans[0].text)}" if spans else "spans"
+    count = len(spans)
+    if saved.verb == "tagged all":
+        others, documents = saved.elsewhere
+        elsewhere = (f", {others} in {documents} other document"
+                     f"{'s' if documents != 1 else ''}" if documents else "")
+        return f"{what}: {count} more tagged{elsewhere}", "saved ✓ (u undoes them all)"
+    state = "back" if saved.spans_added else "gone"
+    return f"{saved.verb}: {count} × {what} {state}", "saved"
 
 
 def _relation_saved(saved: Saved, text: str, span_of: SpanOf) -> tuple[str, str]:

@@ -16,6 +16,8 @@ BINDINGS: list[BindingType] = [
             id="select.clear"),
     *LABEL_KEY_BINDINGS,
     Binding("enter", "pick_label", "Label…", id="tag.pick"),
+    Binding("asterisk", "annotate_all", "Tag every other occurrence of this span",
+            show=False, id="tag.all"),
     # A priority binding acts when the App takes the key, before it routes the keys
     # typed after it: those go to the search bar, not to the article.
     Binding("slash", "search", "Search", id="search.open", priority=True),

@@ -14,6 +14,7 @@ from textual.widgets import Header, Static
 
 from reader.text.sanitize import safe_text
 from reader.ui.notify import tell
+from reader.ui.screens.article.annotate_all import AnnotateAll
 from reader.ui.screens.article.comparing import Comparing
 from reader.ui.screens.article.corpus import POSITION_SAVE_INTERVAL_S, CorpusMoves
 from reader.ui.screens.article.keys import BINDINGS, help_sections
@@ -23,7 +24,7 @@ from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.status import Legend, StatusLine
 
 
-class ArticleScreen(ListEvents, Searching, Comparing, CorpusMoves):
+class ArticleScreen(ListEvents, Searching, Comparing, CorpusMoves, AnnotateAll):
     BINDINGS = BINDINGS
 
     def compose(self) -> ComposeResult:
