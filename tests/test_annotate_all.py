@@ -51,7 +51,8 @@ def first(s: AnnotationSession) -> Span:
 def spans_events(db: Path) -> int:
     raw = sqlite3.connect(db)
     try:
-        count: int = raw.execute("SELECT count(*) FROM events WHERE kind = 'create_spans'").fetchone()[0]
+        count: int = raw.execute(
+            "SELECT count(*) FROM events WHERE kind = 'create_spans'").fetchone()[0]
         return count
     finally:
         raw.close()
