@@ -20,6 +20,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "stats": "reader.commands.stats:stats",
     "agree": "reader.commands.agree:agree",
     "merge": "reader.commands.merge:merge",
+    "suggest": "reader.commands.suggest:suggest",
 }
 
 

@@ -228,16 +228,16 @@ class _Terminal(io.StringIO):
 
 
 def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    from reader.commands.export import _progress
+    from reader.commands.export import progress_bar
 
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    with _progress(3) as advance:
+    with progress_bar(3) as advance:
         for _ in range(3):
             advance()
     assert "exporting" in terminal.getvalue() and "3/3" in terminal.getvalue()
     plain = io.StringIO()
     monkeypatch.setattr(sys, "stderr", plain)
-    with _progress(3) as advance:
+    with progress_bar(3) as advance:
         advance()
     assert plain.getvalue() == ""

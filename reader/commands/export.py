@@ -28,7 +28,7 @@ from reader.formats.summary import Summary
 
 
 @contextlib.contextmanager
-def _progress(total: int) -> Iterator[Callable[[], None]]:
+def progress_bar(total: int, what: str = "exporting") -> Iterator[Callable[[], None]]:
     """A progress bar on stderr when it is a terminal; otherwise nothing at all."""
     if not sys.stderr.isatty():
         yield lambda: None
@@ -36,7 +36,7 @@ def _progress(total: int) -> Iterator[Callable[[], None]]:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    columns = ("exporting", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    columns = (what, BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("export", total=total)
         yield lambda: progress.advance(task)
@@ -159,7 +159,7 @@ def export(output: str | None, fmt: str, db_path: Path | None, labels: tuple[str
     try:
         begin_snapshot(conn)  # the count and the rows agree
         total = count_documents(conn, selection)
-        with _progress(total) as advance:
+        with progress_bar(total) as advance:
             json_head = isinstance(exporter, TextExport) and exporter.json_head
             rows = _tracked(iter_export_rows(conn, selection, json_head), advance, summary)
             _write(exporter, rows, path, fmt, force, summary, options)

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from reader.cli import db_option, resolve_db
 from reader.errors import ReaderError
 from reader.formats.registry import import_format, import_names
+
+if TYPE_CHECKING:
+    from reader.formats.incoming import IncomingDocument
+    from reader.store.suggestions import SuggestionStage
 
 MAX_SHOWN = 20
 JSON_LINES_SUFFIXES = frozenset({".jsonl", ".ndjson"})  # one record a line, even a '[' one
@@ -62,8 +66,15 @@ def _plural(count: int, word: str) -> str:
 @click.option("--no-history", is_flag=True,
               help="Record no per-span 'create' event: faster bulk loads of pre-annotations,"
               " which then are not in the undo history.")
+@click.option("--as-suggestions", is_flag=True,
+              help="The spans are a model's predictions: import them as suggestions, which"
+              " annotators accept or reject, not as anyone's annotations.")
+@click.option("--source", "source_name", default=None, metavar="NAME",
+              help="With --as-suggestions: the name the suggestions go by in `reader stats`"
+              " (default: the file name).")
 def import_(files: tuple[Path, ...], fmt: str, annotator: str | None, db_path: Path | None,
-            strict: bool, skip_invalid: bool, offsets: str, no_history: bool) -> None:
+            strict: bool, skip_invalid: bool, offsets: str, no_history: bool,
+            as_suggestions: bool, source_name: str | None) -> None:
     """Import documents and spans from FILE... (reader JSONL, Prodigy, doccano, Label Studio).
 
     Documents are matched by the hash of their text; spans already present (same id, or
@@ -76,8 +87,15 @@ def import_(files: tuple[Path, ...], fmt: str, annotator: str | None, db_path: P
         connect,
         database_errors,
         now_iso,
+        transaction,
         use_bulk_cache,
     )
+    from reader.store.suggestions import SuggestionStage
+
+    if source_name is not None and not as_suggestions:
+        raise ReaderError("--source goes with --as-suggestions")
+    if source_name is not None and not source_name.strip():
+        raise ReaderError("--source needs a name")
 
     context = ImportContext(annotator or default_annotator(), strict, offsets)
     formats = {path: _resolve_format(path, fmt) for path in files}
@@ -93,6 +111,8 @@ def import_(files: tuple[Path, ...], fmt: str, annotator: str | None, db_path: P
             origin = ", ".join(str(path.resolve()) for path in files)
             # Staged without the write lock; written by apply() in one short transaction.
             importer = Importer(conn, now_iso(), context.annotator, not no_history, origin)
+            suggestions = SuggestionStage(conn) if as_suggestions else None
+            suggested = 0
             with importer.staging():
                 for path, path_format in formats.items():
                     parse = import_format(path_format).parse
@@ -109,6 +129,9 @@ def import_(files: tuple[Path, ...], fmt: str, annotator: str | None, db_path: P
                             continue
                         if document.source is None:  # where it came from, findable later
                             document.source = f"{path.resolve()}:{line}"
+                        if suggestions is not None:
+                            _as_suggestions(document, source_name or f"import:{path.name}",
+                                            suggestions)
                         if skip_invalid or not errors:
                             importer.add(document)
                     if not records:
@@ -121,7 +144,15 @@ def import_(files: tuple[Path, ...], fmt: str, annotator: str | None, db_path: P
                     f"{_plural(len(errors), 'bad record')}; nothing imported"
                     " (fix them, or import the rest with --skip-invalid)"
                 )
-            importer.apply()
+            if suggestions is None:
+                importer.apply()
+            else:
+                try:
+                    with transaction(conn):  # the documents and their suggestions together
+                        importer.apply()
+                        suggested = suggestions.apply()
+                finally:
+                    suggestions.drop()
             imported = True
     finally:
         conn.close()
@@ -141,9 +172,26 @@ def import_(files: tuple[Path, ...], fmt: str, annotator: str | None, db_path: P
     if counts.doc_labels_new or counts.doc_labels_known:
         message += (f", {_plural(counts.doc_labels_new, 'new document label')}"
                     f" ({counts.doc_labels_known} already present)")
+    if suggestions is not None:
+        message = (f"reader: imported {_plural(counts.documents_new, 'new document')}"
+                   f" ({counts.documents_known} already present),"
+                   f" {_plural(suggested, 'new suggestion')}"
+                   f" ({suggestions.staged - suggested} already present or annotated)")
     if errors:
         message += f"; skipped {_plural(len(errors), 'bad record')}"
     click.echo(message, err=True)
+
+
+def _as_suggestions(document: IncomingDocument, source: str, stage: SuggestionStage) -> None:
+    """Stage the document's spans as suggestions of `source` and keep only its text (and
+    meta) for the import: predictions are nobody's annotations. Relations and document
+    labels in them are not suggestions and are left out."""
+    from reader.suggest.record import Suggestion
+
+    stage.add(document.text, [Suggestion(0, span.start, span.end, span.label, source)
+                              for span in document.spans], sha256=document.sha256)
+    document.spans, document.relations, document.cats = [], [], []
+    document.status = None
 
 
 def _show(lines: list[str]) -> None:

@@ -25,12 +25,34 @@ def _table(title: str, rows: dict[str, int]) -> list[str]:
                             for name, count in rows.items()]
 
 
+def _suggestions(by_source: dict[str, dict[str, int]]) -> list[str]:
+    """Per source: accepted / rejected / pending, and its precision as the annotators
+    measured it (accepted out of decided)."""
+    from rich.cells import cell_len
+
+    from reader.text.sanitize import pad, safe_text
+
+    if not by_source:
+        return ["suggestions: none"]
+    names = {source: safe_text(source) for source in by_source}
+    width = max(cell_len(shown) for shown in names.values())
+    lines = [f"suggestions: {sum(c['total'] for c in by_source.values())}"
+             "  (accepted / rejected / pending; precision = accepted of decided)"]
+    for source, counts in by_source.items():
+        decided = counts["accepted"] + counts["rejected"]
+        precision = f"{counts['accepted'] / decided:.0%}" if decided else "-"
+        lines.append(f"  {pad(names[source], width)}  {counts['accepted']:>8}"
+                     f" {counts['rejected']:>8} {counts['pending']:>8}  precision {precision}")
+    return lines
+
+
 @click.command("stats", short_help="Count documents, spans, relations and document labels.")
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 @db_option
 def stats(as_json: bool, db_path: Path | None) -> None:
-    """Count documents (total, annotated, done), spans per label and per annotator, and
-    relations and document labels per label."""
+    """Count documents (total, annotated, done), spans per label and per annotator,
+    relations and document labels per label, and suggestions per source (accepted,
+    rejected, pending)."""
     from reader.commands.export import existing_db
     from reader.store.counts import database_counts
     from reader.store.database import connect_readonly
@@ -57,5 +79,6 @@ def stats(as_json: bool, db_path: Path | None) -> None:
         *_table("relations by label", relations["by_label"]),
         f"document labels: {doc_labels['total']} on {doc_labels['documents']} documents",
         *_table("document labels by label", doc_labels["by_label"]),
+        *_suggestions(result["suggestions"]),
     ]
     click.echo("\n".join(lines))

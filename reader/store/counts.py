@@ -6,6 +6,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from reader.store.suggestions import suggestion_counts
+
 
 def database_counts(conn: sqlite3.Connection) -> dict[str, Any]:
     """Documents (total, with live spans, marked done by anyone), live spans per label and
@@ -34,4 +36,5 @@ def database_counts(conn: sqlite3.Connection) -> dict[str, Any]:
         # one per document and annotator that gave it the label
         "doc_labels": {"total": doc_labels, "documents": labelled,
                        "by_label": counts("label", "doc_labels")},
+        "suggestions": suggestion_counts(conn),
     }

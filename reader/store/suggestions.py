@@ -147,32 +147,55 @@ def suggestion_counts(conn: sqlite3.Connection) -> dict[str, dict[str, int]]:
     return counts
 
 
-def _document_filter(ids: list[int] | None,
-                     sources: list[str] | None) -> tuple[str, list[Any]]:
+def _document_filter(ids: list[int] | None, status: str | None,
+                     *more: str) -> tuple[str, dict[str, Any]]:
+    """FROM and WHERE of the documents chosen by id and by export status (any when None),
+    and by the `more` conditions."""
+    from reader.store.export_rows import Selection, status_sql
+
+    params: dict[str, Any] = {}
     where: list[str] = []
-    params: list[Any] = []
+    table = "documents"
+    if status is not None:
+        table = f"(SELECT id, text, {status_sql(Selection(), params)} AS status FROM documents)"
+        where.append("status = :status")
+        params["status"] = status
     if ids:
-        where.append(f"id IN ({', '.join('?' * len(ids))})")
-        params.extend(ids)
-    if sources:
-        where.append("(" + " OR ".join("instr(source, ?) > 0" for _ in sources) + ")")
-        params.extend(sources)
-    return (" WHERE " + " AND ".join(where) if where else ""), params
+        where.append(f"id IN ({', '.join(f':id{n}' for n in range(len(ids)))})")
+        params.update({f"id{n}": value for n, value in enumerate(ids)})
+    where.extend(more)
+    return table + (" WHERE " + " AND ".join(where) if where else ""), params
 
 
 def documents_for_suggesting(conn: sqlite3.Connection, ids: list[int] | None = None,
-                             sources: list[str] | None = None) -> Iterator[tuple[int, str]]:
-    """(id, text) of the documents to suggest for: all, or those with these ids and whose
-    source path contains one of `sources`, in id order."""
-    where, params = _document_filter(ids, sources)
-    yield from conn.execute(f"SELECT id, text FROM documents{where} ORDER BY id", params)
+                             status: str | None = None,
+                             page: int = 200) -> Iterator[tuple[int, str]]:
+    """(id, text) of the documents to suggest for (all, or those with these ids and this
+    export status), in id order, read a page at a time: no statement stays open between
+    pages, so the caller may write (stage) on the same connection meanwhile."""
+    chosen, params = _document_filter(ids, status, "id > :last")
+    last = 0
+    while True:
+        rows = conn.execute(f"SELECT id, text FROM {chosen} ORDER BY id LIMIT :page",
+                            {**params, "last": last, "page": page}).fetchall()
+        yield from rows
+        if len(rows) < page:
+            return
+        last = rows[-1][0]
 
 
 def count_documents_for_suggesting(conn: sqlite3.Connection, ids: list[int] | None = None,
-                                   sources: list[str] | None = None) -> int:
-    where, params = _document_filter(ids, sources)
-    (count,) = conn.execute(f"SELECT count(*) FROM documents{where}", params).fetchone()
+                                   status: str | None = None) -> int:
+    chosen, params = _document_filter(ids, status)
+    (count,) = conn.execute(f"SELECT count(*) FROM {chosen}", params).fetchone()
     return int(count)
+
+
+def known_document_ids(conn: sqlite3.Connection, ids: list[int]) -> set[int]:
+    """Which of `ids` are documents here."""
+    marks = ", ".join("?" * len(ids))
+    return {int(row[0]) for row in conn.execute(
+        f"SELECT id FROM documents WHERE id IN ({marks})", ids)}
 
 
 _STAGE_SQL = """
@@ -199,18 +222,27 @@ class SuggestionStage:
     Suggestions exactly like a live annotation (offsets and label) are not added: the
     span is annotated already."""
 
+    BATCH = 20_000  # rows held in memory before they go to the TEMP table
+
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         conn.execute("DROP TABLE IF EXISTS temp.suggest_stage")
         conn.execute(_STAGE_SQL)
         self.staged = 0
+        self._rows: list[tuple[Any, ...]] = []
 
     def add(self, text: str, suggestions: Iterable[Suggestion], sha256: str | None = None
             ) -> None:
         """Stage suggestions of one document (`text` is its text); `sha256` instead of a
         document id names a document that `apply` finds by its hash."""
-        rows = [(None if sha256 else s.doc, s.start, s.end, s.label, s.source,
-                 text[s.start:s.end], s.score, _meta_json(s), sha256) for s in suggestions]
+        self._rows.extend((None if sha256 else s.doc, s.start, s.end, s.label, s.source,
+                           text[s.start:s.end], s.score, _meta_json(s), sha256)
+                          for s in suggestions)
+        if len(self._rows) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        rows, self._rows = self._rows, []
         if not rows:
             return
         with self._batch():
@@ -236,6 +268,7 @@ class SuggestionStage:
     def apply(self) -> int:
         """Write the staged suggestions not in the database yet; how many that was. In one
         transaction, or inside the caller's if one is open."""
+        self._flush()
         if self.conn.in_transaction:
             return self._apply()
         with transaction(self.conn):
