@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from reader.cli import cli
+from reader.text.tokens import tokenize
 
 
 def make_db(tmp_path: Path, records: list[dict[str, Any]], *args: str) -> Path:
@@ -107,3 +108,43 @@ def test_prodigy_reports_overlapping_spans(tmp_path: Path) -> None:
     result = export(make_db(tmp_path, OVERLAPS), tmp_path / "p.jsonl", "--format", "prodigy")
     assert "overlapping spans (Prodigy's ner recipes cannot show them; spans.manual can): 2" \
         in result.stderr
+
+
+def conll_documents(text: str) -> list[tuple[str | None, list[list[str]]]]:
+    """A CoNLL reader that honours document boundaries: (`# newdoc id`, token rows)."""
+    documents: list[tuple[str | None, list[list[str]]]] = []
+    name = None
+    for line in text.splitlines():
+        if line.startswith("# newdoc id = "):
+            name = line.removeprefix("# newdoc id = ")
+        elif line.startswith("-DOCSTART-"):
+            documents.append((name, []))
+            name = None
+        elif line:
+            documents[-1][1].append(line.split("\t"))
+    return documents
+
+
+def test_conll_marks_where_each_document_starts(tmp_path: Path) -> None:
+    db = make_db(tmp_path, OVERLAPS + WHITESPACE)
+    export(db, tmp_path / "json.jsonl")
+    records = read_jsonl(tmp_path / "json.jsonl")
+    export(db, tmp_path / "out.conll", "--format", "conll")
+    documents = conll_documents((tmp_path / "out.conll").read_text("utf-8"))
+    assert [name for name, _ in documents] == [r["id"] for r in records]
+    assert [[token for token, _ in rows] for _, rows in documents] == [
+        [token.text for token in tokenize(r["text"])] for r in records]
+    export(db, tmp_path / "none.conll", "--format", "conll", "--conll-docs", "none")
+    assert "DOCSTART" not in (tmp_path / "none.conll").read_text("utf-8")
+
+
+def test_spacy_convert_reads_one_doc_per_document(tmp_path: Path) -> None:
+    pytest.importorskip("spacy")
+    from spacy.training.converters import conll_ner_to_docs
+
+    db = make_db(tmp_path, OVERLAPS + WHITESPACE)
+    export(db, tmp_path / "out.conll", "--format", "conll", "--conll-docs", "docstart")
+    docs = list(conll_ner_to_docs((tmp_path / "out.conll").read_text("utf-8")))
+    assert [[(e.text, e.label_) for e in doc.ents] for doc in docs] == [
+        [("mayor of São Paulo", "actor"), ("promised trucks", "commitment")], [("No", "x")],
+        [("Ararat", "LOC"), ("is high", "X")], [("two", "N")], [("10 km", "DIST")]]

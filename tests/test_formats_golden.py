@@ -223,10 +223,15 @@ def test_conll(corpus_db: Path, tmp_path: Path) -> None:
     assert "overlapping spans left out (one tag per token)" in result.stderr
     content = out.read_text(encoding="utf-8")
     sentences = [block.splitlines() for block in content.split("\n\n") if block.strip()]
-    tokens = [line.split("\t") for sentence in sentences for line in sentence]
+    starts = [line for sentence in sentences for line in sentence
+              if line.startswith(("# newdoc id = ", "-DOCSTART-"))]
+    corpus = read_jsonl(GOLDEN / "export.jsonl")
+    assert starts == [line for r in corpus
+                      for line in (f"# newdoc id = {r['id']}", "-DOCSTART- -X- O O")]
+    tokens = [line.split("\t") for sentence in sentences for line in sentence
+              if line not in starts]
     assert all(len(parts) == 2 and parts[0] and not any(c.isspace() for c in parts[0])
                for parts in tokens)
-    corpus = read_jsonl(GOLDEN / "export.jsonl")
     assert [t for t, _ in tokens] == [t.text for r in corpus for t in tokenize(r["text"])]
     previous = "O"
     for _, tag in tokens:  # IOB2: every I- continues a B- or I- of the same label

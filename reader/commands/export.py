@@ -15,7 +15,7 @@ import click
 
 from reader.cli import db_option, resolve_db
 from reader.errors import ReaderError
-from reader.formats.records import STATUSES, ExportOptions, ExportRow, Selection
+from reader.formats.records import CONLL_DOCS, STATUSES, ExportOptions, ExportRow, Selection
 from reader.formats.registry import (
     BinaryExport,
     Export,
@@ -131,6 +131,10 @@ def _write(exporter: Export, rows: Iterable[ExportRow], path: Path | None, fmt: 
               show_default=True, help="doccano only: offset unit (doccano counts UTF-16).")
 @click.option("--spacy-lang", default="xx", show_default=True,
               help="spacy only: language of spacy.blank() used to tokenize.")
+@click.option("--conll-docs", type=click.Choice(CONLL_DOCS), default="id", show_default=True,
+              help="conll only: before each document a `# newdoc id = ID` line and"
+                   " `-DOCSTART- -X- O O` (id), the -DOCSTART- line alone, which"
+                   " `spacy convert` also reads (docstart), or nothing (none).")
 @click.option("--table-sep", type=click.Choice(["comma", "tab"]), default=None,
               help="table only: column separator (default: tab for an -o file ending in"
                    " .tsv, else comma).")
@@ -139,7 +143,7 @@ def _write(exporter: Export, rows: Iterable[ExportRow], path: Path | None, fmt: 
                    " (everything in it is deleted).")
 def export(output: str | None, fmt: str, db_path: Path | None, labels: tuple[str, ...],
            annotators: tuple[str, ...], status: str | None, offsets: str,
-           spacy_lang: str, table_sep: str | None, force: bool) -> None:
+           spacy_lang: str, conll_docs: str, table_sep: str | None, force: bool) -> None:
     """Export documents and their live spans (offsets in code points, end exclusive)."""
     from reader.formats import atomic
     from reader.formats.records import count_documents, iter_export_rows
@@ -151,7 +155,8 @@ def export(output: str | None, fmt: str, db_path: Path | None, labels: tuple[str
     selection = Selection(labels, annotators, status)
     if table_sep is None:
         table_sep = "tab" if path is not None and path.suffix.lower() == ".tsv" else "comma"
-    options = ExportOptions(offsets=offsets, spacy_lang=spacy_lang, table_sep=table_sep)
+    options = ExportOptions(offsets=offsets, spacy_lang=spacy_lang, table_sep=table_sep,
+                            conll_docs=conll_docs)
     summary = Summary()
     database = existing_db(db_path)
     atomic.refuse_database(path, database, folder=isinstance(exporter, FolderExport))

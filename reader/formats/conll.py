@@ -1,5 +1,10 @@
 """CoNLL-style IOB2: `TOKEN\tTAG` per line, a blank line after each sentence and document.
 
+Each document starts as in CoNLL-2003, with a `-DOCSTART- -X- O O` line and a blank line (the
+form `spacy convert` splits documents on; other readers skip any line starting -DOCSTART-),
+after a CoNLL-U style `# newdoc id = ID` line that names the document (`--conll-docs`: id,
+docstart without the id line, or none).
+
 Tokens are reader's own (no token holds whitespace). A sentence ends after `.`, `!`, `?`
 (and their CJK forms) or at a line break, but never inside a span. One tag per token means
 overlapping spans cannot all be written: spans are taken by start, longer first, then label,
@@ -47,7 +52,17 @@ def tags(row: ExportRow, index: TokenIndex, summary: Summary) -> list[str]:
     return result
 
 
-def lines(row: ExportRow, summary: Summary) -> Iterable[str]:
+DOCSTART = "-DOCSTART- -X- O O\n\n"
+
+
+def lines(row: ExportRow, summary: Summary, options: ExportOptions) -> Iterable[str]:
+    if options.conll_docs == "id":
+        shown = " ".join(row.id.splitlines())
+        if shown != row.id:
+            summary.note("document ids with line breaks (spaces in `# newdoc id`)", shown)
+        yield f"# newdoc id = {shown}\n"
+    if options.conll_docs != "none":
+        yield DOCSTART
     index = TokenIndex(row.text)
     tokens = index.tokens
     token_tags = tags(row, index, summary)
@@ -73,7 +88,7 @@ def lines(row: ExportRow, summary: Summary) -> Iterable[str]:
 def export(rows: Iterable[ExportRow], out: IO[str], summary: Summary,
            options: ExportOptions) -> None:
     for row in rows:
-        out.writelines(lines(row, summary))
+        out.writelines(lines(row, summary, options))
 
 
 FORMAT = Format(

@@ -16,15 +16,19 @@ from reader.store.export_rows import (
     iter_export_rows,
 )
 
-__all__ = ["ID_LENGTH", "STATUSES", "ExportOptions", "ExportRow", "Selection",
+__all__ = ["CONLL_DOCS", "ID_LENGTH", "STATUSES", "ExportOptions", "ExportRow", "Selection",
            "count_documents", "document_id", "iter_export_rows"]
 
 
 @dataclass(frozen=True)
 class ExportOptions:
-    """Format-specific choices: doccano's offset unit, the spaCy language for tokens and
-    the table's separator (comma or tab)."""
+    """Format-specific choices: doccano's offset unit, the spaCy language for tokens, the
+    table's separator (comma or tab) and CoNLL's document boundaries (see CONLL_DOCS)."""
 
     offsets: str = "utf16"
     spacy_lang: str = "xx"
     table_sep: str = "comma"
+    conll_docs: str = "id"
+
+
+CONLL_DOCS = ("id", "docstart", "none")
