@@ -148,3 +148,63 @@ def test_spacy_convert_reads_one_doc_per_document(tmp_path: Path) -> None:
     assert [[(e.text, e.label_) for e in doc.ents] for doc in docs] == [
         [("mayor of São Paulo", "actor"), ("promised trucks", "commitment")], [("No", "x")],
         [("Ararat", "LOC"), ("is high", "X")], [("two", "N")], [("10 km", "DIST")]]
+
+
+def ls_converter_items(tasks: list[dict[str, Any]], schema: dict[str, str]
+                       ) -> list[dict[str, Any]]:
+    """What label-studio-sdk's `Converter.iter_from_json_file` yields for a JSON array of
+    tasks (its `annotation_result_from_task` and `get_data`, for the fields a text project
+    uses): per task and not cancelled annotation, the task's `id`, its `data` and the results
+    of the schema's control tags as `{from_name: [value + type]}`."""
+    items = []
+    for task in tasks:
+        annotations = task["annotations"] if "annotations" in task else task["completions"]
+        if not annotations:
+            items.append({"id": task["id"], "input": task["data"], "output": {}})
+        annotations = [a for a in annotations
+                       if not (a.get("skipped", False) or a.get("was_cancelled", False))]
+        for annotation in sorted(annotations, key=lambda a: a.get("created_at", 0),
+                                 reverse=True):
+            output: dict[str, list[dict[str, Any]]] = {}
+            for result in annotation.get("result") or []:
+                if result.get("from_name") in schema:
+                    value = {**result["value"], "type": schema[result["from_name"]]}
+                    output.setdefault(result["from_name"], []).append(value)
+            items.append({"id": task["id"], "input": task["data"], "output": output})
+    return items
+
+
+def test_label_studio_tasks_have_ids_the_sdk_converter_keys_on(tmp_path: Path) -> None:
+    db = make_db(tmp_path, OVERLAPS + WHITESPACE)
+    export(db, tmp_path / "json.jsonl")
+    records = read_jsonl(tmp_path / "json.jsonl")
+    export(db, tmp_path / "ls.json", "--format", "label-studio")
+    tasks = json.loads((tmp_path / "ls.json").read_text("utf-8"))
+    assert [task["id"] for task in tasks] == [r["id"] for r in records]
+    items = ls_converter_items(tasks, {"label": "Labels"})
+    assert [(item["id"], [(v["start"], v["end"], v["labels"][0])
+                          for v in item["output"]["label"]]) for item in items] == [
+        (r["id"], [(s["start"], s["end"], s["label"]) for s in r["spans"]]) for r in records]
+
+
+def test_label_studio_predictions_carry_a_model_version(tmp_path: Path) -> None:
+    db = make_db(tmp_path, OVERLAPS, "--annotator", "ner-model")
+    export(db, tmp_path / "p.json", "--format", "label-studio", "--as", "predictions",
+           "--model-version", "ner-2024-05")
+    tasks = json.loads((tmp_path / "p.json").read_text("utf-8"))
+    assert all("annotations" not in task for task in tasks)
+    predictions = [prediction for task in tasks for prediction in task["predictions"]]
+    assert [p["model_version"] for p in predictions] == ["ner-2024-05"] * 2
+    assert [len(p["result"]) for p in predictions] == [4, 1]
+    export(db, tmp_path / "q.json", "--format", "label-studio", "--as", "predictions")
+    tasks = json.loads((tmp_path / "q.json").read_text("utf-8"))
+    assert {p["model_version"] for task in tasks for p in task["predictions"]} == {"ner-model"}
+    # and they come back in as that annotator's spans
+    back = tmp_path / "back.sqlite"
+    result = CliRunner().invoke(cli, ["import", str(tmp_path / "p.json"), "--db", str(back)])
+    assert result.exit_code == 0, result.output
+    export(back, tmp_path / "again.jsonl")
+    assert [[(s["start"], s["end"], s["label"], s["annotator"]) for s in r["spans"]]
+            for r in read_jsonl(tmp_path / "again.jsonl")] == [
+        [(s["start"], s["end"], s["label"], "ner-model") for s in r["spans"]]
+        for r in OVERLAPS]

@@ -135,6 +135,13 @@ def _write(exporter: Export, rows: Iterable[ExportRow], path: Path | None, fmt: 
               help="conll only: before each document a `# newdoc id = ID` line and"
                    " `-DOCSTART- -X- O O` (id), the -DOCSTART- line alone, which"
                    " `spacy convert` also reads (docstart), or nothing (none).")
+@click.option("--as", "label_studio_as", type=click.Choice(["annotations", "predictions"]),
+              default="annotations", show_default=True,
+              help="label-studio only: the spans as annotations, or as predictions"
+                   " (machine pre-annotations to review).")
+@click.option("--model-version", default=None,
+              help="label-studio --as predictions only: the predictions' model_version"
+                   " (default: the annotator's name).")
 @click.option("--table-sep", type=click.Choice(["comma", "tab"]), default=None,
               help="table only: column separator (default: tab for an -o file ending in"
                    " .tsv, else comma).")
@@ -143,7 +150,8 @@ def _write(exporter: Export, rows: Iterable[ExportRow], path: Path | None, fmt: 
                    " (everything in it is deleted).")
 def export(output: str | None, fmt: str, db_path: Path | None, labels: tuple[str, ...],
            annotators: tuple[str, ...], status: str | None, offsets: str,
-           spacy_lang: str, conll_docs: str, table_sep: str | None, force: bool) -> None:
+           spacy_lang: str, conll_docs: str, label_studio_as: str, model_version: str | None,
+           table_sep: str | None, force: bool) -> None:
     """Export documents and their live spans (offsets in code points, end exclusive)."""
     from reader.formats import atomic
     from reader.formats.records import count_documents, iter_export_rows
@@ -156,7 +164,8 @@ def export(output: str | None, fmt: str, db_path: Path | None, labels: tuple[str
     if table_sep is None:
         table_sep = "tab" if path is not None and path.suffix.lower() == ".tsv" else "comma"
     options = ExportOptions(offsets=offsets, spacy_lang=spacy_lang, table_sep=table_sep,
-                            conll_docs=conll_docs)
+                            conll_docs=conll_docs, label_studio_as=label_studio_as,
+                            model_version=model_version)
     summary = Summary()
     database = existing_db(db_path)
     atomic.refuse_database(path, database, folder=isinstance(exporter, FolderExport))

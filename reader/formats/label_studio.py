@@ -6,6 +6,10 @@ annotator's document labels one `choices` result.
 The matching labelling config is `<Labels name="label" toName="text">` over
 `<Text name="text" value="$text"/>`, with `<Relations>` for the relation labels and
 `<Choices name="doc_label" toName="text" choice="multiple">` for the document labels.
+Each task's top-level `id` is the document's id: Label Studio gives imported tasks ids of its
+own, but its SDK's converter and other readers of the file key tasks by it. With `--as
+predictions` each annotator's work is a prediction (machine pre-annotation for review) with
+a `model_version` (`--model-version`, else the annotator's name) instead of an annotation.
 Label Studio keeps its own user ids in `completed_by`, so the annotator's name goes in
 `reader_annotator`; notes become the region's meta text. Importing takes annotations and
 predictions alike: `labels` results are spans, `relation` results relations (a `left` one
@@ -46,7 +50,7 @@ LS_KEYS = frozenset({"id", "data", "annotations", "predictions", "meta", "create
 LS_DATA_KEYS = frozenset({"text", "id", "source", "sha256", "status", "meta"})
 
 
-def task(row: ExportRow) -> dict[str, Any]:
+def task(row: ExportRow, options: ExportOptions) -> dict[str, Any]:
     by_annotator: dict[str, list[dict[str, Any]]] = {}
     for span in row.spans():
         result: dict[str, Any] = {
@@ -71,12 +75,20 @@ def task(row: ExportRow) -> dict[str, Any]:
         by_annotator.setdefault(annotator, []).append(
             {"id": f"{CHOICES_NAME}-{row.id}", "from_name": CHOICES_NAME, "to_name": TO_NAME,
              "type": "choices", "value": {"choices": chosen}})
-    return {
+    found: dict[str, Any] = {
+        "id": row.id,
         "data": {"text": row.text, "id": row.id, "source": row.source, "sha256": row.sha256,
                  "status": row.status, "meta": row.meta()},
-        "annotations": [{"reader_annotator": annotator, "result": results}
-                        for annotator, results in sorted(by_annotator.items())],
     }
+    if options.label_studio_as == "predictions":
+        found["predictions"] = [
+            {"model_version": options.model_version or annotator,
+             "reader_annotator": annotator, "result": results}
+            for annotator, results in sorted(by_annotator.items())]
+    else:
+        found["annotations"] = [{"reader_annotator": annotator, "result": results}
+                                for annotator, results in sorted(by_annotator.items())]
+    return found
 
 
 def export(rows: Iterable[ExportRow], out: IO[str], summary: Summary,
@@ -87,7 +99,7 @@ def export(rows: Iterable[ExportRow], out: IO[str], summary: Summary,
     for row in rows:
         out.write("\n" if first else ",\n")
         first = False
-        out.write(json.dumps(task(row), ensure_ascii=False))
+        out.write(json.dumps(task(row, options), ensure_ascii=False))
         summary.wrote(row.span_count, row.relation_count, row.doc_label_count)
     out.write("\n]\n")
 

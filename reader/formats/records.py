@@ -23,12 +23,15 @@ __all__ = ["CONLL_DOCS", "ID_LENGTH", "STATUSES", "ExportOptions", "ExportRow", 
 @dataclass(frozen=True)
 class ExportOptions:
     """Format-specific choices: doccano's offset unit, the spaCy language for tokens, the
-    table's separator (comma or tab) and CoNLL's document boundaries (see CONLL_DOCS)."""
+    table's separator (comma or tab), CoNLL's document boundaries (see CONLL_DOCS), and
+    whether Label Studio gets annotations or predictions (of which model version)."""
 
     offsets: str = "utf16"
     spacy_lang: str = "xx"
     table_sep: str = "comma"
     conll_docs: str = "id"
+    label_studio_as: str = "annotations"
+    model_version: str | None = None
 
 
 CONLL_DOCS = ("id", "docstart", "none")
