@@ -208,3 +208,23 @@ def test_label_studio_predictions_carry_a_model_version(tmp_path: Path) -> None:
             for r in read_jsonl(tmp_path / "again.jsonl")] == [
         [(s["start"], s["end"], s["label"], "ner-model") for s in r["spans"]]
         for r in OVERLAPS]
+
+
+def test_the_library_and_the_export_give_a_document_one_status(tmp_path: Path) -> None:
+    from reader.store.database import connect
+    from reader.store.documents import set_status
+    from reader.store.library import library_rows
+
+    records = [{"text": "spans, never opened", "spans": [{"start": 0, "end": 5, "label": "x"}]},
+               {"text": "a document label only", "cats": {"relevant": 1.0}},
+               {"text": "nothing at all"}, {"text": "done", "status": "done"},
+               {"text": "someone else's spans",
+                "spans": [{"start": 0, "end": 7, "label": "x", "annotator": "bob"}]}]
+    db = make_db(tmp_path, records, "--annotator", "alice")
+    conn = connect(db)
+    set_status(conn, library_rows(conn, "alice")[2].id, "bob", "done")  # not alice's
+    shown = [row.status for row in library_rows(conn, "alice")]
+    conn.close()
+    export(db, tmp_path / "alice.jsonl", "--annotator", "alice")
+    assert shown == [r["status"] for r in read_jsonl(tmp_path / "alice.jsonl")] == [
+        "in_progress", "in_progress", "new", "done", "new"]

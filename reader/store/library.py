@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+from reader.store.export_rows import Selection, status_sql
 
 
 class LibraryRow(NamedTuple):  # a tuple: ten thousand of them are made in a blink
@@ -20,10 +22,14 @@ class LibraryRow(NamedTuple):  # a tuple: ten thousand of them are made in a bli
 def library_rows(conn: sqlite3.Connection, annotator: str,
                  document_ids: list[int] | None = None) -> list[LibraryRow]:
     """One row per document, with this annotator's status and live span count; in the order
-    of `document_ids` when given (the corpus order), else by id."""
+    of `document_ids` when given (the corpus order), else by id. The status is the export's
+    rule for this annotator alone (`reader export --annotator`), so a document with spans
+    imported for them is in progress in both, not new in one."""
+    params: dict[str, Any] = {"me": annotator}
+    status = status_sql(Selection(annotators=(annotator,)), params, table="d")
     rows = conn.execute(
-        """
-        SELECT d.id, d.title, d.source, COALESCE(p.status, 'new'), COALESCE(a.n, 0),
+        f"""
+        SELECT d.id, d.title, d.source, {status}, COALESCE(a.n, 0),
                COALESCE(p.opened_at, '')
         FROM documents d
         LEFT JOIN progress p ON p.document_id = d.id AND p.annotator = :me
@@ -32,7 +38,7 @@ def library_rows(conn: sqlite3.Connection, annotator: str,
                ON a.document_id = d.id
         ORDER BY d.id
         """,
-        {"me": annotator},
+        params,
     ).fetchall()
     by_id = {row[0]: LibraryRow._make(row) for row in rows}
     if document_ids is None:
