@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from itertools import accumulate, pairwise
+from itertools import accumulate, compress, pairwise
 from typing import NamedTuple
 
 from reader.text.tokens import (
@@ -53,6 +53,22 @@ class Match(NamedTuple):
     end: int
     label: str
     phrase: str
+
+
+class Tokenized:
+    """A text cut into chunks, each a token with the whitespace before it: the chunks tile
+    the text, so their running lengths are the tokens' ends, and a phrase trie's keys after
+    the first token are chunks. All of it runs in C."""
+
+    def __init__(self, text: str) -> None:
+        self.chunks: list[str] = _SPACED_TOKEN.findall(text)
+        self.words: list[str] = list(map(str.lstrip, self.chunks))
+        self._ends: list[int] | None = None
+
+    def ends(self) -> list[int]:
+        if self._ends is None:
+            self._ends = list(accumulate(map(len, self.chunks)))
+        return self._ends
 
 
 _LABEL = ""  # the key under which a trie node keeps the label of the phrase ending there
@@ -100,20 +116,18 @@ class PhraseIndex:
         self._count += 1
         return True
 
-    def find(self, text: str) -> Iterator[Match]:
-        """Every match in `text`, left to right, none overlapping another."""
+    def find(self, text: str, tokenized: Tokenized | None = None) -> Iterator[Match]:
+        """Every match in `text`, left to right, none overlapping another. `tokenized`:
+        `Tokenized(text)`, when several indexes search one text."""
         first = self._first
         if not first:
             return
-        # Each chunk is a token with the whitespace before it: the chunks tile the text, so
-        # their running lengths are the tokens' ends, and the trie's keys after the first
-        # are chunks. All of it runs in C but the loop over the tokens that start a phrase.
-        chunks = _SPACED_TOKEN.findall(text)
-        words = list(map(str.lstrip, chunks))
-        starting = [index for index, word in enumerate(words) if word in first]
+        tokenized = tokenized or Tokenized(text)
+        chunks, words = tokenized.chunks, tokenized.words
+        starting = list(compress(range(len(words)), map(first.__contains__, words)))
         if not starting:
             return
-        ends = list(accumulate(map(len, chunks)))
+        ends = tokenized.ends()
         count = len(chunks)
         free = 0  # the first token a match may start on
         for index in starting:

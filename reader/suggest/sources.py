@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from reader.errors import ReaderError
-from reader.suggest.matching import PhraseIndex
+from reader.suggest.matching import PhraseIndex, Tokenized
 from reader.suggest.record import LEARNED, Suggestion
 
 MAX_PATTERN_BYTES = 512 * 1024 * 1024  # a pattern file is text, never more than this
@@ -65,9 +65,10 @@ class PhraseSource:
     name: str
     index: PhraseIndex
 
-    def suggest(self, text: str, doc: int = 0) -> list[Suggestion]:
+    def suggest(self, text: str, doc: int = 0,
+                tokenized: Tokenized | None = None) -> list[Suggestion]:
         return [Suggestion(doc, match.start, match.end, match.label, self.name)
-                for match in self.index.find(text)]
+                for match in self.index.find(text, tokenized)]
 
 
 @dataclass
@@ -225,8 +226,14 @@ def suggest_all(sources: Iterable[Source], text: str, doc: int = 0,
     """What every source suggests for `text`, in text order, one per (offsets, label,
     source); `skip` drops some (those already annotated or rejected)."""
     found: dict[tuple[int, int, str, str], Suggestion] = {}
+    tokenized: Tokenized | None = None  # cut once for every phrase source
     for source in sources:
-        for suggestion in source.suggest(text, doc):
+        if isinstance(source, PhraseSource):
+            tokenized = tokenized or Tokenized(text)
+            suggestions = source.suggest(text, doc, tokenized)
+        else:
+            suggestions = source.suggest(text, doc)
+        for suggestion in suggestions:
             if skip is None or not skip(suggestion):
                 found.setdefault(suggestion.key, suggestion)
     return sorted(found.values(), key=lambda item: item.key)
