@@ -6,17 +6,22 @@ refuses the step; the corpus variant tags every document in one transaction."""
 from __future__ import annotations
 
 import sqlite3
+import tempfile
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from reader.annotate.occurrences import in_corpus, in_document
 from reader.annotate.session import AnnotationSession, NotDone, Saved, Why
 from reader.annotate.span_index import Span
+from reader.errors import ReaderError
 from reader.store.annotations import AnnotationStore
 from reader.store.database import connect
 from reader.store.documents import add_document
 from reader.text.loading import LoadedText
+from tests.test_occurrences import text_and_slice
 
 TEXT = "Lavrov met Mirzoyan. Lavrov spoke; Lavrovsky did not. Then Lavrov left.\r\nLavrov"
 OTHER = "Nothing here. Lavrov again, and Lavrov."
@@ -135,3 +140,33 @@ def test_corpus_wide_tags_every_document_in_one_transaction(db: Path) -> None:
     assert len(session(db, 2, OTHER).spans) == 2
     assert isinstance(b.undo(), Saved) and len(b.spans) == 0  # that one's, there
     assert in_corpus(path, "me", "Lavrov", first(s), cancelled=lambda: True) is None
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text_and_slice())
+def test_every_span_star_stores_slices_its_text_exactly(case: tuple[str, int, int]) -> None:
+    """Whatever the text (CRLF, CJK, emoji sequences, combining marks): the spans `*` stores
+    each slice the document's text exactly, none twice, none overlapping another of them."""
+    text, start, end = case
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "p.db"
+        conn = connect(path)
+        try:
+            document, _ = add_document(conn, LoadedText.from_text(text, "/p.txt"))
+        except ReaderError:  # e.g. only whitespace: nothing to annotate
+            conn.close()
+            return
+        s = AnnotationSession(AnnotationStore(conn, document.id, "me"), text)
+        s.reload()
+        if not isinstance(s.tag("actor", (start, end), 0), Saved):
+            conn.close()
+            return  # whitespace only
+        source = first(s)
+        outcome = s.tag_all(in_document(document.id, text, s.spans, source))
+        stored = conn.execute("SELECT start, end, text FROM annotations WHERE deleted_at IS NULL"
+                              " ORDER BY start").fetchall()
+        conn.close()
+    needle = text[source.start:source.end]
+    assert all(text[a:b] == covered == needle for a, b, covered in stored)
+    assert all(a[1] <= b[0] for a, b in pairwise(stored))
+    assert len(stored) == 1 + (len(outcome.spans_added) if isinstance(outcome, Saved) else 0)

@@ -108,6 +108,11 @@ async def test_the_corpus_variant_from_the_command_palette(reader, seed_text) ->
         await type_text(pilot, "every document")
         await pilot.press("enter")
         await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)  # the corpus: always asked, with the count
+        assert "Tag 6 more occurrences of “Lavrov” in 2 documents as actor?" in str(
+            app.screen.query_one("#question").render())
+        await pilot.press("y")
+        await pilot.pause()
         assert len(lavrovs(reader)) == 5
         assert "actor “Lavrov”: 4 more tagged, 2 in 1 other document" in status_text(app)
         with sqlite3.connect(reader.db_path) as raw:

@@ -1,8 +1,8 @@
 """`*`: tag every other occurrence of the span under the cursor with its label, in this
 document or (from the command palette) in every document of the database. The occurrences
 are found in a worker thread (`reader.annotate.occurrences`), more than `ASK_ABOVE` of them
-are confirmed first, and the session commits them as one undo step. Keys typed meanwhile
-wait and act afterwards, in order, as during a search."""
+(and any number in the corpus) are confirmed first, and the session commits them as one
+undo step. Keys typed meanwhile wait and act afterwards, in order, as during a search."""
 
 from __future__ import annotations
 
@@ -83,15 +83,16 @@ class AnnotateAll(EditQueue):
             self.say(f"no other untagged occurrence of {quote(found.text)} (whole words, not"
                      f" already {source.label})")
             return
-        if found.count <= ASK_ABOVE:
+        if found.count <= ASK_ABOVE and not found.corpus:  # the corpus: always asked
             self._tag_occurrences(found)
             return
         from reader.ui.screens.dialogs import ConfirmScreen
 
         documents = len(found.ranges)
         where = f" in {documents} document{'s' if documents != 1 else ''}" if found.corpus else ""
-        question = (f"Tag {found.count} more occurrences of {quote(found.text)}{where} as"
-                    f" {source.label}? (u undoes them all)")
+        undo = "u undoes them in each document" if found.corpus else "u undoes them all"
+        question = (f"Tag {found.count} more occurrence{'s' if found.count != 1 else ''} of"
+                    f" {quote(found.text)}{where} as {source.label}? ({undo})")
 
         def answered(yes: bool | None) -> None:
             if yes:
