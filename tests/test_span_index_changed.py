@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reader.annotate.span_index import Span, SpanIndex
+from reader.annotate.span_index import REBUILD_ABOVE, Span, SpanIndex
 
 spans_strategy = st.lists(
     st.tuples(st.integers(0, 300), st.integers(1, 400), st.sampled_from(["actor", "topic"]),
@@ -55,3 +55,19 @@ def test_a_span_over_the_whole_text_does_not_widen_every_row() -> None:
         group_windows.append(bisect_left(group.starts, 99_100) - low)
     assert sum(group_windows) <= 12  # the row's ~10 short spans and the whole-text span
     assert index.overlapping(99_000, 99_100)[0] == whole
+
+
+def test_a_change_of_many_spans_at_once_equals_a_rebuild() -> None:
+    """`*` changes thousands at once: past REBUILD_ABOVE the index is sorted anew, with the
+    same result (and the old index left as it was)."""
+    spans = [Span(i * 3, i * 3 + 2 + i % 5, "actor" if i % 2 else "topic", f"u{i}")
+             for i in range(300)]
+    index = SpanIndex(spans[:200])
+    removed, added = spans[50:150], spans[200:]
+    assert len(removed) + len(added) > REBUILD_ABOVE
+    changed = index.changed(removed, added)
+    rebuilt = SpanIndex(spans[:50] + spans[150:])
+    assert changed.spans == rebuilt.spans
+    assert index.spans == SpanIndex(spans[:200]).spans
+    for start in range(0, 920, 7):
+        assert changed.overlapping(start, start + 11) == rebuilt.overlapping(start, start + 11)

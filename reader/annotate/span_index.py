@@ -56,6 +56,13 @@ def _insert(spans: list[Span], starts: list[int], span: Span) -> None:
     starts.insert(index, span.start)
 
 
+REBUILD_ABOVE = 64  # spans changed at once above which `changed` sorts anew
+
+
+def _identity(span: Span) -> tuple[int, int, str, str]:
+    return span.start, span.end, span.label, span.uid
+
+
 class SpanIndex:
     """Spans sorted by start, grouped by length.
 
@@ -85,7 +92,14 @@ class SpanIndex:
     def changed(self, removed: Iterable[Span] = (), added: Iterable[Span] = ()) -> SpanIndex:
         """A new index without `removed` (matched on start, end, label and uid) and with
         `added`, for one annotation operation: list copies and bisects, not a rebuild.
-        The groups it does not touch are shared with this index, which stays as it was."""
+        The groups it does not touch are shared with this index, which stays as it was.
+        A change of many spans at once (`*`, accepting every suggestion, their undo) sorts
+        anew instead: one list insertion per span would cost the square of their number."""
+        removed, added = list(removed), list(added)
+        if len(removed) + len(added) > REBUILD_ABOVE:
+            gone = {_identity(span) for span in removed}
+            return SpanIndex([*(span for span in self.spans if _identity(span) not in gone),
+                              *added])
         result = SpanIndex.__new__(SpanIndex)
         result.spans, result._starts = list(self.spans), list(self._starts)
         result._groups = dict(self._groups)

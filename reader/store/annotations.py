@@ -270,17 +270,19 @@ class AnnotationStore:
         """Inside a transaction: the spans not already there, written, and their event."""
         stamp = now_iso()
         created: list[Annotation] = []
-        seen: set[tuple[int, int, str]] = set()
+        seen = self._live_keys({label for _start, _end, label, _text in spans})
         for start, end, label, text in spans:
-            if (start, end, label) in seen or self._same_live(start, end, label):
+            if (start, end, label) in seen:
                 continue
             seen.add((start, end, label))
-            annotation = Annotation(new_uid(), self.document_id, start, end, label, text, "",
-                                    self.annotator, stamp, stamp)
-            self._write(None, annotation)
-            created.append(annotation)
+            created.append(Annotation(new_uid(), self.document_id, start, end, label, text, "",
+                                      self.annotator, stamp, stamp))
         if not created:
             return None
+        self.conn.executemany(
+            f"INSERT INTO annotations ({_COLUMNS}) VALUES (:uid, :document_id, :start, :end,"
+            " :label, :text, :note, :annotator, :created_at, :updated_at, :meta)",
+            (annotation._asdict() for annotation in created))
         return self._record("create_spans", None, None, _spans_json(tuple(created))), created
 
     def delete(self, uid: str) -> Annotation:
@@ -447,6 +449,16 @@ class AnnotationStore:
                           suggestion.label, text[suggestion.start:suggestion.end], "",
                           self.annotator, stamp, stamp, _dump(provenance))
 
+    def _live_keys(self, labels: set[str]) -> set[tuple[int, int, str]]:
+        """(start, end, label) of this annotator's live spans here with one of `labels`."""
+        found: set[tuple[int, int, str]] = set()
+        for label in labels:
+            found.update(self.conn.execute(
+                "SELECT start, end, label FROM annotations WHERE document_id = ?"
+                " AND annotator = ? AND label = ? AND deleted_at IS NULL",
+                (self.document_id, self.annotator, label)))
+        return found
+
     def _same_live(self, start: int, end: int, label: str) -> Annotation | None:
         """This annotator's live span with these offsets and label here, if any."""
         row = self.conn.execute(
@@ -526,21 +538,44 @@ class AnnotationStore:
     def _move_spans(self, spans: tuple[Annotation, ...],
                     wanted: tuple[Annotation, ...]) -> Change:
         """Undo (delete every span) or redo (bring every one back) a `create_spans`, if
-        each is still as it left them (or still absent), none with a relation."""
+        each is still as it left them (or still absent), none with a relation. Read and
+        written a chunk of spans per statement: `*` may have made tens of thousands."""
+        live = self._live_by_uid([span.uid for span in (*spans, *wanted)])
         for span in spans:
-            if not self._is_current(span, None):
+            found = live.get(span.uid)
+            if found is None or _span_key(found) != _span_key(span):
                 raise ChangedElsewhere("a span it made was changed in another window or process")
-            if live_relations_of(self.conn, span.uid):
-                raise ChangedElsewhere("a span it made has relations now; delete them first")
-        for span in wanted:
-            if not self._is_current(None, span):
-                raise ChangedElsewhere("a span it made was brought back in another window or"
-                                       " process")
-        for span in spans:
-            self._write(span, None)
-        for span in wanted:
-            self._write(None, span)
+        if self._any_related([span.uid for span in spans]):
+            raise ChangedElsewhere("a span it made has relations now; delete them first")
+        if any(span.uid in live for span in wanted):
+            raise ChangedElsewhere("a span it made was brought back in another window or"
+                                   " process")
+        stamp = now_iso()
+        self.conn.executemany(
+            "UPDATE annotations SET deleted_at = ?, updated_at = ? WHERE uid = ?",
+            ((stamp, stamp, span.uid) for span in spans))
+        self.conn.executemany(
+            "UPDATE annotations SET start = :start, end = :end, label = :label, text = :text,"
+            " note = :note, updated_at = :updated_at, deleted_at = NULL WHERE uid = :uid",
+            (span._asdict() for span in wanted))
         return Change(None, None, spans_removed=spans, spans_added=wanted)
+
+    def _live_by_uid(self, uids: list[str]) -> dict[str, Annotation]:
+        found: dict[str, Annotation] = {}
+        for chunk in _chunks(uids):
+            found.update((row[0], _row(row)) for row in self.conn.execute(
+                f"SELECT {_COLUMNS} FROM annotations WHERE deleted_at IS NULL AND uid IN"
+                f" ({', '.join('?' * len(chunk))})", chunk))
+        return found
+
+    def _any_related(self, uids: list[str]) -> bool:
+        for chunk in _chunks(uids):
+            marks = ", ".join("?" * len(chunk))
+            if self.conn.execute(
+                    f"SELECT 1 FROM relations WHERE deleted_at IS NULL AND (head_uid IN ({marks})"
+                    f" OR child_uid IN ({marks})) LIMIT 1", chunk + chunk).fetchone():
+                return True
+        return False
 
     def _move_rejection(self, current: str | None, target: str | None) -> Change:
         """Undo a rejection (the suggestion is pending again) or redo it, if this
@@ -694,6 +729,15 @@ def _span_json(annotation: Annotation, relations: tuple[Relation, ...] = ()) -> 
     if relations:
         fields["relations"] = [relation._asdict() for relation in relations]
     return _dump(fields)
+
+
+def _span_key(span: Annotation) -> tuple[int, int, str, str, str]:
+    return span.start, span.end, span.label, span.text, span.note
+
+
+def _chunks(items: list[str], size: int = 400) -> list[list[str]]:
+    """Pieces small enough for SQLite's limit on bound parameters (twice over)."""
+    return [items[index:index + size] for index in range(0, len(items), size)]
 
 
 def _spans_json(spans: tuple[Annotation, ...]) -> str:

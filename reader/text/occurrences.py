@@ -120,8 +120,17 @@ def splits_word(text: str, index: int) -> bool:
             and not (_without_spaces(before) or _without_spaces(after)))
 
 
+def _ascii_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
 def is_edge(text: str, index: int, *, whole_word: bool = True) -> bool:
     """Whether a match may start or end at `index`."""
+    if 0 < index < len(text) and text[index - 1] < "\x80" and text[index] < "\x80":
+        before, after = text[index - 1], text[index]  # the common case, decided at once
+        if before == "\r" and after == "\n":
+            return False
+        return not (whole_word and _ascii_word(before) and _ascii_word(after))
     if splits_character(text, index):
         return False
     return not (whole_word and splits_word(text, index))

@@ -16,6 +16,9 @@ from reader.store.relations import database_path
 from reader.ui.screens.article.edit_queue import EditQueue
 from reader.ui.status_text import labelled, quote
 
+WRITE_IN_THREAD_ABOVE = 1000
+"""More spans than this are written in a thread: tens of thousands take seconds."""
+
 
 class AnnotateAll(EditQueue):
     def action_annotate_all(self, corpus: bool = False) -> None:
@@ -103,9 +106,21 @@ class AnnotateAll(EditQueue):
         self.app.push_screen(ConfirmScreen(question), answered)
 
     def _tag_occurrences(self, found: Occurrences) -> None:
+        """Commit them; thousands are written in a thread (as a write that waits for the
+        database is), the keys typed meanwhile held until it is done."""
+
         def done(outcome: Outcome) -> None:
             if isinstance(outcome, Saved):
                 self.view.clear_selection()
                 self.view.hide_matches()  # the new spans' colours show at once
 
-        self._edit("annotation", lambda: self.annotations.tag_all(found), done)
+        def run() -> Outcome:
+            return self.annotations.tag_all(found)
+
+        if found.count <= WRITE_IN_THREAD_ABOVE:
+            self._edit("annotation", run, done)
+            return
+        self._waiting_for_database = True
+        self._hold_keys()
+        self.say(f"tagging {found.count:,} occurrences…")
+        self._wait_for_database("annotation", run, done)
