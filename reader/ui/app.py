@@ -169,8 +169,11 @@ class ReaderApp(App[None]):
         if isinstance(screen, ArticleScreen):
             yield SystemCommand("Tag every occurrence in every document",
                                 "the span under the cursor's text and label, in the whole"
-                                " database (asks first when many; u undoes each document's)",
-                                partial(screen.action_annotate_all, corpus=True))
+                                " database (asks first, with the count; u undoes each"
+                                " document's)", partial(screen.action_annotate_all, corpus=True))
+            yield SystemCommand("Tag every occurrence, inside words too",
+                                "* without the whole-word rule (Lavrov in Lavrovsky)",
+                                partial(screen.action_annotate_all, whole_word=False))
             for label in self.config.labels:
                 # The palette parses both strings as markup: the one place data needs escaping.
                 yield SystemCommand(f"Tag as {escape_markup(label.name)}",

@@ -127,3 +127,19 @@ async def test_the_corpus_variant_from_the_command_palette(reader, seed_text) ->
         await pilot.pause()
         assert len(lavrovs(reader)) == 1
         assert screen_of(app).annotations.store.can_undo
+
+
+async def test_inside_words_too_from_the_command_palette(reader) -> None:
+    app = reader.open("Lavrov met Lavrovsky and Lavrov.")
+    async with app.run_test(size=SIZE) as pilot:
+        await move_to(pilot, 0)
+        await pilot.press("1")
+        await pilot.press("asterisk")
+        await settle(pilot)
+        assert [r.start for r in reader.rows()] == [0, 25]  # whole words: not Lavrovsky
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "inside words too")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [(r.start, r.text) for r in reader.rows()] == [
+            (0, "Lavrov"), (11, "Lavrov"), (25, "Lavrov")]

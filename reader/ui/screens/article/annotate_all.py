@@ -21,16 +21,16 @@ WRITE_IN_THREAD_ABOVE = 1000
 
 
 class AnnotateAll(EditQueue):
-    def action_annotate_all(self, corpus: bool = False) -> None:
-        """`*` (with `corpus`, every document of the database), from the span under the
-        cursor; several there: ask which."""
+    def action_annotate_all(self, corpus: bool = False, whole_word: bool = True) -> None:
+        """`*` (with `corpus`, every document of the database; without `whole_word`, inside
+        words too), from the span under the cursor; several there: ask which."""
         spans = self._spans_for_star()
         if not spans:
             self.say("no annotation of yours here: tag one, then * tags its other occurrences")
             self.app.bell()
             return
         if len(spans) == 1:
-            self._find_occurrences(spans[0], corpus)
+            self._find_occurrences(spans[0], corpus, whole_word)
             return
         from reader.ui.screens.dialogs import Choice, ChooseScreen
 
@@ -38,7 +38,7 @@ class AnnotateAll(EditQueue):
         choices = [Choice(s.uid, s.label, quote(self.view.text, s.start, s.end)) for s in spans]
         self.app.push_screen(
             ChooseScreen("Tag every occurrence of which span?", choices),
-            lambda uid: self._find_occurrences(by_uid[uid], corpus) if uid else None)
+            lambda uid: self._find_occurrences(by_uid[uid], corpus, whole_word) if uid else None)
 
     def _spans_for_star(self) -> list[Span]:
         """One's own spans under the cursor, else those ending just before it (where a tag
@@ -49,7 +49,7 @@ class AnnotateAll(EditQueue):
             found = [span for span in session.own_spans_at(cursor - 1) if span.end == cursor]
         return found
 
-    def _find_occurrences(self, source: Span, corpus: bool) -> None:
+    def _find_occurrences(self, source: Span, corpus: bool, whole_word: bool) -> None:
         """Look for them in a worker; keys typed meanwhile wait for the answer."""
         session = self.annotations
         text, spans, document_id = session.text, session.spans, session.store.document_id
@@ -63,8 +63,9 @@ class AnnotateAll(EditQueue):
             worker = get_current_worker()
             try:
                 found = (in_corpus(path, session.annotator, needle, source,
-                                   cancelled=lambda: worker.is_cancelled) if corpus
-                         else in_document(document_id, text, spans, source))
+                                   whole_word=whole_word, cancelled=lambda: worker.is_cancelled)
+                         if corpus else in_document(document_id, text, spans, source,
+                                                    whole_word=whole_word))
             except ReaderError as error:
                 self.app.call_from_thread(self._occurrences_failed, str(error))
                 return
