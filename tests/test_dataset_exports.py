@@ -131,7 +131,7 @@ def test_conll_marks_where_each_document_starts(tmp_path: Path) -> None:
     records = read_jsonl(tmp_path / "json.jsonl")
     export(db, tmp_path / "out.conll", "--format", "conll")
     documents = conll_documents((tmp_path / "out.conll").read_text("utf-8"))
-    assert [name for name, _ in documents] == [r["id"] for r in records]
+    assert [name for name, _ in documents] == [str(r["id"]) for r in records]
     assert [[token for token, _ in rows] for _, rows in documents] == [
         [token.text for token in tokenize(r["text"])] for r in records]
     export(db, tmp_path / "none.conll", "--format", "conll", "--conll-docs", "none")
@@ -228,3 +228,49 @@ def test_the_library_and_the_export_give_a_document_one_status(tmp_path: Path) -
     export(db, tmp_path / "alice.jsonl", "--annotator", "alice")
     assert shown == [r["status"] for r in read_jsonl(tmp_path / "alice.jsonl")] == [
         "in_progress", "in_progress", "new", "done", "new"]
+
+
+IDS = [  # the dataset's own ids: a string, an integer, one given twice, and none
+    {"text": "Alice met Bob.", "id": "news-1",
+     "spans": [{"start": 0, "end": 5, "label": "PER", "annotator": "ann"},
+               {"start": 10, "end": 13, "label": "PER", "annotator": "ann"},
+               {"start": 0, "end": 5, "label": "LOC", "annotator": "bob"}]},
+    {"text": "Carol left.", "id": 7,
+     "spans": [{"start": 0, "end": 5, "label": "PER", "annotator": "ann"},
+               {"start": 0, "end": 5, "label": "LOC", "annotator": "bob"}]},
+    {"text": "Same id once.", "id": "dup"}, {"text": "Same id twice.", "id": "dup"},
+    {"text": "No id at all.", "spans": [{"start": 0, "end": 2, "label": "X", "annotator": "bob"},
+                                        {"start": 3, "end": 5, "label": "X", "annotator": "ann"}]},
+    {"text": "A path for an id.", "id": "../etc/passwd"},
+]
+
+
+def test_one_public_id_in_every_export_and_in_agree(tmp_path: Path) -> None:
+    db = make_db(tmp_path, IDS)
+    export(db, tmp_path / "all.jsonl")
+    records = read_jsonl(tmp_path / "all.jsonl")
+    ids = [r["id"] for r in records]
+    hashes = [r["sha256"][:16] for r in records]
+    # the dataset's ids as they came (an integer stays one); a shared one names no document
+    assert ids == ["news-1", 7, hashes[2], hashes[3], hashes[4], "../etc/passwd"]
+    assert [r["meta"].get("import_id") for r in records] == [
+        "news-1", 7, "dup", "dup", None, "../etc/passwd"]  # where it came from stays too
+    # every format names the documents the same way
+    export(db, tmp_path / "ls.json", "--format", "label-studio")
+    tasks = json.loads((tmp_path / "ls.json").read_text("utf-8"))
+    assert [t["id"] for t in tasks] == [t["data"]["id"] for t in tasks] == ids
+    for fmt in ("prodigy", "doccano"):
+        export(db, tmp_path / f"{fmt}.jsonl", "--format", fmt)
+        assert [r["id"] for r in read_jsonl(tmp_path / f"{fmt}.jsonl")] == ids
+    result = export(db, tmp_path / "brat", "--format", "brat")
+    assert sorted(p.stem for p in (tmp_path / "brat").glob("*.txt")) == sorted(
+        [*map(str, ids[:5]), hashes[5]])  # a path is no file name: the hash names it
+    assert "document ids that make no safe, unique file name" in result.stderr
+    # and `reader agree` cites documents by the same ids
+    result = CliRunner().invoke(cli, ["agree", "--json", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    cited = [d["document_id"] for pair in json.loads(result.stdout)["pairs"]
+             for d in pair["disagreements"]["documents"]]
+    assert cited == ["news-1", 7, hashes[4]]
+    table = CliRunner().invoke(cli, ["agree", "--db", str(db)]).stdout
+    assert "news-1" in table and hashes[4] in table

@@ -14,7 +14,7 @@ from typing import IO, Any
 import click
 
 from reader.cli import db_option, resolve_db
-from reader.errors import ReaderError
+from reader.errors import ReaderError, one_line
 from reader.formats.records import CONLL_DOCS, STATUSES, ExportOptions, ExportRow, Selection
 from reader.formats.registry import (
     BinaryExport,
@@ -179,5 +179,6 @@ def export(output: str | None, fmt: str, db_path: Path | None, labels: tuple[str
             _write(exporter, rows, path, fmt, force, summary, options)
     finally:
         conn.close()  # ends the read transaction
-    click.echo(f"reader: {summary.line('standard output' if path is None else str(path))}",
-               err=True)
+    # The line cites ids, labels and file names from the data: one safe line, never raw
+    target = "standard output" if path is None else str(path)
+    click.echo(f"reader: {one_line(summary.line(target))}", err=True)

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from reader.formats import atomic
-from reader.formats.records import ExportOptions, ExportRow
+from reader.formats.records import ExportOptions, ExportRow, document_id
 from reader.formats.registry import FolderExport, Format
 from reader.formats.summary import Summary, describe_span
 
@@ -113,13 +113,31 @@ def previous_export_problem(folder: Path) -> str | None:
     return atomic.previous_export_problem(folder, "brat", _is_ours)
 
 
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+def file_name(row: ExportRow, taken: set[str], summary: Summary) -> str:
+    """The name of the document's .txt and .ann files: its id, unless that is no safe file
+    name or names another document's files on a case-blind file system; then its text
+    hash's start (reported), which the reader's JSONL also carries as `sha256`."""
+    name = str(row.id)
+    if not _SAFE_NAME.fullmatch(name) or name.casefold() in taken:
+        summary.note("document ids that make no safe, unique file name (files named by the"
+                     " text hash's start)", name)
+        name = document_id(row.sha256)
+    taken.add(name.casefold())
+    return name
+
+
 def export(rows: Iterable[ExportRow], folder: Path, summary: Summary,
            options: ExportOptions) -> None:
     types = Types()
+    taken: set[str] = set()
     for row in rows:
-        (folder / f"{row.id}.txt").write_text(row.text, encoding="utf-8", newline="")
+        name = file_name(row, taken, summary)
+        (folder / f"{name}.txt").write_text(row.text, encoding="utf-8", newline="")
         lines = annotation_lines(row, summary, types)
-        (folder / f"{row.id}.ann").write_text("".join(lines), encoding="utf-8", newline="")
+        (folder / f"{name}.ann").write_text("".join(lines), encoding="utf-8", newline="")
         summary.wrote(sum(line.startswith("T") for line in lines),
                       sum(line.startswith("R") for line in lines))
     (folder / CONF_NAME).write_text(conf(types), encoding="utf-8")

@@ -57,8 +57,8 @@ DOCSTART = "-DOCSTART- -X- O O\n\n"
 
 def lines(row: ExportRow, summary: Summary, options: ExportOptions) -> Iterable[str]:
     if options.conll_docs == "id":
-        shown = " ".join(row.id.splitlines())
-        if shown != row.id:
+        shown = " ".join(str(row.id).splitlines())
+        if shown != str(row.id):
             summary.note("document ids with line breaks (spaces in `# newdoc id`)", shown)
         yield f"# newdoc id = {shown}\n"
     if options.conll_docs != "none":
@@ -69,9 +69,9 @@ def lines(row: ExportRow, summary: Summary, options: ExportOptions) -> Iterable[
     kept = sum(tag.startswith("B-") for tag in token_tags)
     summary.wrote(kept)
     summary.left_out("relations", row.relation_count,
-                     "relations (CoNLL has no place for them, left out)", row.id)
+                     "relations (CoNLL has no place for them, left out)", str(row.id))
     summary.left_out("document labels", row.doc_label_count,
-                     "document labels (CoNLL has no place for them, left out)", row.id)
+                     "document labels (CoNLL has no place for them, left out)", str(row.id))
     text = row.text
     for number, token in enumerate(tokens):
         yield f"{token.text}\t{token_tags[number]}\n"

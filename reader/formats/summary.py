@@ -65,7 +65,7 @@ class Summary:
         return text
 
 
-def describe_span(doc_id: str, span: dict[str, object]) -> str:
+def describe_span(doc_id: str | int, span: dict[str, object]) -> str:
     """A short, findable name for a span in summaries: document, offsets, label."""
     return f"{doc_id}[{span['start']}:{span['end']}] {span['label']}"
 

@@ -18,7 +18,7 @@ from reader.store.documents import STATUSES
 from reader.store.sql import as_json, in_values
 
 __all__ = ["ID_LENGTH", "STATUSES", "ExportFacts", "ExportRow", "Selection", "begin_snapshot",
-           "count_documents", "document_id", "iter_export_rows"]
+           "count_documents", "document_id", "iter_export_rows", "public_id_sql", "public_ids"]
 
 ID_LENGTH = 16
 _SEP = "\x1e"  # never raw inside SQLite's JSON text, which escapes control characters
@@ -35,9 +35,37 @@ _RELATION_JSON = (
 
 
 def document_id(sha256: str) -> str:
-    """A document's exported id: the start of its text hash, so the same text has the same id
-    in every database and an import -> export round trip keeps it."""
+    """A document's id when its dataset gave it none: the start of its text hash, so the
+    same text has the same id in every database and an import -> export round trip keeps
+    it."""
     return sha256[:ID_LENGTH]
+
+
+# Import ids that more than one document holds (as text: 7 and "7" are one name): those
+# documents go by their hash, so a public id always names one document.
+_SHARED_IMPORT_IDS = (
+    "SELECT CAST(json_extract(meta, '$.import_id') AS TEXT) FROM documents"
+    " WHERE json_type(meta, '$.import_id') IN ('text', 'integer') GROUP BY 1 HAVING count(*) > 1"
+)
+
+
+def public_id_sql(table: str) -> str:
+    """SQL for a document's public id, the one every export, `reader agree` and error
+    message uses: the id its dataset gave it on import (`meta.import_id`, a string or an
+    integer as it came) unless another document has the same one, else `document_id`."""
+    given = f"json_extract({table}.meta, '$.import_id')"
+    return (f"CASE WHEN json_type({table}.meta, '$.import_id') IN ('text', 'integer')"
+            f" AND CAST({given} AS TEXT) != ''"
+            f" AND CAST({given} AS TEXT) NOT IN ({_SHARED_IMPORT_IDS})"
+            f" THEN {given} ELSE substr({table}.sha256, 1, {ID_LENGTH}) END")
+
+
+def public_ids(conn: sqlite3.Connection, ids: list[int]) -> dict[int, str | int]:
+    """Row id -> public id, for the documents `ids`."""
+    return dict(conn.execute(
+        f"SELECT id, {public_id_sql('documents')} FROM documents WHERE {in_values('id')}",
+        (as_json(ids),),
+    ).fetchall())
 
 
 @dataclass(frozen=True)
@@ -72,7 +100,7 @@ class ExportRow:
     (`{"label": 1.0}`, spaCy's convention) and `cats_by_json` who gave each."""
 
     db_id: int
-    id: str
+    id: str | int  # the public id (see public_id_sql)
     text: str
     source: str
     sha256: str
@@ -168,8 +196,8 @@ def _documents_sql(selection: Selection, params: dict[str, Any]) -> str:
     if selection.status is not None:
         params["status"] = selection.status
         where = " WHERE d.status = :status"
-    return (f"(SELECT id, text, source, sha256, meta, {status_sql(selection, params)} AS status"
-            f" FROM documents) d{where}")
+    return (f"(SELECT id, text, source, sha256, meta, {status_sql(selection, params)} AS status,"
+            f" {public_id_sql('documents')} AS public_id FROM documents) d{where}")
 
 
 def begin_snapshot(conn: sqlite3.Connection) -> None:
@@ -263,14 +291,15 @@ def _query(selection: Selection, json_head: bool) -> tuple[str, dict[str, Any]]:
         f" FROM {labels})"
     )
     head = (
-        "'{\"id\":' || json_quote(substr(d.sha256, 1, " + str(ID_LENGTH) + "))"
+        "'{\"id\":' || json_quote(d.public_id)"
         " || ',\"text\":' || json_quote(d.text) || ',\"source\":' || json_quote(d.source)"
         " || ',\"sha256\":' || json_quote(d.sha256) || ',\"meta\":' || json(d.meta)"
         " || ',\"status\":' || json_quote(d.status) || ',\"spans\":'"
         if json_head else "''"
     )
     documents = _documents_sql(selection, params)
-    sql = (f"SELECT d.id, d.text, d.source, d.sha256, json(d.meta), d.status, {packed}, {head},"
+    sql = (f"SELECT d.id, d.public_id, d.text, d.source, d.sha256, json(d.meta), d.status,"
+           f" {packed}, {head},"
            f" {relations}, {dangling}, {cats}, {cats_by}"
            f" FROM {documents} ORDER BY d.id")
     return sql, params
@@ -285,8 +314,8 @@ def iter_export_rows(conn: sqlite3.Connection, selection: Selection,
     with a drifted span or a dangling relation must never be written silently."""
     facts = export_facts(conn, selection)
     sql, params = _query(selection, json_head)
-    for (db_id, text, source, sha256, meta_json, status, packed, head, relations, dangling,
-         cats, cats_by) in conn.execute(sql, params):
+    for (db_id, public_id, text, source, sha256, meta_json, status, packed, head, relations,
+         dangling, cats, cats_by) in conn.execute(sql, params):
         if packed is None:
             spans_json, count = "[]", 0
         else:
@@ -296,23 +325,23 @@ def iter_export_rows(conn: sqlite3.Connection, selection: Selection,
             if bad_lengths != "0" or "".join(
                 [text[start:end] for start, end in zip(pairs, pairs, strict=True)]
             ) != joined:
-                _raise_mismatch(document_id(sha256), text, json.loads(spans_json))
+                _raise_mismatch(public_id, text, json.loads(spans_json))
             count = len(numbers) // 2
         if dangling is not None:
             raise ReaderError(
-                f"document {document_id(sha256)}: relation {dangling} joins a span that is not"
+                f"document {public_id}: relation {dangling} joins a span that is not"
                 " live in this document; the database is inconsistent; export stopped")
         if relations is None:
             relations_json, relation_count = "[]", 0
         else:
             counted, relations_json = relations.split(_SEP, 1)
             relation_count = int(counted)
-        yield ExportRow(db_id, document_id(sha256), text, source, sha256, meta_json, status,
+        yield ExportRow(db_id, public_id, text, source, sha256, meta_json, status,
                         spans_json, count, head, relations_json, cats, cats_by, facts,
                         relation_count)
 
 
-def _raise_mismatch(doc_id: str, text: str, spans: list[dict[str, Any]]) -> None:
+def _raise_mismatch(doc_id: str | int, text: str, spans: list[dict[str, Any]]) -> None:
     for span in spans:
         actual = text[span["start"]:span["end"]]
         if actual != span["text"]:

@@ -102,7 +102,7 @@ def disagreements_summary(result: PairResult) -> str:
     )
 
 
-def disagreements_table(result: PairResult, titles: dict[int, str], top: int) -> Table:
+def disagreements_table(result: PairResult, run: AgreementRun, top: int) -> Table:
     """The `top` documents with the most disagreements, most first."""
     worst = sorted(result.disagreements, key=lambda found: (-found.total, found.document_id))
     table = Table(
@@ -117,8 +117,8 @@ def disagreements_table(result: PairResult, titles: dict[int, str], top: int) ->
     table.add_column("total", justify="right")
     for found in worst[:top]:
         table.add_row(
-            str(found.document_id),
-            _data(titles.get(found.document_id, "")),
+            _data(str(run.public_id(found.document_id))),
+            _data(run.titles.get(found.document_id, "")),
             str(len(found.only_a)),
             str(len(found.only_b)),
             str(len(found.label_mismatches)),
@@ -190,17 +190,17 @@ def print_tables(run: AgreementRun, console: Console, top: int) -> None:
         console.print(scores_table(result))
         console.print(_data(disagreements_summary(result)), highlight=False)
         if result.disagreements and top > 0:
-            console.print(disagreements_table(result, run.titles, top))
+            console.print(disagreements_table(result, run, top))
         if run.relation_labels:
             console.print(relations_table(run.relations[index]))
         if run.doc_label_names:
             console.print(doc_labels_table(run.doc_labels[index]))
 
 
-def _document_json(found: DocumentDisagreements, titles: dict[int, str]) -> dict[str, Any]:
+def _document_json(found: DocumentDisagreements, run: AgreementRun) -> dict[str, Any]:
     return {
-        "document_id": found.document_id,
-        "title": titles.get(found.document_id, ""),
+        "document_id": run.public_id(found.document_id),
+        "title": run.titles.get(found.document_id, ""),
         "only_a": [dict(zip(ONE_SIDED_FIELDS, item, strict=True)) for item in found.only_a],
         "only_b": [dict(zip(ONE_SIDED_FIELDS, item, strict=True)) for item in found.only_b],
         "label_mismatches": [
@@ -227,7 +227,7 @@ def to_json(run: AgreementRun, label_filter: list[str] | None) -> str:
                 "only_a": only_a,
                 "only_b": only_b,
                 "label_mismatches": mismatched,
-                "documents": [_document_json(found, run.titles) for found in result.disagreements],
+                "documents": [_document_json(found, run) for found in result.disagreements],
             },
             "relations": {
                 "overall": asdict(relations.overall),

@@ -29,6 +29,7 @@ from reader.store.agreement_rows import (
     relation_groups,
     span_groups,
 )
+from reader.store.export_rows import public_ids
 from reader.team.agreement import (
     PairAgreement,
     PairResult,
@@ -60,6 +61,11 @@ class AgreementRun:
     """Every document label seen in the compared documents."""
     processes: int = 1
     """How many processes shared the work."""
+    ids: dict[int, str | int] = field(default_factory=dict)
+    """The public id (the one exports write) of every document a disagreement cites."""
+
+    def public_id(self, document_id: int) -> str | int:
+        return self.ids.get(document_id, document_id)
 
 
 def choose_pairs(
@@ -154,8 +160,10 @@ def run_agreement(
         total.labels.update(part.labels)
         total.relation_labels.update(part.relation_labels)
         total.doc_label_names.update(part.doc_label_names)
+    results = [total.accumulators[pair].result(labels) for pair in pairs]
+    cited = sorted({found.document_id for result in results for found in result.disagreements})
     return AgreementRun(
-        [total.accumulators[pair].result(labels) for pair in pairs],
+        results,
         total.titles,
         sorted(set(labels) if labels else total.labels),
         [total.relations[pair].result() for pair in pairs],
@@ -163,6 +171,7 @@ def run_agreement(
         sorted(total.relation_labels),
         sorted(total.doc_label_names),
         len(parts),
+        public_ids(conn, cited),
     )
 
 
