@@ -110,6 +110,8 @@ def cli(ctx: click.Context, db_path: Path | None, annotator: str | None) -> None
     "--relations", default=None, help="Comma-separated relation label names, e.g. by,about."
 )
 @click.option("--compare", is_flag=True, help="Show other annotators' spans too (adjudication).")
+@click.option("--guidelines", type=click.Path(path_type=Path), default=None,
+              help="Annotation guidelines (Markdown) to show beside the article on i.")
 def open_command(
     paths: tuple[Path, ...] = (),
     db_path: Path | None = None,
@@ -118,6 +120,7 @@ def open_command(
     labels: str | None = None,
     relations: str | None = None,
     compare: bool = False,
+    guidelines: Path | None = None,
 ) -> None:
     """Open PATH... : an article, a folder of .txt/.md files, a corpus .jsonl, several of
     these; with no PATH, the library of documents already in the database."""
@@ -131,6 +134,7 @@ def open_command(
         labels=labels,
         relations=relations,
         compare=compare,
+        guidelines=guidelines,
     )
 
 

@@ -38,6 +38,13 @@ def _folder_files(folder: Path) -> list[Path]:
                   and not any(part.startswith(".") for part in p.relative_to(folder).parts))
 
 
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return one.samefile(other)
+    except OSError:
+        return False
+
+
 @dataclass
 class Plan:
     """Everything named on the command line, read and checked, nothing written yet."""
@@ -47,15 +54,19 @@ class Plan:
     skipped: list[str]
 
 
-def read_inputs(paths: list[Path], *, encoding: str, annotator: str) -> Plan:
+def read_inputs(paths: list[Path], *, encoding: str, annotator: str,
+                guidelines: Path | None = None) -> Plan:
     """Read and check every input before the database is opened, so a bad one leaves no
-    trace (not even a new database file)."""
+    trace (not even a new database file). A folder's `guidelines` file (the config's) is
+    not one of its articles."""
     check_encoding(encoding)  # even when every input is a corpus, which is always UTF-8
     items: list[LoadedText | Path] = []
     skipped: list[str] = []
     for path in paths:
         if path.is_dir():
             files = _folder_files(path)
+            if guidelines is not None:
+                files = [file for file in files if not _same_file(file, guidelines)]
             if not files:
                 raise ReaderError(f"{path}: no text files (*.txt, *.md) in this folder")
             for file in files:

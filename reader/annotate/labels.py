@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
+from reader.annotate.keymap import KeyRemap, assignment_lines, parse_keys
 from reader.errors import ReaderError
 
 PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1",
@@ -81,6 +82,8 @@ class Config:
     relations: tuple[RelationType, ...] = DEFAULT_RELATIONS
     doc_labels: tuple[DocLabel, ...] = DEFAULT_DOC_LABELS
     doc_labels_multi: bool = False  # False: a document has at most one label per annotator
+    keys: tuple[KeyRemap, ...] = ()  # `[keys]`: bindings the user moved to other keys
+    guidelines: Path | None = None  # the annotation guidelines (Markdown) to show on a key
     # A model's entity labels -> span labels, for suggestions (`[model_labels]`); empty:
     # an entity is suggested only under a span label of the same name.
     model_labels: dict[str, str] = field(default_factory=dict)
@@ -174,10 +177,13 @@ def usable_relations(relations: tuple[RelationType, ...],
     return tuple(kept)
 
 
-def override(config: Config, *, labels: str | None = None,
-             relations: str | None = None) -> Config:
-    """`config` with `--labels` and `--relations` applied: new span labels keep only the
-    config's relations that can still join something; `--relations` names replace them."""
+def override(config: Config, *, labels: str | None = None, relations: str | None = None,
+             guidelines: Path | None = None) -> Config:
+    """`config` with `--labels`, `--relations` and `--guidelines` applied: new span labels
+    keep only the config's relations that can still join something; `--relations` names
+    replace them."""
+    if guidelines is not None:
+        config = replace(config, guidelines=guidelines)
     if labels:
         new_labels = labels_from_names(labels)
         config = replace(config, labels=new_labels,
@@ -225,7 +231,20 @@ def load_config(path: Path) -> Config:
                           " must be true or false")
     return Config(labels=labels, annotator=annotator, source=path, relations=relations,
                   doc_labels=doc_labels, doc_labels_multi=multi,
-                  model_labels=_model_labels(data, raw, path, labels))
+                  model_labels=_model_labels(data, raw, path, labels),
+                  keys=parse_keys(data, raw, path), guidelines=_guidelines(data, raw, path))
+
+
+def _guidelines(data: dict[str, object], raw: str, path: Path) -> Path | None:
+    """`guidelines = "GUIDELINES.md"`: a path relative to the config file's folder (read
+    at start, by `reader.annotate.guidelines`)."""
+    value = data.get("guidelines")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip() or "\0" in value:
+        line = assignment_lines(raw).get("guidelines", 1)
+        raise ReaderError(f"{path}:{line}: guidelines must be the path of a Markdown file")
+    return path.parent / Path(value.strip()).expanduser()
 
 
 def _tables(data: dict[str, object], raw: str, path: Path, name: str,

@@ -14,9 +14,11 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
 
+from reader.annotate.guidelines import Guidelines
 from reader.annotate.labels import Config
 from reader.store.documents import Document, Progress
 from reader.text.sanitize import escape_markup
+from reader.ui.keymap import checked_keymap, effective_keys, key_name
 from reader.ui.messages import OpenDocument, ShowLibrary, ShowStats
 from reader.ui.notify import tell
 from reader.ui.screens.article import ArticleScreen
@@ -39,6 +41,7 @@ class Session:
     show_library: bool = False
     resume: bool = True  # with the library: open `document` on top of it at start
     notices: list[str] = field(default_factory=list)
+    guidelines: Guidelines | None = None  # read at start (`--guidelines`, `guidelines =`)
 
     def __post_init__(self) -> None:
         if not self.document_ids:
@@ -55,9 +58,12 @@ class ReaderApp(App[None]):
     def __init__(self, session: Session, *, compare: bool = False) -> None:
         super().__init__()
         self.session = session
+        keymap = checked_keymap(session.config)
         self.workspace = Workspace(
             session.conn, session.annotator, session.config, session.document_ids,
-            is_corpus=session.show_library or len(session.document_ids) > 1, compare=compare)
+            is_corpus=session.show_library or len(session.document_ids) > 1, compare=compare,
+            keymap=keymap, guidelines=session.guidelines)
+        self.set_keymap(keymap)
         self.crashed: Exception | None = None
 
     @property
@@ -163,8 +169,8 @@ class ReaderApp(App[None]):
                 if binding.id and binding.id.startswith("tag.key"):
                     continue
                 seen.add(binding.description)
-                key = binding.key.split(",")[0]
-                yield SystemCommand(binding.description, f"key: {key}",
+                key = key_name(effective_keys(binding, self.workspace.keymap).split(",")[0])
+                yield SystemCommand(binding.description, f"key: {escape_markup(key)}",
                                     partial(owner.run_action, binding.action))
         if isinstance(screen, ArticleScreen):
             yield SystemCommand("Tag every occurrence in every document",

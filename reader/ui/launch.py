@@ -8,12 +8,23 @@ from pathlib import Path
 
 
 def launch(*, paths: list[Path], db_path: Path, annotator: str | None, encoding: str,
-           labels: str | None, compare: bool = False, relations: str | None = None) -> None:
+           labels: str | None, compare: bool = False, relations: str | None = None,
+           guidelines: Path | None = None) -> None:
     from reader.annotate.labels import find_config, override
     from reader.errors import ReaderError
     from reader.locations import config_candidates, default_annotator
 
-    config = override(find_config(config_candidates()), labels=labels, relations=relations)
+    config = override(find_config(config_candidates()), labels=labels, relations=relations,
+                      guidelines=guidelines)
+    guide = None
+    if config.guidelines is not None:
+        from reader.annotate.guidelines import load_guidelines
+
+        guide = load_guidelines(config.guidelines)
+    if config.keys:  # checked now: a bad [keys] must stop us before the database opens
+        from reader.ui.keymap import checked_keymap
+
+        checked_keymap(config)
     who = annotator or config.annotator or default_annotator()
 
     from reader.text.loading import CORPUS_SUFFIXES
@@ -28,7 +39,8 @@ def launch(*, paths: list[Path], db_path: Path, annotator: str | None, encoding:
     else:
         from reader.corpus import read_inputs
 
-        plan = read_inputs(paths, encoding=encoding, annotator=who)
+        plan = read_inputs(paths, encoding=encoding, annotator=who,
+                           guidelines=config.guidelines)
 
     from reader.store.database import connect
     from reader.store.documents import add_document, get_document, get_progress
@@ -57,7 +69,7 @@ def launch(*, paths: list[Path], db_path: Path, annotator: str | None, encoding:
         session = Session(conn=conn, document=document, annotator=who, config=config,
                           progress=get_progress(conn, document.id, who), document_ids=ids,
                           show_library=not single, resume=bool(paths) and not single,
-                          notices=notices)
+                          notices=notices, guidelines=guide)
         app = make_app(session, compare=compare)
         app.run()
     finally:

@@ -102,13 +102,14 @@ def pending_hint(head: Span, targets: Sequence[Span], kinds: Iterable[RelationTy
 
 
 def saved_message(saved: Saved, text: str, span_of: SpanOf,
-                  doc_label_order: Sequence[str] = ()) -> tuple[str, str]:
+                  doc_label_order: Sequence[str] = (), *,
+                  undo_key: str = "u") -> tuple[str, str]:
     """What a committed edit did, and the save state shown beside it ("saved ✓"; "saved
-    (u undoes)" for a removal, which may surprise)."""
+    (u undoes)" for a removal, which may surprise; `undo_key` is the user's)."""
     if saved.kind == "spans":
-        return _batch_saved(saved)
+        return _batch_saved(saved, undo_key)
     if saved.kind == "relation":
-        return _relation_saved(saved, text, span_of)
+        return _relation_saved(saved, text, span_of, undo_key)
     if saved.kind == "doc_labels":
         return _doc_labels_saved(saved, doc_label_order)
     subject = saved.subject
@@ -120,7 +121,7 @@ def saved_message(saved: Saved, text: str, span_of: SpanOf,
     if saved.verb == "tagged":
         return f"{label} {quoted}", "saved ✓"
     if saved.verb in ("removed", "deleted"):  # a label key's toggle surprises: say so
-        return f"{saved.verb} {label} {quoted}", "saved (u undoes)"
+        return f"{saved.verb} {label} {quoted}", f"saved ({undo_key} undoes)"
     if saved.verb == "noted":
         return f"note on {label}", "saved ✓"
     if saved.verb == "unnoted":
@@ -132,7 +133,7 @@ def saved_message(saved: Saved, text: str, span_of: SpanOf,
     return f"{saved.verb}: {label} {quoted} {state}", "saved"
 
 
-def _batch_saved(saved: Saved) -> tuple[str, str]:
+def _batch_saved(saved: Saved, undo_key: str) -> tuple[str, str]:
     """After `*` ("actor “Lavrov”: 4 more tagged, 2 in 1 other document"), or its undo or
     redo ("undone: 4 × actor “Lavrov” gone")."""
     spans = saved.spans_added or saved.spans_removed
@@ -142,19 +143,20 @@ def _batch_saved(saved: Saved) -> tuple[str, str]:
         others, documents = saved.elsewhere
         elsewhere = (f", {others} in {documents} other document"
                      f"{'s' if documents != 1 else ''}" if documents else "")
-        return f"{what}: {count} more tagged{elsewhere}", "saved ✓ (u undoes them all)"
+        return f"{what}: {count} more tagged{elsewhere}", f"saved ✓ ({undo_key} undoes them all)"
     state = "back" if saved.spans_added else "gone"
     return f"{saved.verb}: {count} × {what} {state}", "saved"
 
 
-def _relation_saved(saved: Saved, text: str, span_of: SpanOf) -> tuple[str, str]:
+def _relation_saved(saved: Saved, text: str, span_of: SpanOf,
+                    undo_key: str) -> tuple[str, str]:
     relation = saved.relation
     described = (f"{relation.label} relation {span_text(span_of(relation.head_uid), text)}"
                  f" → {span_text(span_of(relation.child_uid), text)}")
     if saved.verb == "related":
         return described, "saved ✓"
     if saved.verb == "unrelated":
-        return f"deleted {described}", "saved (u undoes)"
+        return f"deleted {described}", f"saved ({undo_key} undoes)"
     return (f"{saved.verb}: {described} {'back' if saved.relations_added else 'gone'}",
             "saved")
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from reader.annotate.guidelines import Guidelines
 from reader.annotate.labels import Config
 from reader.store.annotations import AnnotationStore
 from reader.store.database import busy_timeout_ms, set_busy_timeout
@@ -40,6 +41,8 @@ class Workspace:
     document_ids: list[int]
     is_corpus: bool = False
     compare: bool = False
+    keymap: dict[str, str] = field(default_factory=dict)  # `[keys]`: binding id -> keys
+    guidelines: Guidelines | None = None  # the Markdown file shown on a key, if any
     label_colors: dict[str, str] = field(init=False)
     relation_colors: dict[str, str] = field(init=False)
 

@@ -43,8 +43,8 @@ class ChooseScreen(ModalScreen[str | None]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
-        Binding("down", "move(1)", "Down", show=False),
-        Binding("up", "move(-1)", "Up", show=False),
+        Binding("down", "move(1)", "Down", show=False, id="dialog.down"),
+        Binding("up", "move(-1)", "Up", show=False, id="dialog.up"),
     ]
 
     def __init__(self, title: str, choices: list[Choice]) -> None:

@@ -5,36 +5,17 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.keys import format_key
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader.annotate.labels import Label, RelationType
 from reader.text.sanitize import safe_text
+from reader.ui.keymap import key_name, key_names, rebound
+from reader.ui.scrolling import page_bindings, scroll_page
 
-NAMED_KEYS = {"pagedown": "PgDn", "pageup": "PgUp", "escape": "Esc", "enter": "Enter",
-              "tab": "Tab", "space": "Space", "home": "Home", "end": "End",
-              "backspace": "Backspace", "delete": "Del", "insert": "Ins",
-              "up": "↑", "down": "↓", "left": "←", "right": "→"}
-"""Keys Textual's `format_key` would show in lower case or as words (its own aliases: `esc`,
-`pgdn`, `⏎`); everything else is what `format_key` makes of it (`question_mark` -> `?`)."""
-
-
-def key_name(key: str) -> str:
-    """One bound key as a user types it: `ctrl+r` -> `Ctrl+R`, `shift+right` -> `Shift+→`,
-    `number_sign` -> `#`."""
-    *modifiers, base = key.split("+") if key != "+" else [key]
-    shown = NAMED_KEYS.get(base) or format_key(base)
-    if modifiers and len(shown) == 1:
-        shown = shown.upper()
-    return "+".join([*(modifier.capitalize() for modifier in modifiers), shown])
-
-
-def key_names(keys: str) -> str:
-    """`pagedown,space` -> `PgDn / Space` (the way people write keys)."""
-    return " / ".join(key_name(key) for key in keys.split(","))
+__all__ = ["HelpScreen", "key_name", "key_names"]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -49,29 +30,24 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
         # The reading keys of the article work here too: the help is longer than a screen.
-        Binding("j,down", "scroll('down')", "Line down", show=False, id="help.down"),
-        Binding("k,up", "scroll('up')", "Line up", show=False, id="help.up"),
-        Binding("space,pagedown", "scroll('page_down')", "Page down", show=False,
-                id="help.page_down"),
-        Binding("pageup", "scroll('page_up')", "Page up", show=False, id="help.page_up"),
-        Binding("g,home", "scroll('home')", "Top", show=False, id="help.top"),
-        Binding("G,end", "scroll('end')", "End", show=False, id="help.end"),
+        *page_bindings("help"),
     ]
 
     def __init__(self, sections: list[tuple[str, list[Binding]]],
-                 labels: tuple[Label, ...], *, relations: tuple[RelationType, ...] = ()) -> None:
+                 labels: tuple[Label, ...], *, relations: tuple[RelationType, ...] = (),
+                 keymap: dict[str, str] | None = None) -> None:
+        """`sections` as the classes bind them; `keymap` (`[keys]` in the config) moves
+        them to the user's keys, which are the ones shown."""
         super().__init__()
-        self.sections = sections
+        self.keymap = keymap or {}
+        self.sections = [(title, rebound(bindings, self.keymap))
+                         for title, bindings in sections]
         self.labels = labels
         self.relations = relations
 
     def action_scroll(self, where: str) -> None:
         """Scroll the help (by the screen's keys, whatever has the focus)."""
-        scroll = self.query_one(VerticalScroll)
-        moves = {"down": scroll.scroll_down, "up": scroll.scroll_up,
-                 "page_down": scroll.scroll_page_down, "page_up": scroll.scroll_page_up,
-                 "home": scroll.scroll_home, "end": scroll.scroll_end}
-        moves[where](animate=False)
+        scroll_page(self.query_one(VerticalScroll), where)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -89,7 +65,9 @@ class HelpScreen(ModalScreen[None]):
             for title, bindings in self.sections:
                 table = Table(box=None, show_header=False, padding=(0, 2))
                 for binding in bindings:
-                    table.add_row(key_names(binding.key), binding.description)
+                    # The id is what `[keys]` in the config moves to another key.
+                    table.add_row(Text(key_names(binding.key)), Text(binding.description),
+                                  Text(binding.id or "", style="dim"))
                 yield Static(Text(f"\n{title}", style="bold"))
                 yield Static(table)
             if self.relations:
@@ -103,5 +81,13 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(Text("\nRelation labels (the number keys while a relation is "
                                   "pending: r on a span, then move to the other)", style="bold"))
                 yield Static(kinds)
+            close = next(b for b in rebound(_bindings(self.BINDINGS), self.keymap)
+                         if b.id == "help.close")
             yield Static(Text("\nCtrl+P opens the command palette: every action by name.\n"
-                              "Escape, q or ? closes this screen.", style="dim"))
+                              f"{key_names(close.key).replace(' / ', ', ')} closes this"
+                              " screen. The dim names are the ids that [keys] in the config"
+                              " moves to other keys.", style="dim"))
+
+
+def _bindings(bindings: list[BindingType]) -> list[Binding]:
+    return [binding for binding in bindings if isinstance(binding, Binding)]

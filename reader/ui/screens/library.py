@@ -29,13 +29,13 @@ class LibraryScreen(Screen[None]):
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="library.filter"),
         Binding("s", "sort", "Sort", id="library.sort"),
-        Binding("S", "stats", "Statistics", id="library.stats"),
+        Binding("S", "stats", "Statistics", id="corpus.stats"),
         # One key, two footer words: the one that is not shown now (see check_action).
         Binding("a", "show_all(True)", "All documents", id="library.all"),
         Binding("a", "show_all(False)", "This corpus", id="library.corpus"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="library.clear"),
-        Binding("question_mark", "help", "Help", id="library.help"),
-        Binding("q", "quit", "Quit", id="library.quit"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
     def __init__(self, workspace: Workspace) -> None:
@@ -144,7 +144,7 @@ class LibraryScreen(Screen[None]):
 
         self.app.push_screen(HelpScreen(
             [("Library", [b for b in self.BINDINGS if isinstance(b, Binding)])],
-            self.workspace.config.labels))
+            self.workspace.config.labels, keymap=self.workspace.keymap))
 
     def action_quit(self) -> None:
         self.app.exit()

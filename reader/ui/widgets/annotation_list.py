@@ -18,7 +18,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding, NoBinding
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
@@ -43,9 +43,10 @@ ACTION_CELLS = 3  # the " → " / " ✕ " cell at the right end of a row
 RELATE, RELATING_FROM, DELETE = " → ", " ● ", " ✕ "
 IDLE_HELP = "/ filter · esc back · enter jump\nclick → relate · ✕ delete"
 PENDING_HELP = "click the other span · ● or esc cancels"
-# Printable keys the list leaves to the screen (help, undo); the other ones it does not bind
-# itself go to the filter, so typing in the list never reaches the article's keys (`c`).
-SCREEN_KEYS = frozenset({"question_mark", "u"})
+# The screen's bindings a printable key may still reach from the list (help, undo, on
+# whatever keys `[keys]` gave them); other keys the list does not bind itself go to the
+# filter, so typing in the list never reaches the article's keys (`c`).
+SCREEN_BINDINGS = frozenset({"app.help", "history.undo"})
 
 
 class SpanList(LineList[ListRow]):
@@ -55,9 +56,9 @@ class SpanList(LineList[ListRow]):
     with the mouse (see the module's docstring)."""
 
     BINDINGS = [
-        Binding("x", "delete", "Delete", id="list.delete"),
-        Binding("a", "note", "Note", show=False, id="list.note"),
-        Binding("y", "copy_text", "Copy text", show=False, id="list.copy"),
+        Binding("x", "delete", "Delete", id="annotation.delete"),
+        Binding("a", "note", "Note", show=False, id="annotation.note"),
+        Binding("y", "copy_text", "Copy text", show=False, id="copy.text"),
         Binding("escape", "back", "Back to the article", show=False, id="list.back"),
         *(Binding(str(n), f"tag('{n}')", f"Tag with label {n}", show=False,
                   id=f"list.tag{n}") for n in range(1, 10)),
@@ -164,11 +165,12 @@ class SpanList(LineList[ListRow]):
     def on_key(self, event: events.Key) -> None:
         """Typing in the list filters it: a printable key the list does not bind goes to the
         filter box instead of on to the article's bindings."""
-        if not event.is_printable or event.character is None or event.key in SCREEN_KEYS:
+        if not event.is_printable or event.character is None:
             return
-        try:
-            self._bindings.get_bindings_for_key(event.key)
-        except NoBinding:
+        # The active bindings have the user's keys (`[keys]`); the class's have the defaults.
+        active = self.screen.active_bindings.get(event.key)
+        if active is None or not (active.node is self or
+                                  active.binding.id in SCREEN_BINDINGS):
             event.stop()
             event.prevent_default()
             parent = self.parent

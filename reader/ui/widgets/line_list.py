@@ -34,12 +34,13 @@ class LineList(ScrollView, Generic[Row], can_focus=True):
     """
 
     BINDINGS = [
-        Binding("up,k", "move(-1)", "Up", show=False),
-        Binding("down,j", "move(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown,space", "page(1)", "Page down", show=False),
-        Binding("home,g", "jump(0)", "First", show=False),
-        Binding("end,G", "jump(-1)", "Last", show=False),
+        Binding("up,k", "move(-1)", "Up", show=False, id="rows.up"),
+        Binding("down,j", "move(1)", "Down", show=False, id="rows.down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="rows.page_up"),
+        Binding("pagedown,space", "page(1)", "Page down", show=False,
+                id="rows.page_down"),
+        Binding("home,g", "jump(0)", "First", show=False, id="rows.first"),
+        Binding("end,G", "jump(-1)", "Last", show=False, id="rows.last"),
         Binding("enter", "choose", "Open", id="list.choose"),
     ]
 

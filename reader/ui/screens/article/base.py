@@ -15,6 +15,7 @@ from reader.annotate.session import AnnotationSession
 from reader.annotate.span_index import Span
 from reader.store.documents import Document, Progress
 from reader.store.relations import Relation
+from reader.ui.keymap import key_for
 from reader.ui.status_text import (
     pending_hint,
     position,
@@ -90,6 +91,15 @@ class ArticleBase(Screen[None]):
         self.status.show(mode=mode, where=where, under_cursor=under, message=message,
                          state=state if message is not None else None,
                          hidden=max(len(relations) - STATUS_RELATIONS_MAX, 0))
+
+    def _key(self, binding_id: str, default: str) -> str:
+        """The user's key for a binding (`[keys]` in the config), for a message."""
+        return key_for(self.workspace.keymap, binding_id, default)
+
+    def _focus_within(self, widget_id: str) -> bool:
+        """Whether the focus is in the widget with this id (the guidelines, the list)."""
+        return self.focused is not None and any(
+            node.id == widget_id for node in self.focused.ancestors_with_self)
 
     def say(self, message: str, state: str = "") -> None:
         """A message on the status line; `state` ("saved ✓") stays visible whatever the

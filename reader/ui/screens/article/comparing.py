@@ -20,14 +20,17 @@ class Comparing(EditQueue):
         others = {span.annotator for span in self.view.spans} - {workspace.annotator}
         if workspace.compare:
             who = ", ".join(sorted(others)) or "nobody else yet"
+            jump = (f"{self._key('compare.next', 'right_curly_bracket')} /"
+                    f" {self._key('compare.previous', 'left_curly_bracket')}")
             self.say(f"compare mode: showing {who} (underlined);"
-                     f" {summary(self.annotations.marked)}; }} / {{ jump, A accepts")
+                     f" {summary(self.annotations.marked)}; {jump} jump,"
+                     f" {self._key('compare.accept', 'A')} accepts")
         else:
             self.say("compare mode off")
 
     def action_disagreement(self, forward: bool) -> None:
         if not self.annotations.compare:
-            self.say("press c for compare mode first")
+            self.say(f"press {self._key('compare.toggle', 'c')} for compare mode first")
             return
         found = disagreements(self.view.spans)
         cursor = self.view.cursor
@@ -49,7 +52,8 @@ class Comparing(EditQueue):
         own = {(s.start, s.end, s.label) for s in here if s.own}
         theirs = [s for s in here if not s.own and (s.start, s.end, s.label) not in own]
         if not theirs:
-            self.say("no other annotator's span to accept here (compare mode: c)")
+            self.say("no other annotator's span to accept here (compare mode:"
+                     f" {self._key('compare.toggle', 'c')})")
             return
         span = theirs[0]
         self._edit("annotation", lambda: self.annotations.accept(span))

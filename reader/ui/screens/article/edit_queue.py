@@ -99,6 +99,7 @@ class EditQueue(Publishing):
         if outcome.kind == "doc_labels":
             self._describe_place()
         order = [label.name for label in self.workspace.config.doc_labels]
-        message, state = saved_message(outcome, self.view.text, self.annotations.span, order)
+        message, state = saved_message(outcome, self.view.text, self.annotations.span, order,
+                                       undo_key=self._key("history.undo", "u"))
         self.say(message, state)
         return True

@@ -55,6 +55,7 @@ BINDINGS: list[BindingType] = [
     Binding("left_curly_bracket", "disagreement(False)", "Previous disagreement",
             show=False, id="compare.previous"),
     Binding("A", "accept", "Accept their span", show=False, id="compare.accept"),
+    Binding("i", "guidelines", "Guidelines", show=False, id="guidelines.toggle"),
     Binding("question_mark", "help", "Help", id="app.help"),
     Binding("q", "quit", "Quit", id="app.quit"),
 ]
@@ -67,15 +68,18 @@ HELP_SECTIONS: list[tuple[str, tuple[str, ...]]] = [
      ("relation", "doclabel")),
     ("Corpus", ("corpus",)),
     ("Comparing annotators (adjudication)", ("compare",)),
+    ("Guidelines (the panel beside the article)", ("guidelines",)),
     ("App", ("app",)),
 ]
 
 
-def help_sections(screen_keys: list[BindingType],
-                  reading_keys: list[BindingType]) -> list[tuple[str, list[Binding]]]:
+def help_sections(screen_keys: list[BindingType], reading_keys: list[BindingType],
+                  panel_keys: list[BindingType] | None = None,
+                  ) -> list[tuple[str, list[Binding]]]:
     """The keys for the help screen: reading (the view's keys and search) first, then the
-    screen's by section; the nine label keys are shown with the labels instead."""
-    own = [b for b in screen_keys
+    screen's by section (with the guidelines panel's own keys); the nine label keys are
+    shown with the labels instead."""
+    own = [b for b in [*screen_keys, *(panel_keys or [])]
            if isinstance(b, Binding) and b.id and not b.id.startswith("tag.key")]
 
     def group(*prefixes: str) -> list[Binding]:

@@ -17,6 +17,7 @@ from reader.ui.notify import tell
 from reader.ui.screens.article.annotate_all import AnnotateAll
 from reader.ui.screens.article.comparing import Comparing
 from reader.ui.screens.article.corpus import POSITION_SAVE_INTERVAL_S, CorpusMoves
+from reader.ui.screens.article.guidelines import GuidelinesMoves
 from reader.ui.screens.article.keys import BINDINGS, help_sections
 from reader.ui.screens.article.list_events import ListEvents
 from reader.ui.screens.article.searching import Searching
@@ -24,7 +25,8 @@ from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.status import Legend, StatusLine
 
 
-class ArticleScreen(ListEvents, Searching, Comparing, CorpusMoves, AnnotateAll):
+class ArticleScreen(ListEvents, Searching, Comparing, CorpusMoves, AnnotateAll,
+                    GuidelinesMoves):
     BINDINGS = BINDINGS
 
     def compose(self) -> ComposeResult:
@@ -81,7 +83,9 @@ class ArticleScreen(ListEvents, Searching, Comparing, CorpusMoves, AnnotateAll):
 
     def action_help(self) -> None:
         from reader.ui.screens.help import HelpScreen
+        from reader.ui.widgets.guidelines_panel import GuidelinesPanel
 
         config = self.workspace.config
-        sections = help_sections(self.BINDINGS, ArticleView.BINDINGS)
-        self.app.push_screen(HelpScreen(sections, config.labels, relations=config.relations))
+        sections = help_sections(self.BINDINGS, ArticleView.BINDINGS, GuidelinesPanel.BINDINGS)
+        self.app.push_screen(HelpScreen(sections, config.labels, relations=config.relations,
+                                        keymap=self.workspace.keymap))

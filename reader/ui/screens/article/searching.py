@@ -36,8 +36,9 @@ class Searching(EditQueue):
         return bar
 
     async def action_search(self) -> None:
-        if self._held_keys is not None or isinstance(self.focused, Input):
-            raise SkipAction()  # a `/` in the query, or a key waiting its turn
+        if self._held_keys is not None or isinstance(self.focused, Input) or \
+                self._focus_within("guidelines"):
+            raise SkipAction()  # a `/` in a query, a key waiting its turn, the guidelines
         if self.focused is not None and self.focused.id == "annotation-options":
             from reader.ui.widgets.annotation_list import AnnotationList
 
@@ -152,7 +153,7 @@ class Searching(EditQueue):
         view = self.view
         matches = view.matches
         if not matches:
-            self.say("no search: press / to search")
+            self.say(f"no search: press {self._key('search.open', 'slash')} to search")
             return
         selection = view.selection
         current = view.current_match

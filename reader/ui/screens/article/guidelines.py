@@ -1,0 +1,24 @@
+"""The guidelines beside the article (`i`): the panel (`reader.ui.widgets.guidelines_panel`)
+is mounted the first time, opened at the section of the label under the cursor."""
+
+from __future__ import annotations
+
+from reader.ui.screens.article.base import ArticleBase
+
+
+class GuidelinesMoves(ArticleBase):
+    async def action_guidelines(self) -> None:
+        """Open the guidelines at the label under the cursor and focus them; pressed with
+        the focus there, close them."""
+        from reader.ui.widgets.guidelines_panel import GuidelinesPanel
+
+        here = self.view.spans.at(self.view.cursor)
+        found = self.query(GuidelinesPanel)
+        if found:
+            panel = found.first()
+        else:
+            workspace = self.workspace
+            panel = GuidelinesPanel(workspace.guidelines, workspace.config.labels,
+                                    keymap=workspace.keymap, id="guidelines")
+            await self.query_one("#body").mount(panel)
+        panel.toggle(here[0].label if here else None, back_to=self.view)
