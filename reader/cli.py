@@ -65,6 +65,15 @@ db_option = click.option(
 )
 
 
+def existing_db(db_path: Path | None) -> Path:
+    """The database a read-only command reads (which it must not create as a side effect),
+    refused in the same words by every command when it is not there."""
+    path = resolve_db(db_path)
+    if not path.exists():
+        raise ReaderError(f"database {path}: does not exist (nothing imported or annotated yet)")
+    return path
+
+
 def resolve_db(db_path: Path | None) -> Path:
     """The command's own --db, else the one given before the command (`reader --db X
     stats`), else READER_DB or the user data folder."""
@@ -142,13 +151,14 @@ def open_command(
 @db_option
 def where(db_path: Path | None) -> None:
     """Print the database and config paths in use."""
-    from reader.locations import config_candidates, data_dir
+    from reader.locations import config_candidates, data_dir, datasets_doc
 
     click.echo(f"database: {one_line(str(resolve_db(db_path)))}")
     for candidate in config_candidates(check_override=False):
         mark = "" if candidate.exists() else " (absent)"
         click.echo(f"config:   {one_line(str(candidate))}{mark}")
     click.echo(f"data dir: {one_line(str(data_dir()))}")
+    click.echo(f"datasets: {one_line(str(datasets_doc()))} (the export formats)")
 
 
 def _usage_message(error: click.ClickException) -> str:

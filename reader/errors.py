@@ -28,6 +28,10 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
+INSTALL_SPACY = ("pip install spacy (or, in reader's source folder, pip install '.[spacy]';"
+                 " the extra is not on the package index)")
+
+
 def one_line(text: str) -> str:
     """`text` as one terminal-safe line: controls are shown as escapes (`\\n`, `\\x1b`),
     so a file name or a record cannot split an error line or reach the terminal raw."""

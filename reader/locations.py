@@ -24,6 +24,14 @@ def config_dir() -> Path:
     return user_config_path(APP_NAME, appauthor=False)
 
 
+def datasets_doc() -> Path:
+    """docs/datasets.md, which `reader export --help` points to: inside the installed package
+    (the wheel copies it to `reader/docs/`), or at the top of a source checkout."""
+    package = Path(__file__).resolve().parent
+    installed = package / "docs" / "datasets.md"
+    return installed if installed.is_file() else package.parent / "docs" / "datasets.md"
+
+
 def default_db_path() -> Path:
     """`READER_DB` wins over the platform's data folder."""
     override = os.environ.get(DB_ENV)

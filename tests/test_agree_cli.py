@@ -175,7 +175,7 @@ def test_no_common_document(tmp_path: Path) -> None:
 def test_missing_database_is_not_created(tmp_path: Path) -> None:
     path = tmp_path / "absent.db"
     result = agree("--db", str(path))
-    assert "no such file" in str(result.exception)
+    assert "does not exist (nothing imported or annotated yet)" in str(result.exception)
     assert not path.exists()
 
 

@@ -130,7 +130,7 @@ def test_spacy_missing_is_one_clear_error(db: Path, tmp_path: Path,
     out = tmp_path / "x.spacy"
     result = invoke("--db", str(db), "-o", str(out), "--format", "spacy")
     assert isinstance(result.exception, ReaderError)
-    assert "pip install 'reader-annotator[spacy]'" in str(result.exception)
+    assert "pip install '.[spacy]'" in str(result.exception)
     assert not out.exists()
 
 

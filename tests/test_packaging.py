@@ -19,6 +19,7 @@ def test_wheel_ships_the_stylesheet(tmp_path: Path) -> None:
     (wheel,) = tmp_path.glob("reader_annotator-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "reader/styles/reader.tcss" in names
+    assert "reader/docs/datasets.md" in names  # `reader export --help` points to it
     assert "reader/ui/app.py" in names and "reader/cli.py" in names
     assert any(name.endswith("entry_points.txt") for name in names)
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
-from reader.cli import db_option, resolve_db
+from reader.cli import db_option, existing_db
 from reader.errors import ReaderError
+
+PIPED_WIDTH = 1000  # wider than any of agree's tables: they keep their natural width
 
 
 def _names(values: tuple[str, ...] | str | None) -> list[str] | None:
@@ -70,9 +73,7 @@ def agree(
     from reader.store.database import connect_readonly
     from reader.team.annotated import run_agreement
 
-    path = resolve_db(db_path)
-    if not path.exists():
-        raise ReaderError(f"database {path}: no such file")
+    path = existing_db(db_path)
     wanted_annotators = _names(annotators)
     wanted_labels = _names(labels)
     if annotators is not None and wanted_annotators is None:
@@ -91,4 +92,7 @@ def agree(
 
     from reader.team.agree_report import print_tables
 
-    print_tables(run, Console(), top)
+    # Piped or redirected, Rich would assume 80 columns and cut ids and headers: the
+    # tables take the width they need instead, for a file or a pager
+    console = Console() if sys.stdout.isatty() else Console(width=PIPED_WIDTH)
+    print_tables(run, console, top)

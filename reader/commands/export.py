@@ -13,7 +13,7 @@ from typing import IO, Any
 
 import click
 
-from reader.cli import db_option, resolve_db
+from reader.cli import db_option, existing_db
 from reader.errors import ReaderError, one_line
 from reader.formats.records import CONLL_DOCS, STATUSES, ExportOptions, ExportRow, Selection
 from reader.formats.registry import (
@@ -25,6 +25,7 @@ from reader.formats.registry import (
     export_names,
 )
 from reader.formats.summary import Summary
+from reader.locations import datasets_doc
 
 
 @contextlib.contextmanager
@@ -82,14 +83,6 @@ def _discard_standard_output() -> None:
         os.close(devnull)
 
 
-def existing_db(db_path: Path | None) -> Path:
-    """The database to read, which a read-only command must not create as a side effect."""
-    path = resolve_db(db_path)
-    if not path.exists():
-        raise ReaderError(f"database {path}: does not exist (nothing imported or annotated yet)")
-    return path
-
-
 def _target(output: str | None, exporter: Export, fmt: str) -> Path | None:
     if output is not None and output != "-":
         return Path(output).expanduser()
@@ -120,7 +113,7 @@ def _write(exporter: Export, rows: Iterable[ExportRow], path: Path | None, fmt: 
 @click.option("-o", "--output", default=None, metavar="FILE|-",
               help="Where to write (default: standard output; a folder for brat).")
 @click.option("--format", "fmt", type=click.Choice(export_names()), default="jsonl",
-              show_default=True, help="Dataset format (see docs/datasets.md).")
+              show_default=True, help=f"Dataset format (each described in {datasets_doc()}).")
 @db_option
 @click.option("--label", "labels", multiple=True, help="Only spans with this label (repeatable).")
 @click.option("--annotator", "annotators", multiple=True,

@@ -38,6 +38,9 @@ def _resolve_format(path: Path, fmt: str) -> str:
     first = first_char(path)  # also refuses what is not a regular file
     if not first:
         raise ReaderError(f"{path}: file is empty, nothing to import")
+    if first not in "[{":
+        raise ReaderError(f"{path}: not a dataset file (JSON Lines or a JSON array); to read"
+                          f" and annotate a text file: reader open {path}")
     if fmt != "auto":
         return fmt
     if first == "[" and path.suffix.lower() not in JSON_LINES_SUFFIXES:

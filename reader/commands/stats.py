@@ -53,7 +53,7 @@ def stats(as_json: bool, db_path: Path | None) -> None:
     """Count documents (total, annotated, done), spans per label and per annotator,
     relations and document labels per label, and suggestions per source (accepted,
     rejected, pending)."""
-    from reader.commands.export import existing_db
+    from reader.cli import existing_db
     from reader.store.counts import database_counts
     from reader.store.database import connect_readonly
 

@@ -49,7 +49,8 @@ def suggest(pattern_files: tuple[Path, ...], gazetteers: tuple[Path, ...],
     accepts or rejects each in `reader open`). Adds only what is not there yet; what an
     annotator rejected stays rejected."""
     from reader.annotate.labels import find_config, override
-    from reader.commands.export import existing_db, progress_bar
+    from reader.cli import existing_db
+    from reader.commands.export import progress_bar
     from reader.locations import config_candidates
     from reader.store.database import check_integrity, connect, database_errors
     from reader.store.suggestions import (

@@ -110,6 +110,8 @@ def new_document(record_text: Any, where: str, *, source: Any = None, meta: Any 
                  ) -> IncomingDocument:
     """A checked document. An id that is not reader's own (the text hash prefix) is kept
     in meta as `import_id`, so the dataset's own ids are not lost."""
+    if record_text is None:
+        raise RecordError("no text (every record needs the document's text, a string)")
     text = _str(record_text, "text")
     if "\x00" in text:
         raise RecordError("text contains NUL characters")

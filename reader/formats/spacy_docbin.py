@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import IO, Any
 
-from reader.errors import ReaderError
+from reader.errors import INSTALL_SPACY, ReaderError
 from reader.formats.records import ExportOptions, ExportRow
 from reader.formats.registry import BinaryExport, Format
 from reader.formats.summary import Summary, describe_span
@@ -30,7 +30,7 @@ def _spacy() -> Any:
         import spacy
     except ImportError:
         raise ReaderError(
-            "the spacy format needs spaCy: pip install 'reader-annotator[spacy]'"
+            f"the spacy format needs spaCy: {INSTALL_SPACY}"
         ) from None
     return spacy
 

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from reader.errors import ReaderError
+from reader.errors import INSTALL_SPACY, ReaderError
 from reader.suggest.matching import PhraseIndex, Tokenized
 from reader.suggest.record import LEARNED, Suggestion
 
 MAX_PATTERN_BYTES = 512 * 1024 * 1024  # a pattern file is text, never more than this
-SPACY_HINT = "spaCy is not installed: pip install 'reader-annotator[spacy]'"
+SPACY_HINT = f"spaCy is not installed: {INSTALL_SPACY}"
 
 
 class Source(Protocol):
