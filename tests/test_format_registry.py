@@ -74,7 +74,7 @@ def test_every_format_module_declares_the_record_its_line_names() -> None:
         assert (found.exporter is not None, found.importer is not None) == (
             entry.exports, entry.imports)
     assert registry.export_names() == ("jsonl", "prodigy", "doccano", "label-studio",
-                                       "spacy", "brat", "conll", "table")
+                                       "spacy", "brat", "conll", "table", "sqlite")
     assert registry.import_names() == ("jsonl", "prodigy", "doccano", "label-studio")
 
 

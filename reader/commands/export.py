@@ -105,6 +105,9 @@ def _write(exporter: Export, rows: Iterable[ExportRow], path: Path | None, fmt: 
             exporter.write(rows, folder, summary, options)
         return
     binary = isinstance(exporter, BinaryExport)
+    if (isinstance(exporter, BinaryExport) and exporter.previous_export_problem is not None
+            and path is not None and not force):
+        atomic.refuse_replacing(path, fmt, exporter.previous_export_problem)
     with _stdout(binary) if path is None else atomic.open_output(path, binary) as stream:
         exporter.write(rows, stream, summary, options)
 
@@ -139,8 +142,8 @@ def _write(exporter: Export, rows: Iterable[ExportRow], path: Path | None, fmt: 
               help="table only: column separator (default: tab for an -o file ending in"
                    " .tsv, else comma).")
 @click.option("--force", is_flag=True,
-              help="brat only: replace the -o folder even if reader did not write it"
-                   " (everything in it is deleted).")
+              help="brat and sqlite only: replace the -o folder or file even if reader did"
+                   " not write it (everything in it is deleted).")
 def export(output: str | None, fmt: str, db_path: Path | None, labels: tuple[str, ...],
            annotators: tuple[str, ...], status: str | None, offsets: str,
            spacy_lang: str, conll_docs: str, label_studio_as: str, model_version: str | None,

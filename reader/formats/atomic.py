@@ -255,6 +255,18 @@ def _marker_format(marker: Path) -> str | None:
     return found if isinstance(found, str) else None
 
 
+def refuse_replacing(path: Path, fmt: str, problem: Callable[[Path], str | None]) -> None:
+    """Refuse to replace the regular file at `path` (a symlink's target) when `problem`
+    finds it is not a previous `fmt` export of reader."""
+    stream, target = output_target(path)
+    if stream or not target.is_file():
+        return
+    reason = problem(target)
+    if reason is not None:
+        raise ReaderError(f"{path}: file is not a previous {fmt} export of reader ({reason});"
+                          " choose another name, or add --force to replace it")
+
+
 def previous_export_problem(folder: Path, fmt: str, is_ours: Callable[[str], bool]
                             ) -> str | None:
     """Why `folder` must not be replaced by an `fmt` export, or None when it may: it is empty,

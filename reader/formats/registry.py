@@ -53,9 +53,13 @@ class TextExport:
 
 @dataclass(frozen=True)
 class BinaryExport:
-    """Written as bytes to a file, or to standard output when that is not a terminal."""
+    """Written as bytes to a file, or to standard output when that is not a terminal. With
+    `previous_export_problem`, an existing -o file is replaced only if it finds nothing
+    against it (or with --force): a format whose files look like the user's own (a SQLite
+    database) says which of them reader wrote."""
 
     write: Exporter[IO[bytes]]
+    previous_export_problem: Callable[[Path], str | None] | None = None
 
     @property
     def target(self) -> Target:
@@ -121,6 +125,7 @@ FORMATS: dict[str, FormatEntry] = {
     "brat": FormatEntry("reader.formats.brat"),
     "conll": FormatEntry("reader.formats.conll"),
     "table": FormatEntry("reader.formats.table"),
+    "sqlite": FormatEntry("reader.formats.sqlite_dataset"),
 }
 
 
