@@ -228,3 +228,22 @@ def test_stats_count_decisions_per_source_and_exports_hold_only_accepted(db: Pat
     exported = [(span["text"], span["annotator"])
                 for span in json.loads(result.stdout.splitlines()[0])["spans"]]
     assert sorted(exported) == [("Sergey Lavrov", "bob"), ("Sergey Lavrov", "me")]
+
+
+def test_live_learned_suggestions_follow_the_tagging(db: Path) -> None:
+    """The learned source is re-run as one tags: its new results replace the old ones
+    that were never stored, and what it suggests is what the corpus's spans say."""
+    s = session(db)
+    s.tag("topic", (TEXT.index("spoke"), TEXT.index("spoke") + 5), 0)
+    learned = s.learned_source()
+    assert not isinstance(learned, NotDone)
+    s.use_suggestions(s.find_suggestions([learned]))
+    assert [(TEXT[x.start:x.end], x.source) for x in s.suggestions
+            if x.source == "learned"] == []  # "spoke" occurs once: already tagged
+    s.tag("actor", (TEXT.index("replied"), TEXT.index("replied") + 7), 0)
+    first = [Suggestion(1, 0, 6, "actor", "learned")]
+    s.use_suggestions(first)
+    assert first[0] in s.suggestions
+    s.use_suggestions([])  # the learned source found nothing this time
+    assert first[0] not in s.suggestions
+    assert len(s.suggestions) == len(SUGGESTED)  # the stored ones stay
