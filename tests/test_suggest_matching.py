@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.suggest.matching import TOKEN, PhraseIndex, find_occurrences, tokens
+from reader.suggest.matching import TOKEN, PhraseIndex, tokens
 from tests.strategies import TRICKY_PIECES, tricky_text
 
 
@@ -50,14 +50,6 @@ def test_a_phrase_listed_twice_keeps_its_first_label_and_blank_ones_are_ignored(
     assert len(index) == 2
     assert [(m.start, m.end, m.label) for m in index.find("EU and CSTO")] == [
         (0, 2, "a"), (7, 11, "actor")]
-
-
-def test_find_occurrences_whole_words_or_anywhere() -> None:
-    text = "Ana, banana, Ana"
-    assert find_occurrences(text, "Ana") == [0, 13]
-    assert find_occurrences(text, "ana", whole_words=False) == [6]  # not 8: overlaps
-    assert find_occurrences("banana", "ana", whole_words=False) == [1]
-    assert find_occurrences(text, "") == []
 
 
 def brute_force(phrase: str, text: str) -> list[tuple[int, int]]:

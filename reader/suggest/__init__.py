@@ -3,7 +3,7 @@ which become annotations only when an annotator accepts them (issue 11).
 
 Pure code: no Textual, no SQL. The layers around it:
 
-- here: `Suggestion` (record.py), `PhraseIndex` and `find_occurrences` (matching.py: whole
+- here: `Suggestion` (record.py), `PhraseIndex` (matching.py: whole
   tokens, exact code-point offsets, fast for 10,000 phrases), and the sources
   (sources.py): `load_patterns(path)` (spaCy EntityRuler / Prodigy JSONL; token patterns
   need spaCy), `load_gazetteer(path)` (`text<TAB>label`), `learned_source(counts)`,

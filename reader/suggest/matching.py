@@ -9,7 +9,10 @@ characters are. The cost is one dict lookup per token, whatever the number of ph
 10,000 phrases cost about what 10 do, and a 3 MB article takes well under a second
 (benchmarks/bench_suggest.py). An automaton would find substrings inside words
 that must then be thrown away, and would be a compiled dependency for every install; a
-regex alternation of 10,000 phrases is tried phrase by phrase at every position."""
+regex alternation of 10,000 phrases is tried phrase by phrase at every position.
+
+(`*`, annotate all occurrences, looks for one phrase only: reader.text.occurrences does
+that with `str.find`, to the same whole-word rules.)"""
 
 from __future__ import annotations
 
@@ -153,19 +156,3 @@ class PhraseIndex:
             assert label is not None
             yield Match(start, stop, str(label), text[start:stop])
             free = last + 1
-
-
-def find_occurrences(text: str, phrase: str, *, whole_words: bool = True) -> list[int]:
-    """Start offsets of every occurrence of `phrase` in `text` (for "annotate all
-    occurrences"): on token boundaries by default, anywhere with `whole_words` False (then
-    overlapping occurrences are skipped, as `str.find` walks)."""
-    if not phrase:
-        return []
-    if whole_words:
-        return [match.start for match in PhraseIndex([(phrase, "")]).find(text)]
-    starts: list[int] = []
-    position = text.find(phrase)
-    while position >= 0:
-        starts.append(position)
-        position = text.find(phrase, position + len(phrase))
-    return starts
