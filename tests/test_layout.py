@@ -104,3 +104,64 @@ def test_a_tab_after_a_row_break_is_measured_from_the_row_start() -> None:
     text = "aaaaa aArarat \té"
     rows = wrap_line(text, 0, len(text), 11)
     assert rows == [0, 6, 15]
+
+
+@settings(max_examples=150)
+@given(tricky_text, st.integers(1, 25), st.data())
+def test_inserts_move_cells_but_never_offsets(text: str, width: int,
+                                              data: st.DataObject) -> None:
+    """Cells drawn after units (label chips) change the wrap and the columns, never what an
+    offset is: every code point is still drawn once, every cell (an insert's too) maps back
+    to a unit's start, and the rows still fit the width."""
+    lines = LineIndex(text)
+    candidates = sorted({end for start, end in zip(lines.starts, lines.ends, strict=True)
+                         for end in range(start + 1, end + 1)})
+    chosen = data.draw(st.lists(st.sampled_from(candidates), unique=True, max_size=8)
+                       if candidates else st.just([]), label="insert offsets")
+    inserts = {offset: data.draw(st.integers(1, 7), label="cells") for offset in chosen}
+
+    def source(start: int, end: int) -> list[tuple[int, int]]:
+        return sorted((o, c) for o, c in inserts.items() if start < o <= end)
+
+    wrapped = WrappedText(lines, width, source)
+    wrapped.prepare(0, 10_000)
+    covered: list[int] = []
+    after_total = 0
+    for y in range(wrapped.total_rows):
+        start, end, _last = wrapped.row_span(y)
+        column = 0
+        units = list(wrapped.row_units(start, end))
+        for unit in units:
+            assert unit.column == column
+            column += unit.cells + unit.after
+            after_total += unit.after
+            covered.extend(range(unit.start, unit.end))
+            assert wrapped.position_of(unit.start) == (y, unit.column)
+            for x in range(unit.column, unit.column + unit.cells + unit.after):
+                assert wrapped.offset_at(y, x) == unit.start
+        while len(units) > 1 and text[units[-1].start] in WRAP_SPACES and not units[-1].after:
+            units.pop()
+        drawn = sum(unit.cells + unit.after for unit in units)
+        assert drawn <= width or len([u for u in units if u.cells]) == 1, (y, units)
+    breaks = {i for n in range(len(lines) - 1) for i in range(lines.ends[n], lines.starts[n + 1])}
+    assert covered == [i for i in range(len(text)) if i not in breaks]
+    assert after_total == sum(inserts.values()), "every insert is drawn once"
+    for end in lines.ends:
+        y, x = wrapped.position_of(end)
+        assert wrapped.offset_at(y, x) == end
+
+
+def test_rewrap_follows_changed_inserts() -> None:
+    text = "one two three four\nfive six"
+    inserts: dict[int, int] = {}
+
+    def source(start: int, end: int) -> list[tuple[int, int]]:
+        return sorted((o, c) for o, c in inserts.items() if start < o <= end)
+
+    wrapped = WrappedText(LineIndex(text), 10, source)
+    wrapped.prepare(0, 10)
+    assert wrapped.total_rows == 3
+    inserts[3] = 5  # "one" + 5 cells: "two" no longer fits beside it
+    assert wrapped.rewrap([0]) == [(0, 1)]
+    assert wrapped.total_rows == 4
+    assert [u.after for u in wrapped.row_units(0, 4)] == [0, 0, 5, 0]

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate
 from typing import NamedTuple
 
 from reader.text.cells import TAB_SIZE, WRAP_SPACES, Unit, is_single_cell_text, iter_units
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_MAX_CELLS = 1 << 62  # more cells than any insert has: sorts after every (offset, cells)
 
 
 class LineIndex:
@@ -49,39 +50,66 @@ class LineIndex:
         return max(bisect_right(self.starts, offset) - 1, 0)
 
 
-def wrap_line(text: str, start: int, end: int, width: int) -> list[int]:
+Inserts = Sequence[tuple[int, int]]
+"""Cells drawn between the text's cells without being text (the label chips after spans),
+as (offset, cells), sorted: drawn right after the unit holding code point `offset - 1`, and
+kept on its row. They move what follows to the right (and so change the wrap), never an
+offset: no code point is added, and a cell of an insert maps back to that unit."""
+
+InsertSource = Callable[[int, int], Inserts]
+"""The inserts of the line `[start, end)`: offsets in `(start, end]`."""
+
+
+def wrap_line(text: str, start: int, end: int, width: int, inserts: Inserts = ()) -> list[int]:
     """Row start offsets of the line `text[start:end]` wrapped greedily at `width` cells.
 
     Words break after spaces; spaces and tabs at a row's end may hang past the edge (they
     are not drawn) so no row starts with the space that ended the previous one; a word
     longer than the row is cut where it stops fitting."""
     width = max(width, 1)
-    if is_single_cell_text(text[start:end]):
+    if not inserts and is_single_cell_text(text[start:end]):
         return _wrap_single_cell(text, start, end, width)
-    return _wrap_units(text, start, end, width)
+    return _wrap_units(text, start, end, width, inserts)
 
 
-def _wrap_units(text: str, start: int, end: int, width: int) -> list[int]:
-    """The general wrapping walk, one display unit at a time."""
+def _wrap_units(text: str, start: int, end: int, width: int,
+                inserts: Inserts = ()) -> list[int]:
+    """The general wrapping walk, one display unit at a time. A unit followed by an insert
+    is wrapped as one with it, and never as a space: the insert stays on its row."""
     rows = [start]
     column = 0
+    inserted = 0  # cells of inserts on this row so far: tab stops count text cells only
     break_at = -1  # offset just after the latest space: where a new row may start
-    column_at_break = 0
+    column_at_break = inserted_at_break = 0
+    pending = 0  # the next insert to place
     for unit in iter_units(text, start, end):
-        if text[unit.start] in WRAP_SPACES:
+        extra = 0
+        while pending < len(inserts) and inserts[pending][0] <= unit.end:
+            extra += inserts[pending][1]
+            pending += 1
+        cells = unit.cells
+        if text[unit.start] == "\t":
             # A tab reaches the next stop of *this row*: after a row break the line-based
             # width `iter_units` measured is stale.
-            column += TAB_SIZE - column % TAB_SIZE if text[unit.start] == "\t" else unit.cells
-            break_at, column_at_break = unit.end, column
+            cells = TAB_SIZE - (column - inserted) % TAB_SIZE
+        if not extra and text[unit.start] in WRAP_SPACES:
+            column += cells
+            break_at, column_at_break, inserted_at_break = unit.end, column, inserted
             continue
-        if column + unit.cells > width and column > 0:
+        if column + cells + extra > width and column > 0:
             if break_at > rows[-1]:
                 rows.append(break_at)
                 column -= column_at_break
-            if column + unit.cells > width and column > 0:
+                inserted -= inserted_at_break
+                if text[unit.start] == "\t":
+                    cells = TAB_SIZE - (column - inserted) % TAB_SIZE
+            if column + cells + extra > width and column > 0:
                 rows.append(unit.start)
-                column = 0
-        column += unit.cells
+                column = inserted = 0
+                if text[unit.start] == "\t":
+                    cells = TAB_SIZE
+        column += cells + extra
+        inserted += extra
     return rows
 
 
@@ -148,22 +176,26 @@ class Fenwick:
 
 
 class RowUnit(NamedTuple):
-    """A display unit placed on a row."""
+    """A display unit placed on a row, and the cells of inserts drawn right after it."""
 
     start: int
     end: int
     column: int
     cells: int
+    after: int = 0
 
 
 class WrappedText:
     """The document laid out at one width. Rebuilt (cheaply, lazily) when the width changes."""
 
-    def __init__(self, lines: LineIndex, width: int) -> None:
+    def __init__(self, lines: LineIndex, width: int,
+                 inserts: InsertSource | None = None) -> None:
         self.lines = lines
         self.text = lines.text
         self.width = max(width, 1)
+        self.inserts = inserts
         self._rows: list[list[int] | None] = [None] * len(lines)
+        self._inserts: dict[int, Inserts] = {}  # a wrapped line's inserts, if it has any
         width = self.width  # the estimate below, inlined: one pass at C-ish speed
         self._heights = [max(1, -(-(end - start) // width))
                          for start, end in zip(lines.starts, lines.ends, strict=True)]
@@ -189,8 +221,11 @@ class WrappedText:
         """Row starts of `line`, wrapping it now if needed (which may change `total_rows`)."""
         rows = self._rows[line]
         if rows is None:
-            rows = wrap_line(self.text, self.lines.starts[line], self.lines.ends[line],
-                             self.width)
+            start, end = self.lines.starts[line], self.lines.ends[line]
+            inserts = self.inserts(start, end) if self.inserts is not None else ()
+            if inserts:
+                self._inserts[line] = inserts
+            rows = wrap_line(self.text, start, end, self.width, inserts)
             self._rows[line] = rows
             delta = len(rows) - self._heights[line]
             if delta:
@@ -212,6 +247,21 @@ class WrappedText:
                     changes.append((line, self._heights[line] - before))
             line += 1
         self._next_unrefined = line
+        return changes
+
+    def rewrap(self, lines: Iterable[int]) -> list[tuple[int, int]]:
+        """Wrap `lines` again (their inserts changed); those never wrapped are left for when
+        they are needed. Returns (line, row delta) for each that grew or shrank, as
+        `refine` does, so the view can keep its anchor still."""
+        changes: list[tuple[int, int]] = []
+        for line in sorted(set(lines)):
+            if 0 <= line < len(self._rows) and self._rows[line] is not None:
+                before = self._heights[line]
+                self._rows[line] = None
+                self._inserts.pop(line, None)
+                self.rows_of(line)
+                if self._heights[line] != before:
+                    changes.append((line, self._heights[line] - before))
         return changes
 
     def line_top(self, line: int) -> int:
@@ -257,10 +307,22 @@ class WrappedText:
         return start, end, last
 
     def row_units(self, start: int, end: int) -> Iterator[RowUnit]:
+        """The units of the row `[start, end)`, placed: columns count the inserts too."""
         column = 0
+        inserts = self._inserts.get(self.lines.line_of(start)) if self._inserts else None
+        if not inserts:
+            for unit in iter_units(self.text, start, end):
+                yield RowUnit(unit.start, unit.end, column, unit.cells)
+                column += unit.cells
+            return
+        pending = bisect_right(inserts, (start, _MAX_CELLS))  # the first past the row's start
         for unit in iter_units(self.text, start, end):
-            yield RowUnit(unit.start, unit.end, column, unit.cells)
-            column += unit.cells
+            extra = 0
+            while pending < len(inserts) and inserts[pending][0] <= unit.end:
+                extra += inserts[pending][1]
+                pending += 1
+            yield RowUnit(unit.start, unit.end, column, unit.cells, extra)
+            column += unit.cells + extra
 
     # --- offsets <-> screen --------------------------------------------------------------
 
@@ -281,7 +343,7 @@ class WrappedText:
         for unit in self.row_units(start, end):
             if unit.start <= offset < unit.end:
                 return y, unit.column
-            column_end = unit.column + unit.cells
+            column_end = unit.column + unit.cells + unit.after
         return y, column_end
 
     def offset_at(self, y: int, x: int) -> int:
@@ -290,7 +352,7 @@ class WrappedText:
         start, end, last = self.row_span(y)
         previous = start
         for unit in self.row_units(start, end):
-            if x < unit.column + unit.cells:
+            if x < unit.column + unit.cells + unit.after:  # an insert's cell: its unit
                 return unit.start
             previous = unit.start
         if last:

@@ -56,6 +56,8 @@ class Marks(NamedTuple):
     disagreements: Mapping[str, Disagreement] = MappingProxyType({})  # compare mode, by uid
     related: Callable[[str], bool] | None = None  # does the span (uid) have relations?
     relation_head: str | None = None  # the span a pending relation starts from
+    # What to draw in the cells a unit has after it (`RowUnit.after`: label chips).
+    after: Callable[[int, int], Sequence[tuple[str, Style]]] | None = None
 
 
 class LabelStyles:
@@ -187,6 +189,11 @@ def paint_row(text: str, row: tuple[int, int, bool], units: Sequence[RowUnit], w
             run_text.append(" " * (width - unit.column))
         else:
             run_text.append(display_text(text, unit))
+        if unit.after:
+            if run_text:
+                segments.append(Segment("".join(run_text), run_style))
+                run_text = []
+            segments.extend(_after(unit, marks, base))
     if run_text:
         segments.append(Segment("".join(run_text), run_style))
     strip = Strip(segments)
@@ -208,6 +215,13 @@ def paint_row(text: str, row: tuple[int, int, bool], units: Sequence[RowUnit], w
     if strip.cell_length > width:
         return strip.crop_extend(0, width, base)
     return strip.extend_cell_length(width, base)
+
+
+def _after(unit: RowUnit, marks: Marks, base: Style) -> list[Segment]:
+    """The cells after `unit` (its label chips), exactly `unit.after` of them."""
+    pieces = marks.after(unit.start, unit.end) if marks.after is not None else ()
+    strip = Strip([Segment(text, base + style) for text, style in pieces])
+    return list(strip.crop_extend(0, unit.after, base))
 
 
 def _style_at(offset: int, unit_end: int, marks: Marks, palette: Palette,

@@ -43,6 +43,7 @@ class Workspace:
     compare: bool = False
     keymap: dict[str, str] = field(default_factory=dict)  # `[keys]`: binding id -> keys
     guidelines: Guidelines | None = None  # the Markdown file shown on a key, if any
+    chips: bool = False  # label names drawn after spans (`t`), in every document
     label_colors: dict[str, str] = field(init=False)
     relation_colors: dict[str, str] = field(init=False)
 

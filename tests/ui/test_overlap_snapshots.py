@@ -69,3 +69,15 @@ def test_compare_mode_kinds_of_disagreement(snap_compare, reader: ReaderFactory)
         await pilot.pause()
 
     assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+
+
+def test_label_chips_after_spans(snap_compare, reader: ReaderFactory) -> None:
+    """`t`: the same spans, each label's name after its span's end (innermost first)."""
+    app = reader.open(path=SEED_PATH)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await tag_overlaps(pilot)
+        await pilot.press("t")
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)

@@ -15,14 +15,16 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rich.cells import cell_len
+from rich.cells import cell_len, split_graphemes
 from rich.style import Style
 from strategies import tricky_text
 from textual.strip import Strip
 
+from reader.annotate.span_index import Span, SpanIndex
 from reader.text.cells import display_text, iter_units
 from reader.text.layout import LineIndex, WrappedText
 from reader.text.search import Match
+from reader.ui.chips import Chips
 from reader.ui.paint import LabelStyles, Marks, Palette, paint_row
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -135,3 +137,57 @@ def test_the_cursor_on_spaces_hanging_past_the_edge_is_drawn_on_the_last_cell() 
     wrapped = layout(text, 17)
     assert cell_backgrounds(paint(wrapped, 0, Marks(cursor=25)))[-1] == "red"
     assert cell_backgrounds(paint(wrapped, 0, Marks(cursor=6)))[-1] is None
+
+
+def cells_text(drawn: str, start: int, stop: int) -> str:
+    """The text drawn in cells [start, stop) of a row (a cluster with its marks)."""
+    clusters, _ = split_graphemes(drawn)
+    column, found = 0, []
+    for low, high, cells in clusters:
+        if start <= column < stop:
+            found.append(drawn[low:high])
+        column += cells
+    return "".join(found)
+
+
+LABELS = ["actor", "t\x1b[2Jx", "长标签", "a-very-long-label-name-indeed"]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+@given(text=tricky_text, width=st.integers(1, 30), data=st.data())
+def test_label_chips_are_drawn_in_the_cells_the_layout_gives_them(
+        text: str, width: int, data: st.DataObject) -> None:
+    """With chips on, every row is still exactly as wide as the pane, no control code from
+    a label name reaches the terminal, each unit's text is drawn at its column, and the
+    cells after a span's last unit hold its chips."""
+    pairs = data.draw(st.lists(st.tuples(st.integers(0, len(text)), st.integers(0, len(text)),
+                                         st.sampled_from(LABELS)), max_size=6), label="spans")
+    spans = SpanIndex(Span(min(a, b), max(a, b), label, f"u{n}")
+                      for n, (a, b, label) in enumerate(pairs) if a != b)
+    lines = LineIndex(text)
+    chips = Chips(lines, spans, LabelStyles({}))
+    wrapped = WrappedText(lines, width, chips.inserts)
+    while not wrapped.exact:
+        wrapped.refine(1000)
+    cursor = data.draw(st.integers(0, len(text)), label="cursor")
+    for y in range(wrapped.total_rows):
+        start, end, last = wrapped.row_span(y)
+        units = list(wrapped.row_units(start, end))
+        marks = Marks(cursor=cursor, spans=spans.overlapping(start, max(end, start + 1)),
+                      after=chips.cells_after)
+        strip = paint_row(text, (start, end, last), units, width, marks, PALETTE,
+                          LabelStyles({}))
+        drawn = "".join(segment.text for segment in strip)
+        assert strip.cell_length == width, (y, drawn)
+        assert not CONTROL.search(drawn), (y, drawn)
+        for unit in units:
+            right = unit.column + unit.cells
+            if right + unit.after > width:
+                break  # cut at the edge (a chip wider than what is left of the row)
+            assert cells_text(drawn, unit.column, right) == display_text(text, unit), \
+                (y, unit, drawn)
+            if unit.after:
+                chip = cells_text(drawn, right, right + unit.after)
+                expected = "".join(piece for piece, _style in chips.cells_after(unit.start,
+                                                                                 unit.end))
+                assert chip == expected and chip.startswith("["), (y, unit, drawn)

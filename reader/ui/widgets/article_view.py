@@ -29,11 +29,13 @@ from reader.annotate.span_index import Span, SpanIndex
 from reader.text import navigator
 from reader.text.layout import LineIndex, WrappedText
 from reader.text.search import CHUNK_SIZE, Match, Search, SearchResult
+from reader.ui.chips import Chips
 from reader.ui.paint import LabelStyles, Marks, Palette, paint_row
 
 REFINE_BUDGET_S = 0.008
 SEARCH_DEBOUNCE_S = 0.15  # typing pauses this long before a long text is searched
 SEARCH_PROGRESS_S = 0.1  # the search worker reports at most this often
+CHIPS_REWRAP_MAX = 1000  # spans changed at once past which the chips are laid out anew
 
 class ArticleView(ScrollView, can_focus=True):
     """Soft-wrapped, read-only text with a cursor, a selection and highlights."""
@@ -172,6 +174,8 @@ class ArticleView(ScrollView, can_focus=True):
         # must not stretch it over pages, one label key away from being tagged).
         self._sticky = False
         self._label_styles = LabelStyles(self.label_colors)
+        # Label chips after spans (`show_chips`): None while they are hidden.
+        self._chips: Chips | None = None
         self._palette: Palette | None = None
         self._refine_timer: Timer | None = None
         self._render_top: int | None = None  # the top row drawn before scroll_y catches up
@@ -188,8 +192,12 @@ class ArticleView(ScrollView, can_focus=True):
     @property
     def wrapped(self) -> WrappedText:
         if self.layout_ is None:
-            self.layout_ = WrappedText(self.lines, max(self._content_width(), 1))
+            self.layout_ = self._new_layout(max(self._content_width(), 1))
         return self.layout_
+
+    def _new_layout(self, width: int) -> WrappedText:
+        chips = self._chips
+        return WrappedText(self.lines, width, chips.inserts if chips is not None else None)
 
     @property
     def top_offset(self) -> int:
@@ -225,17 +233,18 @@ class ArticleView(ScrollView, can_focus=True):
             self._prepare()
         self.scroll_cursor_visible()  # a shorter window must not hide the cursor
 
-    def _ensure_layout(self) -> bool:
-        """Lay the text out for the current width if it is not yet; keep the reading
-        position (the top row's first character) where it was. True if it re-laid.
+    def _ensure_layout(self, *, anew: bool = False) -> bool:
+        """Lay the text out for the current width if it is not yet (or `anew`: the chips
+        came or went); keep the reading position (the top row's first character) where it
+        was. True if it re-laid.
 
         Called from `render_line` too: Textual draws the first frame before the Resize
         event arrives, and that frame must already show the text, not a blank pane."""
         width = max(self._content_width(), 1)
-        if self.layout_ is not None and self.layout_.width == width:
+        if not anew and self.layout_ is not None and self.layout_.width == width:
             return False
         top = self.top_offset
-        self.layout_ = WrappedText(self.lines, width)
+        self.layout_ = self._new_layout(width)
         y = self.wrapped.row_of_offset(top)
         height = max(self.scrollable_content_region.height, 1)
         self.wrapped.prepare(y, height)
@@ -293,19 +302,23 @@ class ArticleView(ScrollView, can_focus=True):
         time, keeping the top row where it is on screen."""
         wrapped = self.wrapped
         deadline = time.perf_counter() + REFINE_BUDGET_S
-        shift = 0
+        changes: list[tuple[int, int]] = []
         top_line = wrapped.locate_row(round(self.scroll_y))[0]
         while not wrapped.exact and time.perf_counter() < deadline:
-            for line, delta in wrapped.refine(200):
-                if line < top_line:
-                    shift += delta
+            changes.extend(wrapped.refine(200))
+        self._rows_changed(changes, top_line)
+        if wrapped.exact and self._refine_timer is not None:
+            self._refine_timer.stop()
+            self._refine_timer = None
+
+    def _rows_changed(self, changes: list[tuple[int, int]], top_line: int) -> None:
+        """Lines grew or shrank by (line, rows): keep the top row (of `top_line`, the
+        line on top before they changed) where it is on screen."""
+        shift = sum(delta for line, delta in changes if line < top_line)
         self._sync_virtual_size()
         if shift:
             self.set_scroll(None, self.scroll_y + shift)
             self.refresh()
-        if wrapped.exact and self._refine_timer is not None:
-            self._refine_timer.stop()
-            self._refine_timer = None
 
     def scroll_cursor_visible(self, center: bool = False) -> None:
         """Scroll the least needed so the cursor's row is on screen."""
@@ -487,9 +500,43 @@ class ArticleView(ScrollView, can_focus=True):
     def set_spans(self, spans: SpanIndex,
                   disagreements: Mapping[str, Disagreement] | None = None) -> None:
         """Spans to draw; `disagreements` (by uid) are marked by kind, for adjudication."""
-        self.spans = spans
+        old, self.spans = self.spans, spans
         self.disagreements = disagreements or {}
+        if self._chips is not None and old is not spans:
+            self._chips.spans = spans
+            self._rewrap_chips(old, spans)
         self.refresh()
+
+    @property
+    def chips_shown(self) -> bool:
+        return self._chips is not None
+
+    def show_chips(self, shown: bool) -> None:
+        """Draw each span's label names after its end (or stop): the wrap changes, the
+        offsets do not; the reading position and the cursor stay in sight."""
+        if shown == self.chips_shown:
+            return
+        self._chips = Chips(self.lines, self.spans, self._label_styles) if shown else None
+        self._ensure_layout(anew=True)
+        self.refresh()
+
+    def _rewrap_chips(self, old: SpanIndex, new: SpanIndex) -> None:
+        """Wrap again the lines whose chips changed with the spans."""
+        assert self._chips is not None
+        changed = set(old.spans).symmetric_difference(new.spans)
+        if len(changed) > CHIPS_REWRAP_MAX:  # a reload: lay out anew, lazily
+            self._ensure_layout(anew=True)
+            return
+        lines = set()
+        for span in changed:
+            offset = self._chips.offset_of(span)
+            if offset is not None:
+                lines.add(self.lines.line_of(offset - 1))
+        layout = self.layout_
+        if layout is not None and lines:
+            top_line = layout.locate_row(round(self.scroll_y))[0]
+            self._rows_changed(layout.rewrap(lines), top_line)
+            self._prepare()
 
     def set_relations(self, has_relations: Callable[[str], bool] | None) -> None:
         """Which spans (by uid) have relations: they carry a mark on their first cell."""
@@ -653,6 +700,7 @@ class ArticleView(ScrollView, can_focus=True):
             disagreements=self.disagreements,
             related=self.has_relations,
             relation_head=self.relation_head,
+            after=self._chips.cells_after if self._chips is not None else None,
         )
         units = list(self.wrapped.row_units(start, end))
         return paint_row(self.text, (start, end, last), units, width, marks, palette,

@@ -42,6 +42,8 @@ BINDINGS: list[BindingType] = [
     Binding("y", "copy_text", "Copy text", show=False, id="copy.text"),
     Binding("Y", "copy_json", "Copy as JSON", show=False, id="copy.json"),
     Binding("R", "reload", "Reload annotations", show=False, id="annotations.reload"),
+    Binding("t", "toggle_chips", "Label names after spans (on/off)", show=False,
+            id="annotations.chips"),
     Binding("greater_than_sign", "step_document(1)", "Next document", show=False,
             id="corpus.next"),
     Binding("less_than_sign", "step_document(-1)", "Previous document", show=False,

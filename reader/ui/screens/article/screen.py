@@ -15,6 +15,7 @@ from textual.widgets import Header, Static
 from reader.text.sanitize import safe_text
 from reader.ui.notify import tell
 from reader.ui.screens.article.annotate_all import AnnotateAll
+from reader.ui.screens.article.chips import LabelChips
 from reader.ui.screens.article.comparing import Comparing
 from reader.ui.screens.article.corpus import POSITION_SAVE_INTERVAL_S, CorpusMoves
 from reader.ui.screens.article.guidelines import GuidelinesMoves
@@ -26,7 +27,7 @@ from reader.ui.widgets.status import Legend, StatusLine
 
 
 class ArticleScreen(ListEvents, Searching, Comparing, CorpusMoves, AnnotateAll,
-                    GuidelinesMoves):
+                    GuidelinesMoves, LabelChips):
     BINDINGS = BINDINGS
 
     def compose(self) -> ComposeResult:
@@ -41,6 +42,7 @@ class ArticleScreen(ListEvents, Searching, Comparing, CorpusMoves, AnnotateAll,
     def on_mount(self) -> None:
         self.title = safe_text(self.document.title)
         self.view.focus()
+        self.view.show_chips(self.workspace.chips)
         # The relations come after the first paint (20,000 take tens of ms to read): a
         # worker reads them on a connection of its own, and they are drawn when they land.
         self._reload(relations=False)
