@@ -77,15 +77,14 @@ def describe(found: Disagreement, quote: Callable[[Span], str]) -> str:
 
 
 def summary(found: Mapping[str, Disagreement]) -> str:
-    """`5 disagreements: 2 missing, 2 other label, 1 other boundaries` (or none)."""
+    """`2 missing, 2 other label, 1 other boundaries` (or `no disagreements`): short, as
+    it shares the status line with the position."""
     if not found:
         return "no disagreements"
     counts = {kind: 0 for kind in Kind}
     for disagreement in found.values():
         counts[disagreement.kind] += 1
-    parts = ", ".join(f"{count} {kind.value}" for kind, count in counts.items() if count)
-    total = len(found)
-    return f"{total} disagreement{'' if total == 1 else 's'}: {parts}"
+    return ", ".join(f"{count} {kind.value}" for kind, count in counts.items() if count)
 
 
 def _unique(items: Iterable[str]) -> list[str]:

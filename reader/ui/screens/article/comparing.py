@@ -22,9 +22,8 @@ class Comparing(EditQueue):
             who = ", ".join(sorted(others)) or "nobody else yet"
             jump = (f"{self._key('compare.next', 'right_curly_bracket')} /"
                     f" {self._key('compare.previous', 'left_curly_bracket')}")
-            self.say(f"compare mode: showing {who} (underlined);"
-                     f" {summary(self.annotations.marked)}; {jump} jump,"
-                     f" {self._key('compare.accept', 'A')} accepts")
+            self.say(f"compare mode: showing {who}; {summary(self.annotations.marked)};"
+                     f" {jump} jump")
         else:
             self.say("compare mode off")
 
