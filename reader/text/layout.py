@@ -19,6 +19,7 @@ from reader.text.cells import TAB_SIZE, WRAP_SPACES, Unit, is_single_cell_text, 
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _MAX_CELLS = 1 << 62  # more cells than any insert has: sorts after every (offset, cells)
+_NO_OFFSET = 1 << 62  # past every offset: no insert left to place
 
 
 class LineIndex:
@@ -81,34 +82,37 @@ def _wrap_units(text: str, start: int, end: int, width: int,
     inserted = 0  # cells of inserts on this row so far: tab stops count text cells only
     break_at = -1  # offset just after the latest space: where a new row may start
     column_at_break = inserted_at_break = 0
-    pending = 0  # the next insert to place
+    pending = 0  # the next insert to place, and where it goes
+    next_insert = inserts[0][0] if inserts else _NO_OFFSET
     for unit in iter_units(text, start, end):
+        char = text[unit.start]
         extra = 0
-        while pending < len(inserts) and inserts[pending][0] <= unit.end:
-            extra += inserts[pending][1]
-            pending += 1
-        cells = unit.cells
-        if text[unit.start] == "\t":
+        if unit.end >= next_insert:
+            while pending < len(inserts) and inserts[pending][0] <= unit.end:
+                extra += inserts[pending][1]
+                pending += 1
+            next_insert = inserts[pending][0] if pending < len(inserts) else _NO_OFFSET
+        elif char in WRAP_SPACES:
             # A tab reaches the next stop of *this row*: after a row break the line-based
             # width `iter_units` measured is stale.
-            cells = TAB_SIZE - (column - inserted) % TAB_SIZE
-        if not extra and text[unit.start] in WRAP_SPACES:
-            column += cells
+            column += TAB_SIZE - (column - inserted) % TAB_SIZE if char == "\t" else unit.cells
             break_at, column_at_break, inserted_at_break = unit.end, column, inserted
             continue
-        if column + cells + extra > width and column > 0:
+        tab = char == "\t"  # with an insert after it (else it is a space, above)
+        cells = (TAB_SIZE - (column - inserted) % TAB_SIZE if tab else unit.cells) + extra
+        if column + cells > width and column > 0:
             if break_at > rows[-1]:
                 rows.append(break_at)
                 column -= column_at_break
                 inserted -= inserted_at_break
-                if text[unit.start] == "\t":
-                    cells = TAB_SIZE - (column - inserted) % TAB_SIZE
-            if column + cells + extra > width and column > 0:
+                if tab:
+                    cells = TAB_SIZE - (column - inserted) % TAB_SIZE + extra
+            if column + cells > width and column > 0:
                 rows.append(unit.start)
                 column = inserted = 0
-                if text[unit.start] == "\t":
-                    cells = TAB_SIZE
-        column += cells + extra
+                if tab:
+                    cells = TAB_SIZE + extra
+        column += cells
         inserted += extra
     return rows
 
