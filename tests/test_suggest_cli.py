@@ -132,15 +132,19 @@ def test_bad_files_are_one_line_and_touch_nothing(db: Path, patterns: Path, cont
     assert db.read_bytes() == before
 
 
-def test_choosing_documents_and_refusing_nonsense(db: Path, gazetteer: Path) -> None:
-    result = run("suggest", "--db", str(db), "--gazetteer", str(gazetteer), "--document", "2")
-    assert result.exit_code == 0 and suggestions(db) == []  # no name of the gazetteer there
-    result = run("suggest", "--db", str(db), "--gazetteer", str(gazetteer),
-                 "--status", "in_progress")  # document 1, which has a span
+def test_choosing_documents_and_refusing_nonsense(db: Path, gazetteer: Path,
+                                                  patterns: Path) -> None:
+    """The patterns match in documents 1 and 2; only document 1 has a span."""
+    result = run("suggest", "--db", str(db), "--patterns", str(patterns),
+                 "--status", "in_progress")
     assert result.exit_code == 0 and {row[0] for row in suggestions(db)} == {1}
+    second = LoadedText.from_text(TEXTS[1], "/corpus/1.txt").sha256[:16]  # as exported
+    result = run("suggest", "--db", str(db), "--patterns", str(patterns),
+                 "--document", second)
+    assert result.exit_code == 0 and {row[0] for row in suggestions(db)} == {1, 2}
     for args, message in [
         ((), "nothing to suggest from"),
-        (("--gazetteer", str(gazetteer), "--document", "9"), "no document 9"),
+        (("--gazetteer", str(gazetteer), "--document", "0123abc"), "no document '0123abc'"),
         (("--gazetteer", str(gazetteer), "--annotator", "x"),
          "--annotator goes with --from-annotations"),
     ]:

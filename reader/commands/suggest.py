@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from reader.cli import db_option
-from reader.errors import ReaderError
+from reader.errors import ReaderError, one_line
 from reader.formats.records import STATUSES
 
 
@@ -32,8 +32,8 @@ def _plural(count: int, word: str) -> str:
 @click.option("--model", "models", multiple=True, metavar="NAME|PATH",
               help="An installed spaCy pipeline or its folder; entity labels mapped by the"
                    " config's [model_labels]; repeatable.")
-@click.option("--document", "documents", multiple=True, type=int, metavar="ID",
-              help="Only this document (its id in `reader export`'s db_id; repeatable).")
+@click.option("--document", "documents", multiple=True, metavar="ID",
+              help="Only this document: its id as `reader export` writes it (repeatable).")
 @click.option("--status", type=click.Choice(STATUSES), default=None,
               help="Only documents with this status (as for `reader export`).")
 @click.option("--labels", default=None,
@@ -43,7 +43,7 @@ def _plural(count: int, word: str) -> str:
 @db_option
 def suggest(pattern_files: tuple[Path, ...], gazetteers: tuple[Path, ...],
             from_annotations: bool, annotators: tuple[str, ...], models: tuple[str, ...],
-            documents: tuple[int, ...], status: str | None, labels: str | None,
+            documents: tuple[str, ...], status: str | None, labels: str | None,
             spacy_lang: str, db_path: Path | None) -> None:
     """Find suggestions in the documents of the database and store them (an annotator
     accepts or rejects each in `reader open`). Adds only what is not there yet; what an
@@ -57,7 +57,7 @@ def suggest(pattern_files: tuple[Path, ...], gazetteers: tuple[Path, ...],
         SuggestionStage,
         count_documents_for_suggesting,
         documents_for_suggesting,
-        known_document_ids,
+        ids_of_exported,
         span_label_counts,
     )
     from reader.suggest.sources import (
@@ -86,11 +86,13 @@ def suggest(pattern_files: tuple[Path, ...], gazetteers: tuple[Path, ...],
     try:
         with database_errors(database):
             check_integrity(conn, database)
-            chosen = list(documents) or None
-            if chosen:
-                missing = sorted(set(chosen) - known_document_ids(conn, chosen))
+            chosen = None
+            if documents:
+                found = ids_of_exported(conn, [name.strip() for name in documents])
+                missing = [name for name, ids in found.items() if not ids]
                 if missing:
-                    raise ReaderError(f"no document {missing[0]} in {database}")
+                    raise ReaderError(f"no document {one_line(missing[0])!r} in {database}")
+                chosen = sorted({number for ids in found.values() for number in ids})
             if from_annotations:
                 sources.append(learned_source(span_label_counts(conn, list(annotators))))
             total = count_documents_for_suggesting(conn, chosen, status)
