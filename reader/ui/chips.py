@@ -73,15 +73,16 @@ class Chips:
         return pieces
 
     def _chips(self, spans: list[Span]) -> list[tuple[str, Style]]:
-        """`[topic][actor]`: one chip per label ending here, the innermost span's first;
-        another annotator's in italics, as their spans are drawn."""
+        """`[topic][actor]`: one chip per span ending here, the innermost first; another
+        annotator's in italics, as their spans are drawn, but none for a span equal to
+        one's own (compare mode: they agree)."""
         ordered = sorted(spans, key=lambda s: (s.end - s.start, not s.own, s.label))
-        seen: set[tuple[str, bool]] = set()
+        seen: set[tuple[int, int, str]] = set()
         chips: list[tuple[str, Style]] = []
         for span in ordered:
-            if (span.label, span.own) in seen:
+            if (span.start, span.end, span.label) in seen:
                 continue
-            seen.add((span.label, span.own))
+            seen.add((span.start, span.end, span.label))
             color = self.styles.color(span.label).rich_color
             chips.append((f"[{safe_line(span.label, CHIP_NAME_MAX)}]",
                           Style(color=color, bold=True, italic=not span.own or None)))

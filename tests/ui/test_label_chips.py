@@ -102,3 +102,32 @@ async def test_chips_wrap_the_text_and_the_cursor_follows_the_wrap(reader) -> No
         assert view.cursor == TEXT.index("Moscow") + 1
         await pilot.press("j", "k")
         assert view.cursor == TEXT.index("Moscow") + 1
+
+
+async def test_chips_in_compare_mode_name_each_side_once(reader) -> None:
+    """Compare mode: a span both sides have gets one chip; another annotator's own span
+    gets its chip in italics, as their spans are drawn."""
+    from reader.store.annotations import AnnotationStore
+    from reader.store.database import connect
+
+    app = reader.open(TEXT, compare=True)
+    conn = connect(reader.db_path)
+    mine = AnnotationStore(conn, reader.document.id, "tester")
+    theirs = AnnotationStore(conn, reader.document.id, "bob")
+    mine.create(0, 15, "actor", "Ararat Mirzoyan")
+    theirs.create(0, 15, "actor", "Ararat Mirzoyan")
+    theirs.create(7, 15, "topic", "Mirzoyan")
+    async with app.run_test(size=SIZE) as pilot:
+        view = view_of(app)
+        await pilot.press("t")
+        await move_to(pilot, len(TEXT))
+        assert any(CHIPPED in line for line in screen_lines(app)), screen_lines(app)[:3]
+        x, y = screen_cell(pilot, CHIPPED, len("Mirzoyan[t"))
+        content = view.scrollable_content_region
+        x, y = x - (content.x - view.region.x), y - (content.y - view.region.y)
+        column, italic = 0, None
+        for segment in view.render_line(y):
+            if column <= x < column + len(segment.text):
+                italic = segment.style.italic if segment.style else None
+            column += len(segment.text)
+        assert italic, "bob's chip is italic"

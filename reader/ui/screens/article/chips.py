@@ -11,5 +11,6 @@ class LabelChips(ArticleBase):
         shown = not self.view.chips_shown
         self.workspace.chips = shown  # kept for the next document too
         self.view.show_chips(shown)
-        self.say("label names after spans (t hides them)" if shown
-                 else "label names hidden (t shows them after spans)")
+        key = self._key("annotations.chips", "t")
+        self.say(f"label names after spans ({key} hides them)" if shown
+                 else f"label names hidden ({key} shows them after spans)")
