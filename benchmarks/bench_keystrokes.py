@@ -46,6 +46,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from reader.annotate.labels import Config
+from reader.store.annotations import live_annotations
 from reader.store.database import connect
 from reader.store.documents import add_document, get_progress
 from reader.text.loading import LoadedText, load_text
@@ -255,8 +256,8 @@ class Result:
 
 
 class Replay:
-    def __init__(self, gold: Gold, pilot: Pilot[None], app: ReaderApp, verbose: bool) -> None:
-        self.gold, self.pilot, self.app, self.verbose = gold, pilot, app, verbose
+    def __init__(self, gold: Gold, pilot: Pilot[None], app: ReaderApp) -> None:
+        self.gold, self.pilot, self.app = gold, pilot, app
         self.keys = 0
         self.log: list[str] = []
         self.expected: set[Target] = set()
@@ -357,17 +358,21 @@ async def run_mode(gold: Gold, mode: str, verbose: bool) -> Result | None:
         app = make_app(session)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            replay = Replay(gold, pilot, app, verbose)
+            replay = Replay(gold, pilot, app)
             try:
                 await MODES[mode](replay)  # type: ignore[misc]
             except NotImplementedError as hook:
                 print(f"{mode}: not measured ({hook})")
                 return None
             own = replay.own()
+        stored = live_annotations(conn, document.id)
         conn.close()
     text = gold.text
-    for start, end, _label in own:
-        assert 0 <= start < end <= len(text)
+    inexact = [a for a in stored if not 0 <= a.start < a.end <= len(text)
+               or text[a.start:a.end] != a.text]
+    if inexact or {(a.start, a.end, a.label) for a in stored} != own:
+        raise SystemExit(f"{mode}: stored spans differ from the screen's or are not exact:"
+                         f" {inexact}")
     correct = len(own & gold.spans)
     if verbose:
         print(f"{mode}:")
