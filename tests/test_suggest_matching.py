@@ -45,6 +45,12 @@ def test_crlf_marks_and_emoji_are_not_split() -> None:
     assert found([("🇦", "x")], text) == [(29, 30, "x")]  # not half of the flag
 
 
+def test_a_longer_phrase_is_found_past_a_shorter_one_and_a_dead_end() -> None:
+    phrases = [("Ana", "x"), ("Ana de Armas", "y"), ("Ana de Armas Jr", "z"), ("de", "w")]
+    assert found(phrases, "Ana de Armas; Ana de Arm; Ana de Armas Jr") == [
+        (0, 12, "y"), (14, 17, "x"), (18, 20, "w"), (26, 41, "z")]
+
+
 def test_a_phrase_listed_twice_keeps_its_first_label_and_blank_ones_are_ignored() -> None:
     index = PhraseIndex([("CSTO", "actor"), ("CSTO", "topic"), ("  ", "actor"), (" EU ", "a")])
     assert len(index) == 2
@@ -52,42 +58,45 @@ def test_a_phrase_listed_twice_keeps_its_first_label_and_blank_ones_are_ignored(
         (0, 2, "a"), (7, 11, "actor")]
 
 
-def brute_force(phrase: str, text: str) -> list[tuple[int, int]]:
-    """The leftmost non-overlapping occurrences of `phrase` starting and ending on token
-    boundaries, searched character by character."""
+def brute_force(phrases: list[str], text: str) -> list[tuple[int, int]]:
+    """Leftmost-longest occurrences of `phrases` starting and ending on token boundaries,
+    none overlapping, tried at every token start."""
     bounds = [match.span() for match in TOKEN.finditer(text)]
-    starts = {start for start, _ in bounds}
     ends = {end for _, end in bounds}
     result: list[tuple[int, int]] = []
-    position = 0
-    while True:
-        position = text.find(phrase, position)
-        if position < 0:
-            return result
-        end = position + len(phrase)
-        if position in starts and end in ends:
-            result.append((position, end))
-            position = end
-        else:
-            position += 1
+    free = 0
+    for start, _ in bounds:
+        if start < free:
+            continue
+        lengths = [len(phrase) for phrase in phrases
+                   if text.startswith(phrase, start) and start + len(phrase) in ends]
+        if lengths:
+            result.append((start, start + max(lengths)))
+            free = start + max(lengths)
+    return result
 
 
 @settings(max_examples=300, deadline=None)
 @given(tricky_text, st.data())
 def test_matches_slice_the_text_exactly_and_miss_nothing(text: str, data: st.DataObject) -> None:
+    """Phrases cut from the text on token boundaries (several, often nested: a name and
+    the longer name around it) are found exactly where a brute-force search finds them."""
     bounds = [match.span() for match in TOKEN.finditer(text)]
-    if bounds:
-        first = data.draw(st.integers(0, len(bounds) - 1))
-        last = data.draw(st.integers(first, min(first + 3, len(bounds) - 1)))
-        phrase = text[bounds[first][0]:bounds[last][1]]
-    else:
-        phrase = data.draw(st.sampled_from(TRICKY_PIECES)).strip() or "x"
-    matches = list(PhraseIndex([(phrase, "label")]).find(text))
+    phrases = []
+    for _ in range(data.draw(st.integers(1, 4))):
+        if bounds:
+            first = data.draw(st.integers(0, len(bounds) - 1))
+            last = data.draw(st.integers(first, min(first + 3, len(bounds) - 1)))
+            phrases.append(text[bounds[first][0]:bounds[last][1]])
+        else:
+            phrases.append(data.draw(st.sampled_from(TRICKY_PIECES)).strip() or "x")
+    matches = list(PhraseIndex((phrase, "label") for phrase in phrases).find(text))
     for match in matches:
-        assert text[match.start:match.end] == match.phrase == phrase
-    assert [(match.start, match.end) for match in matches] == brute_force(phrase, text)
+        assert text[match.start:match.end] == match.phrase
+        assert match.phrase in phrases
+    assert [(match.start, match.end) for match in matches] == brute_force(phrases, text)
     if bounds:
-        assert matches  # the phrase was cut from the text on token boundaries
+        assert matches  # the phrases were cut from the text on token boundaries
 
 
 @settings(max_examples=200, deadline=None)

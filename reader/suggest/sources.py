@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -67,8 +68,9 @@ class PhraseSource:
 
     def suggest(self, text: str, doc: int = 0,
                 tokenized: Tokenized | None = None) -> list[Suggestion]:
-        return [Suggestion(doc, match.start, match.end, match.label, self.name)
-                for match in self.index.find(text, tokenized)]
+        name = self.name
+        return [Suggestion(doc, start, end, label, name)
+                for start, end, label in self.index.spans(text, tokenized)]
 
 
 @dataclass
@@ -221,19 +223,29 @@ def load_model(name_or_path: str, label_map: Mapping[str, str]) -> ModelSource:
     return ModelSource(f"model:{label}", nlp, dict(label_map))
 
 
+_KEY = attrgetter("start", "end", "label", "source")
+
+
 def suggest_all(sources: Iterable[Source], text: str, doc: int = 0,
                 skip: Callable[[Suggestion], bool] | None = None) -> list[Suggestion]:
     """What every source suggests for `text`, in text order, one per (offsets, label,
     source); `skip` drops some (those already annotated or rejected)."""
-    found: dict[tuple[int, int, str, str], Suggestion] = {}
+    found: list[Suggestion] = []
     tokenized: Tokenized | None = None  # cut once for every phrase source
     for source in sources:
         if isinstance(source, PhraseSource):
             tokenized = tokenized or Tokenized(text)
-            suggestions = source.suggest(text, doc, tokenized)
+            found.extend(source.suggest(text, doc, tokenized))
         else:
-            suggestions = source.suggest(text, doc)
-        for suggestion in suggestions:
-            if skip is None or not skip(suggestion):
-                found.setdefault(suggestion.key, suggestion)
-    return sorted(found.values(), key=lambda item: item.key)
+            found.extend(source.suggest(text, doc))
+    if skip is not None:
+        found = [suggestion for suggestion in found if not skip(suggestion)]
+    found.sort(key=_KEY)  # stable: of equal keys the first source's comes first
+    unique: list[Suggestion] = []
+    previous = None
+    for suggestion in found:
+        key = _KEY(suggestion)
+        if key != previous:
+            unique.append(suggestion)
+            previous = key
+    return unique
