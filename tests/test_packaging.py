@@ -30,3 +30,29 @@ def test_stylesheet_is_found_from_another_folder(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
                          text=True, check=True).stdout
     assert out.startswith("True "), out
+
+
+def _setup_commands() -> list[str]:
+    """The README's set-up: its first two shell blocks after `## Set-up`."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Set-up\n", 1)[1].split("\n## ", 1)[0]
+    return [block.split("\n```", 1)[0].strip() for block in section.split("```sh\n")[1:]]
+
+
+def test_the_readme_set_up_is_two_commands_in_a_virtual_environment() -> None:
+    install, tests = _setup_commands()
+    for command in (install, tests):
+        assert "\n" not in command
+        assert command.startswith("python3 -m venv .venv && . .venv/bin/activate && pip install")
+    sample = install.split("reader open ", 1)[1]
+    assert (ROOT / sample).is_file()
+    assert tests.endswith("pip install '.[test]' && python -m pytest")
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    """.ci/run runs the README's test command step by step, only ruff and mypy between."""
+    _, tests = _setup_commands()
+    lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()
+             if line.strip() and not line.lstrip().startswith("#")]
+    steps = lines[lines.index(tests.split(" && ")[0]):]
+    assert [step for step in steps if step not in ("ruff check .", "mypy")] == tests.split(" && ")
