@@ -7,6 +7,7 @@ starts, and turned back into keys as a user types them for the help and the mess
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from textual.binding import Binding, BindingType
@@ -30,6 +31,7 @@ NAMED_KEYS = {"pagedown": "PgDn", "pageup": "PgUp", "escape": "Esc", "enter": "E
 `pgdn`, `⏎`); everything else is what `format_key` makes of it (`question_mark` -> `?`)."""
 RESERVED = {"ctrl+q": "quit", "ctrl+c": "copy and quit", "ctrl+p": "the command palette"}
 """Textual's own keys, bound in every screen."""
+_FUNCTION_KEY = re.compile(r"f\d{1,2}")  # f1 -> F1, as keyboards print it
 LABEL_KEY_IDS = ("tag.key", "list.tag")  # the label keys 1-9: set in [[labels]], not [keys]
 _NAMES = frozenset(key.value.split("+")[-1] for key in Keys
                    if not key.value.startswith("<")) | frozenset(NAMED_KEYS) | frozenset(
@@ -38,9 +40,10 @@ _NAMES = frozenset(key.value.split("+")[-1] for key in Keys
 
 def key_name(key: str) -> str:
     """One bound key as a user types it: `ctrl+r` -> `Ctrl+R`, `shift+right` -> `Shift+→`,
-    `number_sign` -> `#`."""
+    `number_sign` -> `#`, `f1` -> `F1`."""
     *modifiers, base = key.split("+") if key != "+" else [key]
-    shown = NAMED_KEYS.get(base) or format_key(base)
+    shown = NAMED_KEYS.get(base) or (base.upper() if _FUNCTION_KEY.fullmatch(base)
+                                     else format_key(base))
     if modifiers and len(shown) == 1:
         shown = shown.upper()
     return "+".join([*(modifier.capitalize() for modifier in modifiers), shown])

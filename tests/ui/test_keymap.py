@@ -17,6 +17,7 @@ from textual.widgets._footer import FooterKey
 from reader.annotate.labels import Config, load_config
 from reader.ui.screens.help import HelpScreen
 from reader.ui.widgets.annotation_list import SpanList
+from reader.ui.widgets.status import Legend
 
 KEYS = """
 [keys]
@@ -116,3 +117,15 @@ async def test_messages_name_the_users_keys(reader, tmp_path) -> None:
         assert "press f to search" in status_text(app)
         await pilot.press("right_curly_bracket")
         assert "press C for compare mode first" in status_text(app)
+
+
+async def test_the_legend_names_the_users_help_and_picker_keys(reader, tmp_path) -> None:
+    config = remapped(tmp_path, '[keys]\napp.help = "F1"\ntag.pick = "p"\n')
+    app = reader.open(TEXT, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        legend = screen_of(app).query_one(Legend)
+        assert "p: pick label · F1: help" in legend.render().plain
+        await pilot.press("question_mark")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)

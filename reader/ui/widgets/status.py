@@ -28,16 +28,19 @@ def _chip(label: Chip) -> str:
 
 def legend_rows(labels: tuple[Chip, ...], width: int,
                 max_rows: int = LEGEND_MAX_ROWS, hint: str | None = None,
-                doc_labels: tuple[str, ...] = ()) -> list[Text]:
+                doc_labels: tuple[str, ...] = (),
+                keys: tuple[str, str] = ("enter", "?")) -> list[Text]:
     """Label chips laid out in at most `max_rows` rows of `width` cells, then the labels of
     the whole document (`# relevant`), then the hint.
 
     Labels past the ninth have no number key: the hint says Enter picks any label, and
-    chips that do not fit are counted as "+N more" rather than silently cut."""
+    chips that do not fit are counted as "+N more" rather than silently cut. `keys` are
+    the picker's and the help's (the user's, after `[keys]` in the config)."""
     if hint is None:
         keyless = any(label.key is None for label in labels)
-        hint = ("enter: any label (keys only 1-9) · ?: help" if keyless
-                else "enter: pick label · ?: help")
+        pick, help_key = keys
+        hint = (f"{pick}: any label (keys only 1-9) · {help_key}: help" if keyless
+                else f"{pick}: pick label · {help_key}: help")
     rows: list[Text] = [Text()]
     for index, label in enumerate(labels):
         chip = _chip(label)
@@ -74,9 +77,11 @@ class Legend(Static):
     Legend { height: auto; max-height: 2; background: $panel; padding: 0 1; }
     """
 
-    def __init__(self, labels: tuple[Label, ...], **kwargs: object) -> None:
+    def __init__(self, labels: tuple[Label, ...], *,
+                 keys: tuple[str, str] = ("enter", "?"), **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.labels = labels
+        self.keys = keys  # the label picker's and the help's
         self.relations: tuple[RelationType, ...] | None = None
         self.doc_labels: tuple[str, ...] = ()
         tooltip = Text()
@@ -104,7 +109,8 @@ class Legend(Static):
     def _rows(self, width: int) -> list[Text]:
         if self.relations is not None:
             return legend_rows(self.relations, max(width, 1), hint=RELATION_HINT)
-        return legend_rows(self.labels, max(width, 1), doc_labels=self.doc_labels)
+        return legend_rows(self.labels, max(width, 1), doc_labels=self.doc_labels,
+                           keys=self.keys)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._rows(width))

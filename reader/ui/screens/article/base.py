@@ -96,6 +96,10 @@ class ArticleBase(Screen[None]):
         """The user's key for a binding (`[keys]` in the config), for a message."""
         return key_for(self.workspace.keymap, binding_id, default)
 
+    def _hint_key(self, binding_id: str, shown: str) -> str:
+        """`shown` (the legend's own way of writing the key), or the user's key if moved."""
+        return self._key(binding_id, "") if binding_id in self.workspace.keymap else shown
+
     def _focus_within(self, widget_id: str) -> bool:
         """Whether the focus is in the widget with this id (the guidelines, the list)."""
         return self.focused is not None and any(

@@ -35,7 +35,8 @@ class ArticleScreen(ListEvents, Searching, Comparing, CorpusMoves, AnnotateAll,
         with Horizontal(id="body"):
             yield ArticleView(self.document.text, cursor=self.progress.cursor,
                               top=self.progress.top, label_colors=self.label_colors, id="article")
-        yield Legend(self.workspace.config.labels, id="legend")
+        yield Legend(self.workspace.config.labels, id="legend",
+                     keys=(self._hint_key("tag.pick", "enter"), self._hint_key("app.help", "?")))
         yield StatusLine(id="status")
         yield Static(id="footer-slot")  # holds the Footer's row until it is mounted
 
