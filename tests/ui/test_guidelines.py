@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pilot_helpers import SAMPLES, SIZE, move_to, screen_of, view_of
+from pilot_helpers import SAMPLES, SIZE, move_to, screen_of, search, view_of
 from rich.console import Console
 from test_relations_ui import TEXT, at, tag_all
 from textual.containers import VerticalScroll
@@ -144,3 +144,16 @@ async def test_the_file_is_data_not_terminal_commands(reader, tmp_path: Path) ->
         assert "\x1b" not in drawn and "\u202e" not in drawn and "\x07" not in drawn
         assert "␛]0;PWNED␇" in drawn and "⇄evil" in drawn
         assert "[b]x[/b]" in drawn, "shown as written, not parsed as markup"
+
+
+async def test_after_tagging_a_search_match_its_label_is_the_one(reader) -> None:
+    """`/Lyon⏎2` leaves the cursor at the end of the new span: `i` still opens at topic."""
+    app = open_with(reader, load_guidelines(SAMPLE))
+    async with app.run_test(size=SIZE) as pilot:
+        await search(pilot, "Lyon")
+        await pilot.press("2")
+        await pilot.pause()
+        assert view_of(app).cursor == at("lyon") + len("Lyon")
+        await pilot.press("i")
+        await settle(pilot)
+        assert top_heading(panel_of(app)) == "Topic"

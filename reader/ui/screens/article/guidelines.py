@@ -8,11 +8,14 @@ from reader.ui.screens.article.base import ArticleBase
 
 class GuidelinesMoves(ArticleBase):
     async def action_guidelines(self) -> None:
-        """Open the guidelines at the label under the cursor and focus them; pressed with
-        the focus there, close them."""
+        """Open the guidelines at the label under the cursor (or just before it) and focus
+        them; pressed with the focus there, close them."""
         from reader.ui.widgets.guidelines_panel import GuidelinesPanel
 
-        here = self.view.spans.at(self.view.cursor)
+        cursor = self.view.cursor
+        # Or the span just left of it: after a search's match is tagged, the cursor sits
+        # at its end.
+        here = self.view.spans.at(cursor) or (self.view.spans.at(cursor - 1) if cursor else [])
         found = self.query(GuidelinesPanel)
         if found:
             panel = found.first()
