@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pilot_helpers import SAMPLES, SIZE, move_to, screen_of, search, view_of
+from pilot_helpers import SAMPLES, SIZE, burst, move_to, screen_of, search, view_of
 from rich.console import Console
 from test_relations_ui import TEXT, at, tag_all
 from textual.containers import VerticalScroll
@@ -157,3 +157,21 @@ async def test_after_tagging_a_search_match_its_label_is_the_one(reader) -> None
         await pilot.press("i")
         await settle(pilot)
         assert top_heading(panel_of(app)) == "Topic"
+
+
+async def test_a_query_typed_fast_behind_slash_lands_in_the_guidelines(reader) -> None:
+    """`/` and a word typed at once (a terminal delivers them together): the word is the
+    guidelines' query, and none of its letters reaches the article's keys (`r` relates,
+    `a` notes, Enter picks a label)."""
+    app = open_with(reader, load_guidelines(SAMPLE))
+    async with app.run_test(size=SIZE) as pilot:
+        tag_all(app, "mayor")
+        await move_to(pilot, at("mayor") + 1)
+        await pilot.press("i")
+        await settle(pilot)
+        await burst(pilot, "slash", *"relate", "enter")
+        await settle(pilot)
+        panel = panel_of(app)
+        assert panel.query_one("#guidelines-search", Input).value == "relate"
+        assert app.screen is screen_of(app), "no label picker, no note editor"
+        assert "match 1/" in shown(panel.query_one("#guidelines-status", Static))

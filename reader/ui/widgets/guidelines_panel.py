@@ -32,6 +32,9 @@ NO_FILE = ("No guidelines file. Name one with guidelines = \"GUIDELINES.md\" in 
            " opens at the label under the cursor.")
 
 
+LAYOUT_TRIES = 20  # refreshes to wait for the guidelines' blocks to be laid out
+
+
 def displayable(text: str) -> str:
     """The guidelines' Markdown with every character the terminal could take for a command
     shown as its picture (line breaks and tabs kept as Markdown needs them)."""
@@ -131,11 +134,12 @@ class GuidelinesPanel(Vertical):
         scroll = self.query_one("#guidelines-scroll")
         if self.has_class("-visible") and self.has_focus_within:
             self.remove_class("-visible")
-            back_to.focus()
+            self.screen.set_focus(back_to)
             return
         self._return_focus = back_to
         self.add_class("-visible")
-        scroll.focus()
+        # At once, not `focus()`: the keys already queued behind `i` are meant for here.
+        self.screen.set_focus(scroll)
         self.show_label(label)
 
     def show_label(self, label: str | None) -> None:
@@ -153,11 +157,16 @@ class GuidelinesPanel(Vertical):
         if self._ready:
             self.call_after_refresh(self._scroll_to_label)
 
-    def _scroll_to_label(self) -> None:
+    def _scroll_to_label(self, tries: int = LAYOUT_TRIES) -> None:
         scroll = self.query_one("#guidelines-scroll", VerticalScroll)
         heading = self.heading_of(self.label)
         if heading is None:
             scroll.scroll_home(animate=False)
+            return
+        if not heading.virtual_region.height and tries:
+            # Mounted but not laid out yet (the Markdown mounts its blocks in batches):
+            # where it will be is known after the next refresh.
+            self.call_after_refresh(self._scroll_to_label, tries - 1)
             return
         scroll.scroll_to_widget(heading, top=True, animate=False)
 
@@ -185,10 +194,10 @@ class GuidelinesPanel(Vertical):
         field = self.query_one("#guidelines-search", Input)
         if field.has_focus:
             field.remove_class("-active")
-            self.query_one("#guidelines-scroll").focus()
+            self.screen.set_focus(self.query_one("#guidelines-scroll"))
             return
         if self._return_focus is not None:
-            self._return_focus.focus()
+            self.screen.set_focus(self._return_focus)
 
     def action_scroll(self, where: str) -> None:
         scroll_page(self.query_one("#guidelines-scroll", VerticalScroll), where)
@@ -196,7 +205,7 @@ class GuidelinesPanel(Vertical):
     def action_search(self) -> None:
         field = self.query_one("#guidelines-search", Input)
         field.add_class("-active")
-        field.focus()
+        self.screen.set_focus(field)  # at once: the query typed right behind `/` goes in
 
     @on(Input.Changed, "#guidelines-search")
     def _search_changed(self, event: Input.Changed) -> None:
@@ -206,7 +215,7 @@ class GuidelinesPanel(Vertical):
     @on(Input.Submitted, "#guidelines-search")
     def _search_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.query_one("#guidelines-scroll").focus()
+        self.screen.set_focus(self.query_one("#guidelines-scroll"))
 
     def find(self, query: str) -> int:
         """Mark every block of the guidelines the query is in and go to the first.

@@ -3,10 +3,10 @@ is mounted the first time, opened at the section of the label under the cursor."
 
 from __future__ import annotations
 
-from reader.ui.screens.article.base import ArticleBase
+from reader.ui.screens.article.edit_queue import EditQueue
 
 
-class GuidelinesMoves(ArticleBase):
+class GuidelinesMoves(EditQueue):
     async def action_guidelines(self) -> None:
         """Open the guidelines at the label under the cursor (or just before it) and focus
         them; pressed with the focus there, close them."""
@@ -23,5 +23,8 @@ class GuidelinesMoves(ArticleBase):
             workspace = self.workspace
             panel = GuidelinesPanel(workspace.guidelines, workspace.config.labels,
                                     keymap=workspace.keymap, id="guidelines")
+            # Keys typed behind `i` wait while the panel mounts, then go to it.
+            self._hold_keys()
             await self.query_one("#body").mount(panel)
         panel.toggle(here[0].label if here else None, back_to=self.view)
+        self._release_keys()

@@ -36,9 +36,14 @@ class Searching(EditQueue):
         return bar
 
     async def action_search(self) -> None:
-        if self._held_keys is not None or isinstance(self.focused, Input) or \
-                self._focus_within("guidelines"):
-            raise SkipAction()  # a `/` in a query, a key waiting its turn, the guidelines
+        if self._held_keys is not None or isinstance(self.focused, Input):
+            raise SkipAction()  # a `/` in the query, or a key waiting its turn
+        if self._focus_within("guidelines"):
+            from reader.ui.widgets.guidelines_panel import GuidelinesPanel
+
+            # `/` in the guidelines searches them; now, so the query typed behind it goes in.
+            self.query_one(GuidelinesPanel).action_search()
+            return
         if self.focused is not None and self.focused.id == "annotation-options":
             from reader.ui.widgets.annotation_list import AnnotationList
 
