@@ -88,3 +88,28 @@ def test_every_binding_has_an_id() -> None:
     missing = [(place, binding.key) for place, bindings in scopes().items()
                for binding in bindings if not binding.id]
     assert missing == []
+
+
+def readme_ids() -> set[str]:
+    """The ids the README's config section lists (`corpus.next` `.previous` ...)."""
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    listed = readme[readme.index("The ids: "):].split("\n\n")[0]
+    ids, prefix = set(), ""
+    for token in re.findall(r"`([^`]+)`", listed):
+        if token.startswith("."):
+            ids.add(prefix + token)
+        else:
+            prefix = token.split(".")[0]
+            ids.add(token)
+    return ids
+
+
+def test_the_readme_lists_every_id_that_keys_can_move() -> None:
+    from reader.ui.keymap import LABEL_KEY_IDS, scopes
+
+    ids = {binding.id for bindings in scopes().values() for binding in bindings
+           if binding.id and not binding.id.startswith(LABEL_KEY_IDS)}
+    assert sorted(ids - readme_ids()) == []
+    assert sorted(readme_ids() - ids) == []
