@@ -13,23 +13,47 @@ from reader.annotate.labels import RelationType
 from reader.annotate.session import Saved
 from reader.annotate.span_index import Span
 from reader.store.relations import Relation
-from reader.text.sanitize import ELLIPSIS, safe_line
+from reader.text.sanitize import ELLIPSIS, safe_line, safe_text
 
 QUOTE_MAX = 40  # cells
 RELATION_QUOTE_MAX = 24  # cells: a relation quotes two spans on one line
 PENDING_QUOTE_MAX = 20  # cells: the pending relation's hint quotes two spans and keys
 COMPARE_QUOTE_MAX = 20  # cells: other boundaries quote both sides' spans
+NOTE_MAX = 60  # cells of a note shown under the cursor
 
 SpanOf = Callable[[str], Span | None]  # a span by uid (None: not shown, e.g. deleted)
 
 
+def fit_words(text: str, width: int) -> str:
+    """`text`, made safe, in `width` cells: whole, or cut after a whole word with an
+    ellipsis. Only a first word wider than `width` is cut inside it (else nothing shows)."""
+    from rich.cells import cell_len  # Rich only when measuring
+
+    if width <= 0:
+        return ""
+    if len(text) <= 4 * width + 8:  # else it cannot fit: no need to measure it all
+        shown = safe_text(text)
+        if cell_len(shown) <= width:
+            return shown
+    head = safe_line(text, width)[:-1]  # a prefix of the safe text, one cell left for …
+    if not text[len(head):len(head) + 1].isspace():  # the cut is inside a word
+        space = head.rfind(" ")
+        if space > 0:
+            head = head[:space]
+    return head.rstrip(" ·") + ELLIPSIS
+
+
+def one_line(text: str) -> str:
+    return text.replace("\r", " ").replace("\n", " ")
+
+
 def quote(text: str, start: int = 0, end: int | None = None, width: int = QUOTE_MAX) -> str:
-    """`text[start:end]` in quotes, sanitised and shortened to `width` cells; only the
-    part shown is sliced, so quoting a span over a whole 3 MB document costs what quoting
-    a word does."""
+    """`text[start:end]` in quotes, sanitised and shortened to `width` cells at a word;
+    only the part shown is sliced, so quoting a span over a whole 3 MB document costs what
+    quoting a word does."""
     end = len(text) if end is None else end
     piece = text[start:min(end, start + 4 * width + 8)]  # more than `width` cells can show
-    shown = safe_line(piece.replace("\r", " ").replace("\n", " "), width)
+    shown = fit_words(one_line(piece), width)
     if len(piece) < end - start and not shown.endswith(ELLIPSIS):
         shown += ELLIPSIS
     return f"“{shown}”"
@@ -47,12 +71,13 @@ def position(line: int, column: int, percent: int, spans: int, corpus_place: str
 
 
 def under_cursor(span: Span, text: str, disagreement: Disagreement | None = None) -> str:
-    """`[actor · bob ✎] “Ana”`: whose (when not one's own) and whether it has a note; in
-    compare mode how it disagrees (`disagreement_note`)."""
+    """`[actor · bob] “Ana” ✎ check the date`: whose (when not one's own), its note (so
+    reading a note takes no key), and in compare mode how it disagrees
+    (`disagreement_note`)."""
     whose = "" if span.own else " · " + span.annotator
-    note = " ✎" if span.note else ""
-    return (f"[{span.label}{whose}{note}] {quote(text, span.start, span.end)}"
-            f"{disagreement_note(disagreement, text)}")
+    note = f" ✎ {fit_words(one_line(span.note), NOTE_MAX)}" if span.note else ""
+    return (f"[{span.label}{whose}] {quote(text, span.start, span.end)}"
+            f"{disagreement_note(disagreement, text)}{note}")
 
 
 def disagreement_note(disagreement: Disagreement | None, text: str) -> str:

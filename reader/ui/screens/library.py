@@ -8,13 +8,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Header, Input
 
 from reader.store.library import LibraryRow
 from reader.text.sanitize import safe_text
 from reader.ui.messages import OpenDocument, ShowStats
 from reader.ui.notify import tell
 from reader.ui.widgets.document_table import DocumentTable
+from reader.ui.widgets.footer import ReaderFooter
 from reader.ui.workspace import Workspace
 
 SORTS = ("order", "title", "status", "spans", "opened")
@@ -51,7 +52,7 @@ class LibraryScreen(Screen[None]):
         yield Input(placeholder="/ filter by title or source · s sort · enter open",
                     id="library-filter")
         yield DocumentTable(id="library-table")
-        yield Footer()
+        yield ReaderFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DocumentTable)

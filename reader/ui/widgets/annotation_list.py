@@ -323,8 +323,11 @@ class AnnotationList(Vertical):
     def focus_filter(self) -> None:
         self.query_one("#label-filter", Input).focus()
 
-    def action_focus_rows(self) -> None:
+    def focus_rows(self) -> None:
         self.query_one(SpanList).focus()
+
+    def action_focus_rows(self) -> None:
+        self.focus_rows()
 
     def shown_spans(self) -> list[Span]:
         wanted = self.label_filter

@@ -12,9 +12,12 @@ from textual.widgets import Static
 
 from reader.annotate.labels import Label, RelationType
 from reader.text.sanitize import safe_line, safe_text
+from reader.ui.status_text import fit_words
 
 LEGEND_MAX_ROWS = 2
 CHIP_MAX = 24  # cells: one label with a very long name leaves room for the others
+UNDER_CURSOR_SHOWN = 3  # descriptions of what is under the cursor, at most
+UNDER_CURSOR_MIN = 20  # cells: a description cut shorter than this says little
 
 
 Chip = Label | RelationType  # a key, a name and a colour
@@ -122,8 +125,10 @@ class Legend(Static):
 class StatusLine(Static):
     """Where the cursor is, what it is on, and what was last saved.
 
-    The save state ("saved ✓") is never cut: the message, then the position, then what is
-    under the cursor give way to it, each shortened with an ellipsis."""
+    Room goes first to what just happened (the message, and the save state, "saved ✓",
+    which is never cut), then to what is under the cursor, then to the position. What
+    must be shortened is cut after a whole word, with an ellipsis; what has no room left
+    is dropped (under the cursor: counted as "+N")."""
 
     DEFAULT_CSS = """
     StatusLine { height: 1; background: $panel-darken-1; padding: 0 1; }
@@ -156,32 +161,41 @@ class StatusLine(Static):
 
     def render(self) -> Text:
         room = self.content_size.width or 10_000
-        text = Text(no_wrap=True, overflow="ellipsis")
         mode = f" {safe_text(self.mode)} " if self.mode else ""
         state = self.state and ((" · " if self.message else "  ") + safe_text(self.state))
         room -= cell_len(mode) + (1 if mode else 0) + cell_len(state)
 
-        message = ""
-        if self.message and room > 2:
-            message = "  " + safe_line(self.message, room - 2)
-            room -= cell_len(message)
-        where = safe_line(self.where, room)
-        room -= cell_len(where)
+        message = "  " + fit_words(self.message, room - 2) if self.message else ""
+        room -= cell_len(message)
         under: list[str] = []
-        for description in self.under_cursor[:3]:
-            if room < 6:
-                break
-            under.append("  " + safe_line(description, room - 2))
+        for description in self.under_cursor[:UNDER_CURSOR_SHOWN]:
+            if room - 2 < min(cell_len(description), UNDER_CURSOR_MIN):
+                break  # neither whole nor long enough to say something
+            under.append("  " + fit_words(description, room - 2))
             room -= cell_len(under[-1])
         more = len(self.under_cursor) + self.hidden - len(under)
         more_text = f" +{more}" if more and room >= len(f" +{more}") else ""
+        room -= cell_len(more_text)
+        where = _fit_position(self.where, room)
 
+        text = Text(no_wrap=True, overflow="ellipsis")
         if mode:
             text.append(mode, style="bold reverse")
             text.append(" ")
-        text.append(where, style="dim")
-        for description in under:
-            text.append(description, style="bold")
-        text.append(more_text)
-        text.append(message + state, style="italic")
+        pieces = [(where, "dim"), *((d, "bold") for d in under), (more_text, ""),
+                  (message + state, "italic")]
+        first = True
+        for piece, style in pieces:
+            if piece and first:  # the first piece shown needs no gap before it
+                piece, first = piece.lstrip(" "), False
+            text.append(piece, style=style)
         return text
+
+
+def _fit_position(where: str, room: int) -> str:
+    """The position's parts ("doc 2/40 · done 7/40", "12:5", "30%", "spans 8") that fit,
+    the last ones dropped first."""
+    parts = safe_text(where).split("  ")
+    while parts and cell_len("  ".join(parts)) > room:
+        parts.pop()
+    return "  ".join(parts)

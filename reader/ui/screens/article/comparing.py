@@ -4,12 +4,17 @@ disagreements, and accepting another annotator's span as one's own."""
 from __future__ import annotations
 
 from reader.annotate.compare import disagreements, summary
+from reader.annotate.span_index import Span
 from reader.ui.notify import tell
 from reader.ui.screens.article.edit_queue import EditQueue
 from reader.ui.status_text import disagreement_note
 
 
 class Comparing(EditQueue):
+    # (start, uid) of the disagreement the last `}` or `{` went to: the next one may start
+    # at the same place.
+    _last_disagreement: tuple[int, str] | None = None
+
     def action_toggle_compare(self) -> None:
         workspace = self.workspace
         workspace.compare = not workspace.compare
@@ -33,17 +38,30 @@ class Comparing(EditQueue):
             return
         found = disagreements(self.view.spans)
         cursor = self.view.cursor
-        if forward:
-            target = next((s for s in found if s.start > cursor), None)
-        else:
-            target = next((s for s in reversed(found) if s.start < cursor), None)
-        if target is None:
+        index = self._next_disagreement(found, cursor, forward)
+        if index is None:
+            self._last_disagreement = None
             self.say(f"no more disagreements ({len(found)} in this document)")
             return
+        target = found[index]
+        self._last_disagreement = (target.start, target.uid)
         self.view.move_cursor(target.start, center=True)
-        index = found.index(target) + 1
         note = disagreement_note(self.annotations.marked.get(target.uid), self.view.text)
-        self.say(f"disagreement {index}/{len(found)}{note}")
+        self.say(f"disagreement {index + 1}/{len(found)}{note}")
+
+    def _next_disagreement(self, found: list[Span], cursor: int, forward: bool) -> int | None:
+        """The index in `found` of the disagreement to go to. From the one the last jump
+        went to, the next one in the list, even when both start here (two spans under the
+        cursor); else the first one starting after (or the last before) the cursor."""
+        last = self._last_disagreement
+        if last is not None and last[0] == cursor:
+            here = next((i for i, span in enumerate(found) if span.uid == last[1]), None)
+            if here is not None:
+                step = here + (1 if forward else -1)
+                return step if 0 <= step < len(found) else None
+        if forward:
+            return next((i for i, s in enumerate(found) if s.start > cursor), None)
+        return next((i for i in reversed(range(len(found))) if found[i].start < cursor), None)
 
     def action_accept(self) -> None:
         """Adjudicate: copy another annotator's span under the cursor as one's own."""

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 class ListEvents(Tagging, Clipboard):
     async def action_toggle_list(self) -> None:
+        """Tab: into the list (opening it if needed); Tab in the list closes it. From the
+        article an open list is entered, not closed: after Escape, one Tab goes back."""
         from reader.ui.widgets.annotation_list import AnnotationList
 
         found = self.query(AnnotationList)
@@ -26,12 +28,12 @@ class ListEvents(Tagging, Clipboard):
             await self.query_one("#body").mount(sidebar)
             sidebar.update_spans(list(self.view.spans), self.annotations.relations)
             sidebar.set_relating(self._relation_from)
-        if sidebar.has_class("-visible"):
+        if sidebar.has_class("-visible") and sidebar.has_focus_within:
             sidebar.remove_class("-visible")
             self.view.focus()
         else:
             sidebar.add_class("-visible")
-            sidebar.query_one("#annotation-options").focus()
+            sidebar.focus_rows()
 
     def on_annotation_list_jump(self, event: AnnotationList.Jump) -> None:
         self.view.focus()

@@ -25,10 +25,15 @@ from reader.ui.screens.article.searching import Searching
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.status import Legend, StatusLine
 
+# Narrower than this, the annotation list would leave the article under 40 columns: it is
+# drawn over the article instead of beside it (styles/reader.tcss, `.-narrow`).
+LIST_BESIDE_MIN_WIDTH = 86
+
 
 class ArticleScreen(ListEvents, Searching, Comparing, CorpusMoves, AnnotateAll,
                     GuidelinesMoves, LabelChips):
     BINDINGS = BINDINGS
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (LIST_BESIDE_MIN_WIDTH, "-wide")]
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
@@ -56,13 +61,13 @@ class ArticleScreen(ListEvents, Searching, Comparing, CorpusMoves, AnnotateAll,
         self.call_after_refresh(self._record_visit)
 
     async def _mount_footer(self) -> None:
-        from textual.widgets import Footer
+        from reader.ui.widgets.footer import ReaderFooter
 
         if not self.is_attached:  # quit (or replaced) before its first frame was drawn
             return
-        if not self.query(Footer):
+        if not self.query(ReaderFooter):
             slot = self.query("#footer-slot")
-            await self.mount(Footer())
+            await self.mount(ReaderFooter())
             await slot.remove()
             self.refresh_bindings()  # a late Footer learns the keys only when told
 
