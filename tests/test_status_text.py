@@ -6,7 +6,7 @@ from reader.annotate.labels import RelationType
 from reader.annotate.session import Saved
 from reader.annotate.span_index import Span
 from reader.store.annotations import Annotation
-from reader.ui.status_text import pending_hint, quote, saved_message, under_cursor
+from reader.ui.status_text import fit_words, pending_hint, quote, saved_message, under_cursor
 
 TEXT = "Ana promised the \x1b[31mtreaty\nwould be signed."
 
@@ -31,7 +31,7 @@ def test_a_removal_says_u_undoes_it() -> None:
 
 def test_another_annotators_span_with_a_note() -> None:
     span = Span(0, 3, "actor", "u1", annotator="bob", note="check", own=False)
-    assert under_cursor(span, TEXT) == "[actor · bob ✎] “Ana”"
+    assert under_cursor(span, TEXT) == "[actor · bob] “Ana” ✎ check"
 
 
 def test_pending_hint_names_only_the_keys_that_fit() -> None:
@@ -42,3 +42,12 @@ def test_pending_hint_names_only_the_keys_that_fit() -> None:
         "commitment “promised” → actor “Ana”: 1 by")
     assert pending_hint(head, [], kinds, TEXT) == (
         "from commitment “promised” — move to the other span, 1 by · 2 about")
+
+
+def test_fit_words_cuts_after_a_whole_word() -> None:
+    message = "deleted commitment “promised new trucks” and its 2 relations"
+    assert fit_words(message, 200) == message
+    assert fit_words(message, 30) == "deleted commitment “promised…"
+    assert fit_words(message, 27) == "deleted commitment…"
+    assert fit_words("Donaudampfschifffahrtsgesellschaft", 10) == "Donaudamp…"  # one word
+    assert fit_words("a\x1b[2Jb c", 20) == "a␛[2Jb c"

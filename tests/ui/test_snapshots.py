@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pilot_helpers import MULTILINGUAL_PATH, SEED_PATH, ReaderFactory, screen_of, view_of
+from pilot_helpers import (
+    MULTILINGUAL_PATH,
+    SEED_PATH,
+    ReaderFactory,
+    screen_of,
+    type_text,
+    view_of,
+)
 from textual.pilot import Pilot
 
 SIZE = (100, 30)
@@ -36,6 +43,15 @@ def annotate_seed(pilot: Pilot[Any]) -> None:
     tag(pilot, mirzoyan, mirzoyan + len("Mirzoyan"), "topic")  # nested in the actor span
     moscow = text.index("Moscow")
     view_of(pilot.app).set_selection(moscow, moscow + len("Moscow. Mirzoyan"))  # type: ignore[arg-type]
+
+
+async def open_list_on_seed(pilot: Pilot[Any]) -> None:
+    """The annotated seed article with the annotation list open (Tab)."""
+    await settle(pilot)
+    annotate_seed(pilot)
+    view_of(pilot.app).clear_selection()  # type: ignore[arg-type]
+    await pilot.press("tab")
+    await pilot.pause()
 
 
 def test_main_screen_with_spans_and_selection(snap_compare, reader: ReaderFactory) -> None:
@@ -73,14 +89,7 @@ def test_help_screen(snap_compare, reader: ReaderFactory) -> None:
 def test_sidebar_open(snap_compare, reader: ReaderFactory) -> None:
     app = reader.open(path=SEED_PATH)
 
-    async def run_before(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
-        annotate_seed(pilot)
-        view_of(pilot.app).clear_selection()  # type: ignore[arg-type]
-        await pilot.press("tab")
-        await pilot.pause()
-
-    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+    assert snap_compare(app, run_before=open_list_on_seed, terminal_size=SIZE)
 
 
 def test_multilingual_crlf_sample(snap_compare, reader: ReaderFactory) -> None:
@@ -98,6 +107,32 @@ def test_multilingual_crlf_sample(snap_compare, reader: ReaderFactory) -> None:
         chinese = text.index("北京市")
         tag(pilot, chinese, chinese + 3, "commitment")
         view_of(pilot.app).move_cursor(text.index("Cairo"), center=True)  # type: ignore[arg-type]
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+
+
+def test_small_terminal_with_the_list_open(snap_compare, reader: ReaderFactory) -> None:
+    """60×20: the list lies over the article, the footer keeps `? Help`."""
+    app = reader.open(path=SEED_PATH)
+
+    assert snap_compare(app, run_before=open_list_on_seed, terminal_size=(60, 20))
+
+
+def test_status_line_with_a_note(snap_compare, reader: ReaderFactory) -> None:
+    """A note written with `a` is on the status line as text, beside its span."""
+    app = reader.open(path=SEED_PATH)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        annotate_seed(pilot)
+        view = view_of(pilot.app)  # type: ignore[arg-type]
+        view.clear_selection()
+        span = next(s for s in view.spans if s.label == "commitment")
+        view.move_cursor(span.start + 4)
+        await pilot.press("a")
+        await type_text(pilot, "promised by whom? check the ministry's note")
+        await pilot.press("enter")
         await pilot.pause()
 
     assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
