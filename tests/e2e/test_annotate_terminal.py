@@ -116,7 +116,9 @@ def test_two_annotators_on_one_database_at_once(terminal, sample_articles,
 
         terminal.send_keys("c")  # compare mode: the other annotator's spans too
         terminal.wait_for("compare mode: showing e2e-other")
-        terminal.wait_for("spans 4")
+        # Both annotators' four spans, each a disagreement (the message outranks "spans 4"
+        # on the status line).
+        terminal.wait_for("2 missing, 2 other label")
         search_and_tag(other, "Yerevan", "2", "topic")
         terminal.send_keys("R")
         terminal.wait_for("reloaded: 5 annotations")
