@@ -175,3 +175,18 @@ async def test_a_query_typed_fast_behind_slash_lands_in_the_guidelines(reader) -
         assert panel.query_one("#guidelines-search", Input).value == "relate"
         assert app.screen is screen_of(app), "no label picker, no note editor"
         assert "match 1/" in shown(panel.query_one("#guidelines-status", Static))
+
+
+async def test_in_a_narrow_terminal_the_guidelines_take_the_whole_width(reader) -> None:
+    app = open_with(reader, load_guidelines(SAMPLE))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.press("i")
+        await settle(pilot)
+        assert panel_of(app).region.width == 60
+        await pilot.press("escape")  # the article was hidden under them: they close
+        assert not panel_of(app).display and view_of(app).has_focus
+        await pilot.press("i")
+        await pilot.resize_terminal(120, 30)
+        await settle(pilot)
+        assert panel_of(app).region.width == 60  # half of 120: beside the article again
+        assert view_of(app).region.width >= 55

@@ -33,6 +33,7 @@ NO_FILE = ("No guidelines file. Name one with guidelines = \"GUIDELINES.md\" in 
 
 
 LAYOUT_TRIES = 20  # refreshes to wait for the guidelines' blocks to be laid out
+NARROW = 90  # columns: below, the guidelines take the whole width while they are open
 
 
 def displayable(text: str) -> str:
@@ -52,6 +53,7 @@ class GuidelinesPanel(Vertical):
         border-left: tall $panel; display: none;
     }
     GuidelinesPanel.-visible { display: block; }
+    GuidelinesPanel.-full { width: 100%; max-width: 100%; border-left: none; }
     GuidelinesPanel > .guidelines-bar { height: 1; background: $panel; padding: 0 1; }
     GuidelinesPanel > #guidelines-label { height: auto; padding: 0 1; }
     GuidelinesPanel > Input { border: none; height: 1; padding: 0 1; display: none; }
@@ -118,6 +120,15 @@ class GuidelinesPanel(Vertical):
 
     def on_mount(self) -> None:
         self._hint()
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Beside the article when there is room, over it in a narrow terminal (half of
+        60 columns is too little to read either)."""
+        self.set_class(self.screen.size.width < NARROW, "-full")
 
     def _hint(self, message: str | None = None) -> None:
         def key(binding_id: str, default: str) -> str:
@@ -190,12 +201,15 @@ class GuidelinesPanel(Vertical):
     # --- keys ----------------------------------------------------------------------------
 
     def action_back(self) -> None:
-        """Escape: out of the search box, then back to the article (the panel stays)."""
+        """Escape: out of the search box, then back to the article (the panel stays beside
+        it; over it, in a narrow terminal, it closes)."""
         field = self.query_one("#guidelines-search", Input)
         if field.has_focus:
             field.remove_class("-active")
             self.screen.set_focus(self.query_one("#guidelines-scroll"))
             return
+        if self.has_class("-full"):  # over the article: it would stay out of sight
+            self.remove_class("-visible")
         if self._return_focus is not None:
             self.screen.set_focus(self._return_focus)
 
