@@ -95,6 +95,10 @@ def test_matches_slice_the_text_exactly_and_miss_nothing(text: str, data: st.Dat
         assert text[match.start:match.end] == match.phrase
         assert match.phrase in phrases
     assert [(match.start, match.end) for match in matches] == brute_force(phrases, text)
+    # Long texts are cut into tokens a window at a time: tiny windows find the same.
+    size = data.draw(st.integers(1, 12))
+    assert list(PhraseIndex((phrase, "label") for phrase in phrases).find(text, size)) == \
+        matches
     if bounds:
         assert matches  # the phrases were cut from the text on token boundaries
 

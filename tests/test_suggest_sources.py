@@ -167,3 +167,32 @@ def test_bad_model_label_maps_name_their_line(tmp_path: Path, lines: list[str],
 def test_without_a_map_entities_keep_span_labels_of_their_name(tmp_path: Path) -> None:
     config = load_config(write_lines(tmp_path / "reader.toml", ['annotator = "ann"']))
     assert config.entity_label_map() == {label: label for label in LABELS}
+
+
+def test_phrases_across_the_windows_of_a_long_text(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long text is cut into tokens a window at a time, so its tokens never all sit in
+    memory at once (a 3 MB article's took ~100 MB for a moment): a name over a window's
+    edge is still found once, whole, by every phrase source."""
+    import tracemalloc
+
+    import reader.suggest.matching as matching
+
+    monkeypatch.setattr(matching, "WINDOW", 4096)
+    filler = "ab " * ((4096 - 4) // 3)
+    text = filler + "Sergey Lavrov met Lavrov. " + filler * 16 + "Lavrov"
+    assert text.index("Sergey") < 4096 < text.index("Lavrov")
+    gazetteer = load_gazetteer(write_lines(tmp_path / "names.tsv", [
+        "Lavrov\tactor", "Sergey Lavrov\tactor"]), LABELS)
+    learned = learned_source([("met Lavrov", "topic", 1)])
+    tracemalloc.start()
+    try:
+        found = suggest_all([gazetteer, learned], text)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * len(text)  # all the tokens at once: ~50 bytes a character here
+    assert spans(found, text) == [("Sergey Lavrov", "actor", "gazetteer:names.tsv"),
+                                  ("met Lavrov", "topic", "learned"),
+                                  ("Lavrov", "actor", "gazetteer:names.tsv"),
+                                  ("Lavrov", "actor", "gazetteer:names.tsv")]

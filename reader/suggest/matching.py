@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from itertools import accumulate, compress, pairwise
 from typing import Any, NamedTuple
 
@@ -95,6 +96,7 @@ class PhraseIndex:
         # phrase ending there (Any: a label or a node, which a type cannot tell apart).
         self._first: dict[str, Any] = {}
         self._count = 0
+        self._longest = 0
         for phrase, label in entries:
             self.add(phrase, label)
 
@@ -116,30 +118,42 @@ class PhraseIndex:
             return False
         node[_LABEL] = label
         self._count += 1
+        self._longest = max(self._longest, len(phrase))
         return True
 
-    def find(self, text: str, tokenized: Tokenized | None = None) -> Iterator[Match]:
-        """Every match in `text`, left to right, none overlapping another. `tokenized`:
-        `Tokenized(text)`, when several indexes search one text."""
-        for start, stop, label in self.spans(text, tokenized):
-            yield Match(start, stop, label, text[start:stop])
+    @property
+    def longest(self) -> int:
+        """The length of the longest phrase, in code points."""
+        return self._longest
 
-    def spans(self, text: str, tokenized: Tokenized | None = None
-              ) -> Iterator[tuple[int, int, str]]:
-        """`find` as (start, end, label) only: what suggesting needs, made faster."""
+    def find(self, text: str, window_size: int = 0) -> Iterator[Match]:
+        """Every match in `text`, left to right, none overlapping another (`window_size`:
+        other than `WINDOW`, for tests)."""
+        free = 0
+        for window in windows(text, self._longest, window_size):
+            for start, end, label in self.spans(window, free):
+                yield Match(start, end, label, text[start:end])
+                free = end
+
+    def spans(self, window: Window, free: int = 0) -> Iterator[tuple[int, int, str]]:
+        """(start, end, label) of the matches starting in `window` (from its start to its
+        cut) and not before `free`, in offsets of the whole text: what suggesting needs."""
         first = self._first
         if not first:
             return
-        tokenized = tokenized or Tokenized(text)
-        chunks, words = tokenized.chunks, tokenized.words
+        chunks, words = window.tokens.chunks, window.tokens.words
         starting = list(compress(range(len(words)), map(first.__contains__, words)))
         if not starting:
             return
-        ends = tokenized.ends()
+        ends = window.tokens.ends()
         count = len(chunks)
-        free = 0  # the first token a match may start on
+        offset, cut = window.start, window.cut
+        skip = 0  # the first token a match may start on
         for index in starting:
-            if index < free:
+            start = offset + ends[index] - len(words[index])
+            if start >= cut:
+                return
+            if index < skip or start < free:
                 continue
             node = first[words[index]]
             label = node.get(_LABEL)
@@ -154,5 +168,43 @@ class PhraseIndex:
                     label, last = node[_LABEL], following
                 following += 1
             if last >= 0:
-                yield ends[index] - len(words[index]), ends[last], label
-                free = last + 1
+                yield start, offset + ends[last], label
+                skip = last + 1
+
+
+WINDOW = 1 << 16
+"""Code points cut into tokens at a time: the tokens of a 3 MB text at once would take
+~100 MB for a moment."""
+_SPACE = re.compile(r"\s")
+
+
+@dataclass(frozen=True)
+class Window:
+    """A piece of a text, cut into tokens: matches starting in [start, cut) are its own;
+    it reaches on to `end`, past any phrase starting before `cut`. `start`, `cut` and `end`
+    are at whitespace (or the text's ends), where no token is ever cut."""
+
+    start: int
+    cut: int
+    end: int
+    tokens: Tokenized
+
+
+def windows(text: str, reach: int, size: int = 0) -> Iterator[Window]:
+    """The text's windows in order, each reaching `reach` code points past its cut;
+    `size` code points each (0: `WINDOW`)."""
+    size = size or WINDOW
+    length = len(text)
+
+    def space_from(position: int) -> int:
+        if position >= length:
+            return length
+        found = _SPACE.search(text, position)
+        return found.start() if found else length
+
+    start = 0
+    while start < length:
+        cut = space_from(start + size)
+        end = space_from(cut + reach) if cut < length else length
+        yield Window(start, cut, end, Tokenized(text[start:end]))
+        start = cut

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from reader.errors import INSTALL_SPACY, ReaderError
-from reader.suggest.matching import PhraseIndex, Tokenized
+from reader.suggest.matching import PhraseIndex, windows
 from reader.suggest.record import LEARNED, Suggestion
 
 MAX_PATTERN_BYTES = 512 * 1024 * 1024  # a pattern file is text, never more than this
@@ -66,11 +66,8 @@ class PhraseSource:
     name: str
     index: PhraseIndex
 
-    def suggest(self, text: str, doc: int = 0,
-                tokenized: Tokenized | None = None) -> list[Suggestion]:
-        name = self.name
-        return [Suggestion(doc, start, end, label, name)
-                for start, end, label in self.index.spans(text, tokenized)]
+    def suggest(self, text: str, doc: int = 0) -> list[Suggestion]:
+        return phrase_suggestions([self], text, doc)
 
 
 @dataclass
@@ -226,17 +223,30 @@ def load_model(name_or_path: str, label_map: Mapping[str, str]) -> ModelSource:
 _KEY = attrgetter("start", "end", "label", "source")
 
 
+def phrase_suggestions(sources: list[PhraseSource], text: str, doc: int) -> list[Suggestion]:
+    """What phrase sources suggest for `text`, each source's matches in text order: the
+    text is cut into tokens once for all of them, a window at a time."""
+    found: list[list[Suggestion]] = [[] for _ in sources]
+    free = [0] * len(sources)
+    reach = max(source.index.longest for source in sources)
+    for window in windows(text, reach):
+        for number, source in enumerate(sources):
+            name, kept = source.name, found[number]
+            for start, end, label in source.index.spans(window, free[number]):
+                kept.append(Suggestion(doc, start, end, label, name))
+                free[number] = end
+    return [suggestion for kept in found for suggestion in kept]
+
+
 def suggest_all(sources: Iterable[Source], text: str, doc: int = 0,
                 skip: Callable[[Suggestion], bool] | None = None) -> list[Suggestion]:
     """What every source suggests for `text`, in text order, one per (offsets, label,
     source); `skip` drops some (those already annotated or rejected)."""
-    found: list[Suggestion] = []
-    tokenized: Tokenized | None = None  # cut once for every phrase source
+    sources = list(sources)
+    phrases = [source for source in sources if isinstance(source, PhraseSource)]
+    found = phrase_suggestions(phrases, text, doc) if phrases else []
     for source in sources:
-        if isinstance(source, PhraseSource):
-            tokenized = tokenized or Tokenized(text)
-            found.extend(source.suggest(text, doc, tokenized))
-        else:
+        if not isinstance(source, PhraseSource):
             found.extend(source.suggest(text, doc))
     if skip is not None:
         found = [suggestion for suggestion in found if not skip(suggestion)]
