@@ -193,6 +193,12 @@ def rebound(bindings: Iterable[Binding], keymap: Mapping[str, str]) -> list[Bind
             else binding for binding in bindings]
 
 
+def hint_key(keymap: Mapping[str, str], binding_id: str, shown: str) -> str:
+    """`shown` (how a hint writes the key: `esc`, `enter`), or the user's key if `[keys]`
+    moved the binding."""
+    return key_for(keymap, binding_id, "") if binding_id in keymap else shown
+
+
 def key_for(keymap: Mapping[str, str], binding_id: str, default: str) -> str:
     """The first key of a binding as a user types it, for a message (`press / to search`);
     `default` is the binding's own key (Textual's name)."""

@@ -16,6 +16,7 @@ from textual.widgets._footer import FooterKey
 
 from reader.annotate.labels import Config, load_config
 from reader.ui.screens.help import HelpScreen
+from reader.ui.screens.library import LibraryScreen
 from reader.ui.widgets.annotation_list import SpanList
 from reader.ui.widgets.status import Legend
 
@@ -129,3 +130,19 @@ async def test_the_legend_names_the_users_help_and_picker_keys(reader, tmp_path)
         assert not isinstance(app.screen, HelpScreen)
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_the_list_and_the_library_hints_name_the_users_keys(reader, tmp_path) -> None:
+    config = remapped(tmp_path, '[keys]\nlist.back = "h"\nlibrary.sort = "o"\n')
+    app = reader.open(TEXT, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        tag_all(app, "mayor")
+        await pilot.press("tab")
+        help_line = screen_of(app).query_one("#annotation-help", Static)
+        assert "/ filter · h back · enter jump" in str(help_line.render())
+        await pilot.press("h")
+        assert view_of(app).has_focus
+        await pilot.press("L")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        assert "o sort" in app.screen.query_one("#library-filter", Input).placeholder

@@ -12,6 +12,7 @@ from textual.widgets import Header, Input
 
 from reader.store.library import LibraryRow
 from reader.text.sanitize import safe_text
+from reader.ui.keymap import hint_key
 from reader.ui.messages import OpenDocument, ShowStats
 from reader.ui.notify import tell
 from reader.ui.widgets.document_table import DocumentTable
@@ -49,8 +50,10 @@ class LibraryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
-        yield Input(placeholder="/ filter by title or source · s sort · enter open",
-                    id="library-filter")
+        keymap = self.workspace.keymap
+        yield Input(placeholder=f"{hint_key(keymap, 'library.filter', '/')} filter by title or"
+                    f" source · {hint_key(keymap, 'library.sort', 's')} sort ·"
+                    f" {hint_key(keymap, 'list.choose', 'enter')} open", id="library-filter")
         yield DocumentTable(id="library-table")
         yield ReaderFooter()
 

@@ -16,6 +16,7 @@ from typing import NamedTuple
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -41,7 +42,7 @@ ListRow = Span | RelationRow
 
 ACTION_CELLS = 3  # the " → " / " ✕ " cell at the right end of a row
 RELATE, RELATING_FROM, DELETE = " → ", " ● ", " ✕ "
-IDLE_HELP = "/ filter · esc back · enter jump\nclick → relate · ✕ delete"
+IDLE_HELP = "{filter} filter · {back} back · {jump} jump\nclick → relate · ✕ delete"
 PENDING_HELP = "click the other span · ● or esc cancels"
 # The screen's bindings a printable key may still reach from the list (help, undo, on
 # whatever keys `[keys]` gave them); other keys the list does not bind itself go to the
@@ -270,11 +271,17 @@ class AnnotationList(Vertical):
             self.span = span
 
     def __init__(self, text: str, colors: dict[str, str],
-                 relation_colors: dict[str, str] | None = None, **kwargs: object) -> None:
+                 relation_colors: dict[str, str] | None = None, *,
+                 keys: tuple[str, str, str] = ("/", "esc", "enter"),
+                 **kwargs: object) -> None:
+        """`keys`: the filter's, the way back's and the jump's, for the help line (the
+        user's, after `[keys]` in the config)."""
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.text = text
         self.label_colors = colors
         self.relation_colors = relation_colors or {}
+        filter_key, back, jump = keys
+        self.idle_help = Text(IDLE_HELP.format(filter=filter_key, back=back, jump=jump))
         self.spans: list[Span] = []
         self.relations: list[Relation] = []
         self.label_filter = ""
@@ -284,7 +291,7 @@ class AnnotationList(Vertical):
         yield Input(placeholder="filter by label…", id="label-filter")
         yield SpanList(self.text, self.label_colors, self.relation_colors,
                        id="annotation-options")
-        yield Static(IDLE_HELP, id="annotation-help")
+        yield Static(self.idle_help, id="annotation-help")
 
     def set_relating(self, head: Span | None) -> None:
         """A relation is pending from `head` (None: none is): mark its row, say how to end it."""
@@ -294,7 +301,7 @@ class AnnotationList(Vertical):
         options.relating_from = head.uid if head is not None else None
         options.refresh()
         self.query_one("#annotation-help", Static).update(
-            PENDING_HELP if head is not None else IDLE_HELP)
+            PENDING_HELP if head is not None else self.idle_help)
 
     def update_spans(self, spans: list[Span], relations: Iterable[Relation] = ()) -> None:
         self.spans = spans

@@ -15,7 +15,7 @@ from reader.annotate.session import AnnotationSession
 from reader.annotate.span_index import Span
 from reader.store.documents import Document, Progress
 from reader.store.relations import Relation
-from reader.ui.keymap import key_for
+from reader.ui.keymap import hint_key, key_for
 from reader.ui.status_text import (
     pending_hint,
     position,
@@ -98,7 +98,7 @@ class ArticleBase(Screen[None]):
 
     def _hint_key(self, binding_id: str, shown: str) -> str:
         """`shown` (the legend's own way of writing the key), or the user's key if moved."""
-        return self._key(binding_id, "") if binding_id in self.workspace.keymap else shown
+        return hint_key(self.workspace.keymap, binding_id, shown)
 
     def _focus_within(self, widget_id: str) -> bool:
         """Whether the focus is in the widget with this id (the guidelines, the list)."""

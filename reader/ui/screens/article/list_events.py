@@ -23,8 +23,11 @@ class ListEvents(Tagging, Clipboard):
         if found:
             sidebar = found.first()
         else:
+            keys = (self._hint_key("search.open", "/"), self._hint_key("list.back", "esc"),
+                    self._hint_key("list.choose", "enter"))
             sidebar = AnnotationList(self.view.text, self.label_colors,
-                                     self.workspace.relation_colors, id="annotation-list")
+                                     self.workspace.relation_colors, keys=keys,
+                                     id="annotation-list")
             await self.query_one("#body").mount(sidebar)
             sidebar.update_spans(list(self.view.spans), self.annotations.relations)
             sidebar.set_relating(self._relation_from)
