@@ -26,8 +26,13 @@ if TYPE_CHECKING:
 
 TAB_SIZE = 8
 
-# Characters Rich itself measures as exactly one cell each (the ranges of its fast path).
+# Characters Rich measures as exactly one cell each, each a grapheme cluster of its own
+# next to any other of them: the ranges of Rich's fast path, plus the typographic
+# punctuation (quotes, dashes, the ellipsis, U+2010-U+2027 and U+2030-U+205E) and currency
+# signs of everyday prose, which Rich measures by its table. A row made only of these is
+# wrapped and drawn a run at a time rather than a unit per character.
 _SINGLE_CELL_RANGES = ((0x20, 0x7E), (0xA0, 0xAC), (0xAE, 0x2FF), (0x370, 0x482),
+                       (0x2010, 0x2027), (0x2030, 0x205E), (0x20A0, 0x20C0),
                        (0x2500, 0x25FC), (0x2800, 0x28FF))
 SINGLE_CELL = frozenset(
     chr(code) for low, high in _SINGLE_CELL_RANGES for code in range(low, high + 1)

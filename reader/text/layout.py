@@ -310,6 +310,14 @@ class WrappedText:
         end = self.lines.ends[line] if last else rows[row + 1]
         return start, end, last
 
+    def plain_row(self, start: int, end: int) -> bool:
+        """True when the row `[start, end)` is one unit of one cell per code point, each
+        drawn as itself, with nothing inserted: one-cell text (most prose) on a line without
+        inserts. Such a row is drawn without making its units (`paint_row`'s `plain`)."""
+        if self._inserts and self.lines.line_of(start) in self._inserts:
+            return False
+        return is_single_cell_text(self.text[start:end])
+
     def row_units(self, start: int, end: int) -> Iterator[RowUnit]:
         """The units of the row `[start, end)`, placed: columns count the inserts too."""
         column = 0

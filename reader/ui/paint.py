@@ -8,7 +8,7 @@ imports the App or a widget."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -131,22 +131,57 @@ def _contrast_text(color: Color) -> str:
     return "black" if color.brightness > 0.5 else "white"
 
 
-def paint_row(text: str, row: tuple[int, int, bool], units: Sequence[RowUnit], width: int,
-              marks: Marks, palette: Palette, label_style: LabelStyles) -> Strip:
+def paint_row(text: str, row: tuple[int, int, bool], units: Iterable[RowUnit], width: int,
+              marks: Marks, palette: Palette, label_style: LabelStyles, *,
+              plain: bool = False) -> Strip:
     """The Strip for one screen row, exactly `width` cells: `row` is (start, end, last) from
     `WrappedText.row_span` and `units` its units from `WrappedText.row_units`.
 
     Each unit is drawn as `display_text` (tabs as spaces, control codes as pictures), so
     the cells drawn are the cells the layout counts and the cursor and the mouse never drift
     from the text. Spaces hanging past the edge are not drawn; the cursor on them, or just
-    past a line's end, is shown on the row's last cell or one past the text."""
+    past a line's end, is shown on the row's last cell or one past the text.
+
+    `plain` (`WrappedText.plain_row`: one-cell text, nothing inserted; most prose) says that
+    each code point is a unit of one cell drawn as itself: the row is then drawn a run of
+    equal style at a time, as slices of `text`, and `units` is not read. Both ways give the
+    same Strip (tests/ui/test_render_property.py)."""
     start, end, last = row
+    row_units = None if plain else list(units)
+    change_points = _change_points(start, end, marks, row_units)
+    if row_units is None:
+        segments, shown_end, last_column = _paint_plain(
+            text, start, end, width, change_points, marks, palette, label_style)
+    else:
+        segments, shown_end, last_column = _paint_units(
+            text, start, row_units, width, change_points, marks, palette, label_style)
     base = palette.base
     cursor = marks.cursor
+    strip = Strip(segments)
+    cursor_here = start <= cursor < end or (last and cursor == end)
+    if last and cursor == end and strip.cell_length < width:
+        strip = Strip([*segments, Segment(" ", base + palette.cursor)])
+    elif cursor_here and width > 0 and not start <= cursor < shown_end:
+        # The cursor is on spaces hanging past the edge (or just past a full row): show it
+        # on the row's last cell rather than nowhere (the whole last unit: a wide character
+        # is not split).
+        cut = min(width - 1 if last_column is None else last_column, width - 1)
+        left, right = strip.extend_cell_length(width, base).divide([cut, width])[:2]
+        marked = [Segment(seg.text, (seg.style or base) + palette.cursor) for seg in right]
+        return Strip.join([left, Strip(marked)])
+    # No crop when it fits: cropping at the edge drops a combining mark on the last cell.
+    if strip.cell_length > width:
+        return strip.crop_extend(0, width, base)
+    return strip.extend_cell_length(width, base)
 
-    # Styles change only where a span, match, the selection or the cursor begins or ends:
-    # work the style out at those points and reuse it for the units between, so a row under
-    # one long span costs no more than a plain one.
+
+def _change_points(start: int, end: int, marks: Marks,
+                   units: list[RowUnit] | None) -> list[int]:
+    """The offsets in [start, end] where the style may change: where a span, match, the
+    selection or the cursor's unit begins or ends, after the first unit of a span with
+    relations, at the edges of a span the other side bounds otherwise. Between two of them
+    every unit has the same style, so a row under one long span costs no more than a plain
+    one. `units` None: a plain row, one unit per code point."""
     changes = {start}
     for span in marks.spans:
         changes.update((span.start, span.end))
@@ -154,24 +189,43 @@ def paint_row(text: str, row: tuple[int, int, bool], units: Sequence[RowUnit], w
         changes.update(match)
     if marks.selection:
         changes.update(marks.selection)
-    cursor_unit = next((unit for unit in units if unit.start <= cursor < unit.end), None)
-    if cursor_unit is not None:
-        changes.update((cursor_unit.start, cursor_unit.end))
+    cursor = marks.cursor
+    if units is None:
+        if start <= cursor < end:
+            changes.update((cursor, cursor + 1))
+    else:
+        cursor_unit = next((unit for unit in units if unit.start <= cursor < unit.end), None)
+        if cursor_unit is not None:
+            changes.update((cursor_unit.start, cursor_unit.end))
     related = marks.related
     if related is not None:  # a span with relations is marked on its first unit only
         firsts = {span.start for span in marks.spans
                   if start <= span.start < end and related(span.uid)}
-        if firsts:
+        if units is None:
+            changes.update(first + 1 for first in firsts)
+        elif firsts:
             changes.update(unit.end for unit in units if unit.start in firsts)
     if marks.disagreements:  # other boundaries: marked on a span's first and last cells
         changes.update(_edge_points(marks.spans, marks.disagreements, units))
-    change_points = sorted(point for point in changes if start <= point <= end)
-    next_change_index = 0
+    return sorted(point for point in changes if start <= point <= end)
 
+
+# What a painter returns: the row's segments, the offset after the last unit drawn (the
+# units from there on hang past the edge), and the column of that unit (None: none drawn).
+Painted = tuple[list[Segment], int, int | None]
+
+
+def _paint_units(text: str, start: int, units: list[RowUnit], width: int,
+                 change_points: list[int], marks: Marks, palette: Palette,
+                 label_style: LabelStyles) -> Painted:
+    """The row a unit at a time: any text (tabs, wide or combining characters, controls,
+    label chips inserted after units)."""
+    next_change_index = 0
     segments: list[Segment] = []
     run_text: list[str] = []
     run_style: Style | None = None
-    style = base
+    style = palette.base
+    shown_end, last_column = start, None
     for unit in units:
         if unit.column >= width:
             break  # spaces hanging past the edge (the wrap lets only those hang)
@@ -193,28 +247,30 @@ def paint_row(text: str, row: tuple[int, int, bool], units: Sequence[RowUnit], w
             if run_text:
                 segments.append(Segment("".join(run_text), run_style))
                 run_text = []
-            segments.extend(_after(unit, marks, base))
+            segments.extend(_after(unit, marks, palette.base))
+        shown_end, last_column = unit.end, unit.column
     if run_text:
         segments.append(Segment("".join(run_text), run_style))
-    strip = Strip(segments)
-    cursor_here = start <= cursor < end or (last and cursor == end)
-    if last and cursor == end and strip.cell_length < width:
-        strip = Strip([*segments, Segment(" ", base + palette.cursor)])
-    elif cursor_here and width > 0 and not any(
-        unit.start <= cursor < unit.end and unit.column < width for unit in units
-    ):
-        # The cursor is on spaces hanging past the edge (or just past a full row): show it
-        # on the row's last cell rather than nowhere.
-        visible = [unit for unit in units if unit.column < width]
-        cut = visible[-1].column if visible else width - 1  # the whole last unit: a wide
-        cut = min(cut, width - 1)                           # character is not split
-        left, right = strip.extend_cell_length(width, base).divide([cut, width])[:2]
-        marked = [Segment(seg.text, (seg.style or base) + palette.cursor) for seg in right]
-        return Strip.join([left, Strip(marked)])
-    # No crop when it fits: cropping at the edge drops a combining mark on the last cell.
-    if strip.cell_length > width:
-        return strip.crop_extend(0, width, base)
-    return strip.extend_cell_length(width, base)
+    return segments, shown_end, last_column
+
+
+def _paint_plain(text: str, start: int, end: int, width: int, change_points: list[int],
+                 marks: Marks, palette: Palette, label_style: LabelStyles) -> Painted:
+    """A plain row a run at a time: every code point is a unit of one cell drawn as
+    itself, so the run between two change points is one slice of `text`."""
+    shown_end = min(end, start + max(width, 0))  # what hangs past the edge is spaces
+    segments: list[Segment] = []
+    run_start = start
+    run_style: Style | None = None
+    for point in (start, *(point for point in change_points if start < point < shown_end)):
+        style = _style_at(point, point + 1, marks, palette, label_style)
+        if style != run_style and point > run_start:
+            segments.append(Segment(text[run_start:point], run_style))
+            run_start = point
+        run_style = style
+    if shown_end > run_start:
+        segments.append(Segment(text[run_start:shown_end], run_style))
+    return segments, shown_end, (shown_end - start - 1 if shown_end > start else None)
 
 
 def _after(unit: RowUnit, marks: Marks, base: Style) -> list[Segment]:
@@ -261,18 +317,22 @@ _NOT_REVERSED = Style(reverse=False)
 
 
 def _edge_points(spans: Sequence[Span], found: Mapping[str, Disagreement],
-                 units: Sequence[RowUnit]) -> set[int]:
+                 units: list[RowUnit] | None) -> set[int]:
     """Where the style changes for spans whose boundaries the other side draws otherwise:
-    after their first unit and before their last."""
+    after their first unit and before their last (`units` None: one per code point)."""
     points: set[int] = set()
     for span in spans:
         disagreement = found.get(span.uid)
-        if disagreement is not None and disagreement.kind is Kind.OTHER_BOUNDARIES:
-            for unit in units:
-                if unit.start == span.start:
-                    points.add(unit.end)
-                if unit.start < span.end <= unit.end:
-                    points.add(unit.start)
+        if disagreement is None or disagreement.kind is not Kind.OTHER_BOUNDARIES:
+            continue
+        if units is None:
+            points.update((span.start + 1, span.end - 1))
+            continue
+        for unit in units:
+            if unit.start == span.start:
+                points.add(unit.end)
+            if unit.start < span.end <= unit.end:
+                points.add(unit.start)
     return points
 
 

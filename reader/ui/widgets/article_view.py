@@ -702,9 +702,10 @@ class ArticleView(ScrollView, can_focus=True):
             relation_head=self.relation_head,
             after=self._chips.cells_after if self._chips is not None else None,
         )
-        units = list(self.wrapped.row_units(start, end))
+        # The units are made only if the row needs them (a plain row does not).
+        units = self.wrapped.row_units(start, end)
         return paint_row(self.text, (start, end, last), units, width, marks, palette,
-                         self._label_styles)
+                         self._label_styles, plain=self.wrapped.plain_row(start, end))
 
     def _matches_in(self, start: int, end: int) -> list[Match]:
         """The matches over [start, end) (or over `start` on an empty row); all have the
