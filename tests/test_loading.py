@@ -61,6 +61,22 @@ def test_bad_files(tmp_path: Path, content: bytes | None, message: str) -> None:
         load_text(path)
 
 
+@pytest.mark.parametrize(("content", "encoding"), [
+    (b"a\x00b", "utf-8"),
+    ("\ufeffa\x00b".encode("utf-8"), "utf-8"),
+    ("\ufeffa\x00b".encode("utf-16"), "utf-8"),
+    ("a\x00b".encode("latin-1"), "latin-1"),
+    (b"a\x00b", "utf-8-sig"),
+])
+def test_a_nul_character_is_refused_in_every_encoding(tmp_path: Path, content: bytes,
+                                                      encoding: str) -> None:
+    """UTF-8 is checked for NUL bytes before decoding, the others after."""
+    path = tmp_path / "nul.txt"
+    path.write_bytes(content)
+    with pytest.raises(ReaderError, match="binary"):
+        load_text(path, encoding)
+
+
 def test_directory_and_oversized_file(tmp_path: Path) -> None:
     with pytest.raises(ReaderError, match="is a directory"):
         load_text(tmp_path)

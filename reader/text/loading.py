@@ -155,9 +155,11 @@ def load_text(path: Path | str, encoding: str = "utf-8") -> LoadedText:
     if not data:
         raise ReaderError(f"{path}: file is empty, nothing to read")
     codec = "utf-8-sig" if is_utf8 else encoding
+    nul_checked = False  # in UTF-8, a NUL byte is a NUL character: quicker to find here
     if is_utf8:
         codec = next((name for bom, name in _BOMS if data.startswith(bom)), codec)
-        if codec == "utf-8-sig" and b"\x00" in data:
+        nul_checked = codec == "utf-8-sig"
+        if nul_checked and b"\x00" in data:
             raise ReaderError(f"{path}: looks like a binary file (contains NUL bytes)")
     try:
         text = data.decode(codec)
@@ -172,7 +174,7 @@ def load_text(path: Path | str, encoding: str = "utf-8") -> LoadedText:
         raise ReaderError(f"{path}: file is empty, nothing to read")
     if text.isspace():
         raise ReaderError(f"{path}: file holds only whitespace, nothing to read")
-    if "\x00" in text:
+    if not nul_checked and "\x00" in text:
         raise ReaderError(f"{path}: looks like a binary file (contains NUL characters)")
     source = str(path.resolve())
     if codec == "utf-8-sig":
