@@ -8,7 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Header, Input
+from textual.widgets import Input
 
 from reader.store.library import LibraryRow
 from reader.text.sanitize import safe_text
@@ -17,6 +17,7 @@ from reader.ui.messages import OpenDocument, ShowStats
 from reader.ui.notify import tell
 from reader.ui.widgets.document_table import DocumentTable
 from reader.ui.widgets.footer import ReaderFooter
+from reader.ui.widgets.title_bar import TitleBar
 from reader.ui.workspace import Workspace
 
 SORTS = ("order", "title", "status", "spans", "opened")
@@ -49,7 +50,7 @@ class LibraryScreen(Screen[None]):
         self.everything = False  # every document in the database, not only this corpus
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="≡")
+        yield TitleBar(icon="≡")
         keymap = self.workspace.keymap
         yield Input(placeholder=f"{hint_key(keymap, 'library.filter', '/')} filter by title or"
                     f" source · {hint_key(keymap, 'library.sort', 's')} sort ·"

@@ -10,7 +10,7 @@ import sqlite3
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from reader.text.sanitize import safe_text
 from reader.ui.notify import tell
@@ -24,6 +24,7 @@ from reader.ui.screens.article.list_events import ListEvents
 from reader.ui.screens.article.searching import Searching
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.status import Legend, StatusLine
+from reader.ui.widgets.title_bar import TitleBar
 
 # Narrower than this, the annotation list would leave the article under 40 columns: it is
 # drawn over the article instead of beside it (styles/reader.tcss, `.-narrow`).
@@ -36,7 +37,7 @@ class ArticleScreen(ListEvents, Searching, Comparing, CorpusMoves, AnnotateAll,
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (LIST_BESIDE_MIN_WIDTH, "-wide")]
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="≡")
+        yield TitleBar(icon="≡")
         with Horizontal(id="body"):
             yield ArticleView(self.document.text, cursor=self.progress.cursor,
                               top=self.progress.top, label_colors=self.label_colors, id="article")
