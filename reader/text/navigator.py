@@ -38,9 +38,9 @@ def word_forward(wrapped: WrappedText, offset: int, to_end: bool = False) -> int
     """Where `w` goes: the next word's start, or with `to_end` the end of the word at or
     after `offset` (a selection grows word by word without trailing spaces).
 
-    The tokenizer may split a cluster the layout keeps whole (a flag, a keycap, a mark it
-    does not know): a word start inside a unit is no stop, the search goes on from that
-    unit; a word end inside one is moved to the unit's end."""
+    The tokenizer may split a cluster the layout keeps whole (characters a zero-width joiner
+    glues, a prepended sign): a word start inside a unit is no stop, the search goes on from
+    that unit; a word end inside one is moved to the unit's end."""
     target = next_word_offset(wrapped.text, offset, to_end)
     for _ in range(_RETRIES):
         if _is_boundary(wrapped, target):
