@@ -8,9 +8,10 @@ and only then are the following tokens compared, so an offset is exactly where t
 characters are. The cost is one dict lookup per token, whatever the number of phrases:
 10,000 phrases cost about what 10 do, and a 3 MB article takes well under a second
 (benchmarks/bench_suggest.py). A long text is cut into tokens a window at a time
-(`windows`), so its tokens never all sit in memory at once. An automaton would find substrings inside words
-that must then be thrown away, and would be a compiled dependency for every install; a
-regex alternation of 10,000 phrases is tried phrase by phrase at every position.
+(`windows`), so its tokens never all sit in memory at once. An automaton would find
+substrings inside words that must then be thrown away, and would be a compiled dependency
+for every install; a regex alternation of 10,000 phrases is tried phrase by phrase at
+every position.
 
 (`*`, annotate all occurrences, looks for one phrase only: reader.text.occurrences does
 that with `str.find`, to the same whole-word rules.)"""
