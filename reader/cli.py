@@ -121,6 +121,16 @@ def cli(ctx: click.Context, db_path: Path | None, annotator: str | None) -> None
 @click.option("--compare", is_flag=True, help="Show other annotators' spans too (adjudication).")
 @click.option("--guidelines", type=click.Path(path_type=Path), default=None,
               help="Annotation guidelines (Markdown) to show beside the article on i.")
+@click.option("--suggest", is_flag=True,
+              help="Suggest spans as you read: every span text tagged in the corpus wherever"
+                   " it occurs again (learned as you tag), and the files below.")
+@click.option("--patterns", "pattern_files", multiple=True, type=click.Path(path_type=Path),
+              help="With --suggest: spaCy EntityRuler / Prodigy patterns (JSONL); repeatable.")
+@click.option("--gazetteer", "gazetteers", multiple=True, type=click.Path(path_type=Path),
+              help="With --suggest: text<TAB>label a line, longest match wins; repeatable.")
+@click.option("--suggest-model", "models", multiple=True, metavar="NAME|PATH",
+              help="With --suggest: an installed spaCy pipeline or its folder, entity labels"
+                   " mapped by the config's [model_labels]; repeatable.")
 def open_command(
     paths: tuple[Path, ...] = (),
     db_path: Path | None = None,
@@ -130,10 +140,17 @@ def open_command(
     relations: str | None = None,
     compare: bool = False,
     guidelines: Path | None = None,
+    suggest: bool = False,
+    pattern_files: tuple[Path, ...] = (),
+    gazetteers: tuple[Path, ...] = (),
+    models: tuple[str, ...] = (),
 ) -> None:
     """Open PATH... : an article, a folder of .txt/.md files, a corpus .jsonl, several of
     these; with no PATH, the library of documents already in the database."""
-    from reader.ui.launch import launch
+    from reader.ui.launch import SuggestOptions, launch
+
+    if (pattern_files or gazetteers or models) and not suggest:
+        raise ReaderError("--patterns, --gazetteer and --suggest-model go with --suggest")
 
     launch(
         paths=list(paths),
@@ -144,6 +161,8 @@ def open_command(
         relations=relations,
         compare=compare,
         guidelines=guidelines,
+        suggest=SuggestOptions(list(pattern_files), list(gazetteers), list(models))
+        if suggest else None,
     )
 
 

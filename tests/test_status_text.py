@@ -51,3 +51,30 @@ def test_fit_words_cuts_after_a_whole_word() -> None:
     assert fit_words(message, 27) == "deleted commitment…"
     assert fit_words("Donaudampfschifffahrtsgesellschaft", 10) == "Donaudamp…"  # one word
     assert fit_words("a\x1b[2Jb c", 20) == "a␛[2Jb c"
+
+
+def test_a_suggestion_under_the_cursor_names_its_source_and_the_keys() -> None:
+    from reader.suggest.record import Suggestion
+    from reader.ui.status_text import suggestion_under_cursor
+
+    found = Suggestion(1, 0, 3, "actor", "patterns:\x1b[31mnames.jsonl")
+    assert suggestion_under_cursor(found, TEXT, "s", "Ctrl+X") == (
+        "suggested actor “Ana” (patterns:␛[31mnames.jsonl) s accept · Ctrl+X reject")
+
+
+def test_a_rejection_and_its_undo_are_worded() -> None:
+    from reader.suggest.record import Suggestion
+
+    found = Suggestion(1, 0, 3, "actor", "learned")
+    assert saved_message(Saved("rejected", None, None, rejected=(found,)), TEXT,
+                         lambda uid: None, undo_key="U") == (
+        "rejected actor “Ana” (learned): not suggested again", "saved (U undoes)")
+    assert saved_message(Saved("undone", None, None, unrejected=(found,)), TEXT,
+                         lambda uid: None)[0] == "undone: actor “Ana” (learned) suggested again"
+
+
+def test_accepting_every_suggestion_counts_them() -> None:
+    spans = (annotation(0, 3, "actor"), annotation(4, 12, "commitment"))
+    assert saved_message(Saved("accepted", None, None, spans_added=spans), TEXT,
+                         lambda uid: None) == ("accepted 2 suggestions",
+                                               "saved ✓ (u undoes them all)")

@@ -24,7 +24,7 @@ from reader.ui.notify import tell
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.styles import stylesheet
 from reader.ui.widgets.article_view import ArticleView
-from reader.ui.workspace import Workspace
+from reader.ui.workspace import LiveSources, Workspace
 
 
 @dataclass
@@ -42,6 +42,7 @@ class Session:
     resume: bool = True  # with the library: open `document` on top of it at start
     notices: list[str] = field(default_factory=list)
     guidelines: Guidelines | None = None  # read at start (`--guidelines`, `guidelines =`)
+    live_sources: LiveSources | None = None  # `--suggest`: the sources, loaded at start
 
     def __post_init__(self) -> None:
         if not self.document_ids:
@@ -62,7 +63,7 @@ class ReaderApp(App[None]):
         self.workspace = Workspace(
             session.conn, session.annotator, session.config, session.document_ids,
             is_corpus=session.show_library or len(session.document_ids) > 1, compare=compare,
-            keymap=keymap, guidelines=session.guidelines)
+            keymap=keymap, guidelines=session.guidelines, live_sources=session.live_sources)
         self.set_keymap(keymap)
         self.crashed: Exception | None = None
 

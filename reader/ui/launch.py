@@ -4,12 +4,41 @@ Order matters: a bad file is refused before the database is touched."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reader.annotate.labels import Config
+    from reader.ui.workspace import LiveSources
+
+
+@dataclass
+class SuggestOptions:
+    """`reader open --suggest`: the files to suggest from, beside what is learned."""
+
+    patterns: list[Path] = field(default_factory=list)
+    gazetteers: list[Path] = field(default_factory=list)
+    models: list[str] = field(default_factory=list)
+
+
+def live_sources(options: SuggestOptions, config: Config) -> LiveSources:
+    """The sources loaded and checked now: a bad file is one line before anything opens."""
+    from reader.suggest.sources import Source, load_gazetteer, load_model, load_patterns
+    from reader.ui.workspace import LiveSources
+
+    names = [label.name for label in config.labels]
+    sources: list[Source] = []
+    for path in options.patterns:
+        sources.extend(load_patterns(path, names))
+    sources.extend(load_gazetteer(path, names) for path in options.gazetteers)
+    sources.extend(load_model(model, config.entity_label_map()) for model in options.models)
+    return LiveSources(sources)
 
 
 def launch(*, paths: list[Path], db_path: Path, annotator: str | None, encoding: str,
            labels: str | None, compare: bool = False, relations: str | None = None,
-           guidelines: Path | None = None) -> None:
+           guidelines: Path | None = None, suggest: SuggestOptions | None = None) -> None:
     from reader.annotate.labels import find_config, override
     from reader.errors import ReaderError
     from reader.locations import config_candidates, default_annotator
@@ -25,6 +54,7 @@ def launch(*, paths: list[Path], db_path: Path, annotator: str | None, encoding:
         from reader.ui.keymap import checked_keymap
 
         checked_keymap(config)
+    live = live_sources(suggest, config) if suggest is not None else None
     who = annotator or config.annotator or default_annotator()
 
     from reader.text.loading import CORPUS_SUFFIXES
@@ -69,7 +99,7 @@ def launch(*, paths: list[Path], db_path: Path, annotator: str | None, encoding:
         session = Session(conn=conn, document=document, annotator=who, config=config,
                           progress=get_progress(conn, document.id, who), document_ids=ids,
                           show_library=not single, resume=bool(paths) and not single,
-                          notices=notices, guidelines=guide)
+                          notices=notices, guidelines=guide, live_sources=live)
         app = make_app(session, compare=compare)
         app.run()
     finally:

@@ -19,6 +19,7 @@ from textual.strip import Strip
 
 from reader.annotate.compare import Disagreement, Kind
 from reader.annotate.span_index import Span
+from reader.suggest.record import Suggestion
 from reader.text.cells import display_text
 from reader.text.layout import RowUnit
 from reader.text.search import Match
@@ -58,6 +59,7 @@ class Marks(NamedTuple):
     relation_head: str | None = None  # the span a pending relation starts from
     # What to draw in the cells a unit has after it (`RowUnit.after`: label chips).
     after: Callable[[int, int], Sequence[tuple[str, Style]]] | None = None
+    suggestions: Sequence[Suggestion] = ()  # the suggestions over the row (issue 11)
 
 
 class LabelStyles:
@@ -69,15 +71,21 @@ class LabelStyles:
     below it as the colour of the text, bold and underlined. Terminals draw an underline in
     the text's colour, so the second label's colour is a line under the first's without
     any underline-colour escape, and no cell is added or changed. Another annotator's span
-    alone is its colour as text, italic and underlined."""
+    alone is its colour as text, italic and underlined.
+
+    A suggestion (`suggested`) is never drawn as a span: its label's colour as text, dim
+    and underlined, never a background and never bold (Rich has no dotted underline; dim
+    is what tells it apart). Over a span it keeps the span's background, so both show."""
 
     def __init__(self, colors: dict[str, str]) -> None:
         self.colors = colors
         self._cache: dict[tuple[str, bool, str | None, bool, bool], Style] = {}
+        self._suggested: dict[tuple[str, str | None], Style] = {}
 
     def clear(self) -> None:
         """Forget made styles (the theme changed)."""
         self._cache.clear()
+        self._suggested.clear()
 
     def color(self, label: str) -> Color:
         return Color.parse(self.colors.get(label, "#888888"))
@@ -110,6 +118,20 @@ class LabelStyles:
                           italic=not own or not below_own or None)
         if others:
             style += Style(underline=True)
+        return style
+
+    def suggested(self, label: str, behind: Color | None = None) -> Style:
+        """The look of a cell a suggestion of `label` covers, over the background `behind`
+        (a span's colour) if any: added over the span's style, it sets the text only."""
+        key = (label, behind.hex if behind is not None else None)
+        style = self._suggested.get(key)
+        if style is None:
+            color = self.color(label)
+            if behind is not None:
+                color = readable_on(color, behind)
+            style = Style(color=color.rich_color, dim=True, underline=True, bold=False,
+                          italic=False)
+            self._suggested[key] = style
         return style
 
 
@@ -187,6 +209,8 @@ def _change_points(start: int, end: int, marks: Marks,
         changes.update((span.start, span.end))
     for match in marks.matches:
         changes.update(match)
+    for suggestion in marks.suggestions:
+        changes.update((suggestion.start, suggestion.end))
     if marks.selection:
         changes.update(marks.selection)
     cursor = marks.cursor
@@ -300,12 +324,20 @@ def _style_at(offset: int, unit_end: int, marks: Marks, palette: Palette,
         elif marks.related is not None and any(
                 s.start == offset and marks.related(s.uid) for s in covering):
             style += palette.related
+    if marks.suggestions:
+        suggested = [s for s in marks.suggestions if s.start <= offset < s.end]
+        if suggested:  # the innermost shows: the status line names them all
+            inner = min(suggested, key=lambda s: (s.end - s.start, s.label))
+            behind = style.bgcolor if covering else None
+            style += label_style.suggested(
+                inner.label, Color.from_rich_color(behind) if behind is not None else None)
     for match in marks.matches:
         if match.start <= offset < match.end:
             style += palette.current_match if match == marks.current_match else palette.match
             break
     # The selection and the cursor set both colours: a mark drawn reversed (a related span's
-    # first cell, a disagreement) must not swap them back, or the cursor vanishes there.
+    # first cell, a disagreement) must not swap them back, or the cursor vanishes there;
+    # nor may a suggestion's dim fade them.
     if marks.selection and marks.selection[0] <= offset < marks.selection[1]:
         style += palette.selection + _NOT_REVERSED
     if offset <= marks.cursor < unit_end:
@@ -313,7 +345,7 @@ def _style_at(offset: int, unit_end: int, marks: Marks, palette: Palette,
     return style
 
 
-_NOT_REVERSED = Style(reverse=False)
+_NOT_REVERSED = Style(reverse=False, dim=False)
 
 
 def _edge_points(spans: Sequence[Span], found: Mapping[str, Disagreement],

@@ -13,6 +13,7 @@ from reader.annotate.labels import RelationType
 from reader.annotate.session import Saved
 from reader.annotate.span_index import Span
 from reader.store.relations import Relation
+from reader.suggest.record import Suggestion
 from reader.text.sanitize import ELLIPSIS, safe_line, safe_text
 
 QUOTE_MAX = 40  # cells
@@ -20,6 +21,7 @@ RELATION_QUOTE_MAX = 24  # cells: a relation quotes two spans on one line
 PENDING_QUOTE_MAX = 20  # cells: the pending relation's hint quotes two spans and keys
 COMPARE_QUOTE_MAX = 20  # cells: other boundaries quote both sides' spans
 NOTE_MAX = 60  # cells of a note shown under the cursor
+SOURCE_MAX = 32  # cells: a suggestion's source (a file's name) on the status line
 
 SpanOf = Callable[[str], Span | None]  # a span by uid (None: not shown, e.g. deleted)
 
@@ -80,6 +82,20 @@ def under_cursor(span: Span, text: str, disagreement: Disagreement | None = None
             f"{disagreement_note(disagreement, text)}{note}")
 
 
+def suggestion_under_cursor(suggestion: Suggestion, text: str, accept_key: str = "s",
+                            reject_key: str = "z") -> str:
+    """`suggested actor “Lavrov” (patterns:actors.jsonl) s accept · z reject`: where a
+    suggestion came from and the keys that decide on it (the user's keys)."""
+    return (f"suggested {suggestion.label} {quote(text, suggestion.start, suggestion.end)}"
+            f" ({safe_line(suggestion.source, SOURCE_MAX)}) {accept_key} accept ·"
+            f" {reject_key} reject")
+
+
+def suggestions_note(count: int) -> str:
+    """`sugg 12` on the position line: how many suggestions wait in this document."""
+    return f"sugg {count}" if count else ""
+
+
 def disagreement_note(disagreement: Disagreement | None, text: str) -> str:
     """` ≠ other label: you actor, bob topic` for a span that disagrees, else ""."""
     if disagreement is None:
@@ -137,6 +153,8 @@ def saved_message(saved: Saved, text: str, span_of: SpanOf,
         return _relation_saved(saved, text, span_of, undo_key)
     if saved.kind == "doc_labels":
         return _doc_labels_saved(saved, doc_label_order)
+    if saved.kind == "suggestion":
+        return _suggestion_saved(saved, text, undo_key)
     subject = saved.subject
     quoted = quote(text, subject.start, subject.end)
     label = subject.label
@@ -162,6 +180,9 @@ def _batch_saved(saved: Saved, undo_key: str) -> tuple[str, str]:
     """After `*` ("actor “Lavrov”: 4 more tagged, 2 in 1 other document"), or its undo or
     redo ("undone: 4 × actor “Lavrov” gone")."""
     spans = saved.spans_added or saved.spans_removed
+    if saved.verb == "accepted":  # every suggestion of the document at once
+        return (f"accepted {len(spans)} suggestion{'s' if len(spans) != 1 else ''}",
+                f"saved ✓ ({undo_key} undoes them all)")
     what = f"{spans[0].label} {quote(spans[0].text)}" if spans else "spans"
     count = len(spans)
     if saved.verb == "tagged all":
@@ -171,6 +192,18 @@ def _batch_saved(saved: Saved, undo_key: str) -> tuple[str, str]:
         return f"{what}: {count} more tagged{elsewhere}", f"saved ✓ ({undo_key} undoes them all)"
     state = "back" if saved.spans_added else "gone"
     return f"{saved.verb}: {count} × {what} {state}", "saved"
+
+
+def _suggestion_saved(saved: Saved, text: str, undo_key: str) -> tuple[str, str]:
+    """A rejection ("rejected actor “Lavrov” (patterns:a.jsonl): not suggested again"), or
+    its undo or redo."""
+    suggestion = (saved.rejected or saved.unrejected)[0]
+    what = (f"{suggestion.label} {quote(text, suggestion.start, suggestion.end)}"
+            f" ({safe_line(suggestion.source, SOURCE_MAX)})")
+    if saved.verb == "rejected":
+        return f"rejected {what}: not suggested again", f"saved ({undo_key} undoes)"
+    state = "suggested again" if saved.unrejected else "rejected again"
+    return f"{saved.verb}: {what} {state}", "saved"
 
 
 def _relation_saved(saved: Saved, text: str, span_of: SpanOf,

@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from reader.annotate.guidelines import Guidelines
 from reader.annotate.labels import Config
@@ -29,8 +30,21 @@ from reader.store.library import CorpusStats, LibraryRow, corpus_stats, library_
 from reader.store.relation_queries import RelationStats, doc_labels_by_document, relation_stats
 from reader.text.sanitize import safe_text
 
+if TYPE_CHECKING:  # the matcher compiles its regexes on import: only with --suggest
+    from reader.suggest.sources import Source
+
 UI_BUSY_TIMEOUT_MS = 100
 """How long the UI thread waits for the write lock before handing the write to a thread."""
+
+
+@dataclass
+class LiveSources:
+    """What `reader open --suggest` suggests from as one reads: `sources` (pattern files,
+    gazetteers, models, loaded and checked at start) and, with `learn`, the spans tagged
+    in the corpus (learned anew as one tags)."""
+
+    sources: list[Source] = field(default_factory=list)
+    learn: bool = True
 
 
 @dataclass
@@ -44,6 +58,7 @@ class Workspace:
     keymap: dict[str, str] = field(default_factory=dict)  # `[keys]`: binding id -> keys
     guidelines: Guidelines | None = None  # the Markdown file shown on a key, if any
     chips: bool = False  # label names drawn after spans (`t`), in every document
+    live_sources: LiveSources | None = None  # `--suggest`: suggestions found as one reads
     label_colors: dict[str, str] = field(init=False)
     relation_colors: dict[str, str] = field(init=False)
 

@@ -26,6 +26,7 @@ from textual.worker import get_current_worker
 
 from reader.annotate.compare import Disagreement
 from reader.annotate.span_index import Span, SpanIndex
+from reader.suggest.record import Suggestion
 from reader.text import navigator
 from reader.text.layout import LineIndex, WrappedText
 from reader.text.search import CHUNK_SIZE, Match, Search, SearchResult
@@ -179,6 +180,11 @@ class ArticleView(ScrollView, can_focus=True):
         self._palette: Palette | None = None
         self._refine_timer: Timer | None = None
         self._render_top: int | None = None  # the top row drawn before scroll_y catches up
+        # Suggestions to draw (issue 11), in text order, with their starts and the longest's
+        # length: a row finds its own with two bisections.
+        self.suggestions: tuple[Suggestion, ...] = ()
+        self._suggestion_starts: list[int] = []
+        self._suggestion_longest = 0
 
     # --- state ---------------------------------------------------------------------------
 
@@ -538,6 +544,23 @@ class ArticleView(ScrollView, can_focus=True):
             self._rows_changed(layout.rewrap(lines), top_line)
             self._prepare()
 
+    def set_suggestions(self, suggestions: tuple[Suggestion, ...]) -> None:
+        """Suggestions to draw (a layer apart from the spans), sorted by start."""
+        if suggestions == self.suggestions:
+            return
+        self.suggestions = suggestions
+        self._suggestion_starts = [s.start for s in suggestions]
+        self._suggestion_longest = max((s.end - s.start for s in suggestions), default=0)
+        self.refresh()
+
+    def suggestions_in(self, start: int, end: int) -> list[Suggestion]:
+        """The suggestions over [start, end) (or over `start` on an empty row), in text
+        order: a row's, or (`start, start + 1`) those under the cursor."""
+        starts = self._suggestion_starts
+        low = bisect_right(starts, start - self._suggestion_longest)
+        high = bisect_left(starts, max(end, start + 1))
+        return [s for s in self.suggestions[low:high] if s.end > start]
+
     def set_relations(self, has_relations: Callable[[str], bool] | None) -> None:
         """Which spans (by uid) have relations: they carry a mark on their first cell."""
         self.has_relations = has_relations
@@ -701,6 +724,7 @@ class ArticleView(ScrollView, can_focus=True):
             related=self.has_relations,
             relation_head=self.relation_head,
             after=self._chips.cells_after if self._chips is not None else None,
+            suggestions=self.suggestions_in(start, end) if self.suggestions else (),
         )
         # The units are made only if the row needs them (a plain row does not).
         units = self.wrapped.row_units(start, end)

@@ -15,12 +15,15 @@ from reader.annotate.session import AnnotationSession
 from reader.annotate.span_index import Span
 from reader.store.documents import Document, Progress
 from reader.store.relations import Relation
+from reader.suggest.record import Suggestion
 from reader.ui.keymap import hint_key, key_for
 from reader.ui.status_text import (
     pending_hint,
     position,
     quote,
     relation_line,
+    suggestion_under_cursor,
+    suggestions_note,
     under_cursor,
 )
 from reader.ui.widgets.article_view import ArticleView
@@ -71,9 +74,17 @@ class ArticleBase(Screen[None]):
         column = view.cursor - lines.starts[line] + 1
         percent = round(100 * view.cursor / max(len(view.text), 1))
         where = position(line + 1, column, percent, len(view.spans), self.corpus_place)
+        pending = suggestions_note(len(self.annotations.suggestions))
+        where = f"{where}  {pending}" if pending else where
         here = view.spans.at(view.cursor)
         marked = self.annotations.marked
         under = [under_cursor(span, view.text, marked.get(span.uid)) for span in here]
+        suggested = self.suggestions_here()
+        if suggested:
+            accept, reject = self._key("suggestion.accept", "s"), self._key(
+                "suggestion.reject", "z")
+            under.extend(suggestion_under_cursor(found, view.text, accept, reject)
+                         for found in suggested)
         relations = self._relations_at(here)
         under.extend(self.describe_relation(r) for r in relations[:STATUS_RELATIONS_MAX])
         mode = ""
@@ -91,6 +102,13 @@ class ArticleBase(Screen[None]):
         self.status.show(mode=mode, where=where, under_cursor=under, message=message,
                          state=state if message is not None else None,
                          hidden=max(len(relations) - STATUS_RELATIONS_MAX, 0))
+
+    def suggestions_here(self) -> list[Suggestion]:
+        """The suggestions under the cursor, innermost first (the view's index: no scan
+        of the document's suggestions on every cursor move)."""
+        cursor = self.view.cursor
+        return sorted(self.view.suggestions_in(cursor, cursor + 1),
+                      key=lambda s: (s.end - s.start, s.start, s.label, s.source))
 
     def _key(self, binding_id: str, default: str) -> str:
         """The user's key for a binding (`[keys]` in the config), for a message."""

@@ -18,7 +18,8 @@ class Publishing(ArticleBase):
     def _reload(self, *, relations: bool = True) -> None:
         """The spans to draw, read again from the database (and the relations, unless they
         are left to `_read_relations`)."""
-        failed = self.annotations.reload(relations=relations)
+        failed = self.annotations.reload(relations=relations) or \
+            self.annotations.load_suggestions()
         if failed is not None:
             tell(self.app, failed.message, severity="error", timeout=10)
         self._publish()
@@ -44,6 +45,7 @@ class Publishing(ArticleBase):
         session = self.annotations
         spans = session.spans
         self.view.set_spans(spans, session.marked)
+        self.view.set_suggestions(session.suggestions)
         self.view.set_relations(session.relations.has_span if len(session.relations) else None)
         pending = self._relation_from
         if pending is not None and session.span(pending.uid) is None:

@@ -22,6 +22,7 @@ from reader.ui.screens.article.guidelines import GuidelinesMoves
 from reader.ui.screens.article.keys import BINDINGS, help_sections
 from reader.ui.screens.article.list_events import ListEvents
 from reader.ui.screens.article.searching import Searching
+from reader.ui.screens.article.suggesting import Suggesting
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.status import Legend, StatusLine
 from reader.ui.widgets.title_bar import TitleBar
@@ -31,7 +32,7 @@ from reader.ui.widgets.title_bar import TitleBar
 LIST_BESIDE_MIN_WIDTH = 86
 
 
-class ArticleScreen(ListEvents, Searching, Comparing, CorpusMoves, AnnotateAll,
+class ArticleScreen(ListEvents, Searching, Comparing, CorpusMoves, AnnotateAll, Suggesting,
                     GuidelinesMoves, LabelChips):
     BINDINGS = BINDINGS
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (LIST_BESIDE_MIN_WIDTH, "-wide")]

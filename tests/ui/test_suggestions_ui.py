@@ -1,0 +1,221 @@
+"""Suggestions through the Pilot (issue 11): drawn apart from spans, `s` accepts the one under
+the cursor as one's own span (its source kept), `z` rejects it for good (not back after a
+restart, nor from a live source), `+` accepts them all in one undo step, `)` / `(` jump,
+the status line names the source and the keys; `--suggest` learns from one's tagging in a
+worker."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from pilot_helpers import (
+    SIZE,
+    assert_exact,
+    move_to,
+    screen_of,
+    search,
+    status_text,
+    style_at,
+    view_of,
+)
+from rich.color import Color as RichColor
+
+from reader.store.database import connect
+from reader.store.suggestions import SuggestionStage
+from reader.suggest.record import Suggestion
+from reader.ui.workspace import LiveSources
+
+TEXT = "Lavrov met Mirzoyan. Later Lavrov spoke, and Mirzoyan listened to Lavrov."
+LAVROVS = [i for i in range(len(TEXT)) if TEXT.startswith("Lavrov", i)]  # 0, 27, 66
+MIRZOYANS = [i for i in range(len(TEXT)) if TEXT.startswith("Mirzoyan", i)]  # 11, 45
+
+
+def store_suggestions(reader, items: list[tuple[int, int, str]],  # type: ignore[no-untyped-def]
+                      source: str = "patterns:names.jsonl") -> None:
+    """What `reader suggest` would store for the open document."""
+    conn = connect(reader.db_path)
+    try:
+        stage = SuggestionStage(conn)
+        stage.add(reader.text, [Suggestion(reader.document.id, start, end, label, source)
+                                for start, end, label in items])
+        stage.apply()
+        stage.drop()
+    finally:
+        conn.close()
+
+
+def seeded(reader):  # type: ignore[no-untyped-def]
+    """The app on TEXT with every name stored as a suggestion (Lavrov actor, Mirzoyan
+    topic)."""
+    app = reader.open(TEXT)
+    store_suggestions(reader, [(s, s + 6, "actor") for s in LAVROVS]
+                      + [(s, s + 8, "topic") for s in MIRZOYANS])
+    return app
+
+
+def shown(app) -> list[tuple[int, int, str]]:  # type: ignore[no-untyped-def]
+    return [(s.start, s.end, s.label) for s in view_of(app).suggestions]
+
+
+def metas(reader) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+    with sqlite3.connect(reader.db_path) as conn:
+        return [json.loads(meta or "{}") for (meta,) in conn.execute(
+            "SELECT meta FROM annotations WHERE deleted_at IS NULL ORDER BY start")]
+
+
+async def test_stored_suggestions_show_and_s_accepts_the_one_under_the_cursor(reader) -> None:
+    app = seeded(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert len(shown(app)) == 5
+        assert not reader.rows()  # a suggestion is not an annotation
+        await move_to(pilot, 29)  # inside the second Lavrov
+        status = status_text(app)
+        assert "suggested actor “Lavrov” (patterns:names.jsonl) s accept · z reject" \
+            in status, status
+        await pilot.press("s")
+        await pilot.pause()
+        assert [r.key for r in reader.rows()] == [(27, 33, "actor")]
+        assert reader.rows()[0].annotator == "tester"
+        assert metas(reader) == [{"suggested_by": "patterns:names.jsonl"}]
+        assert (27, 33, "actor") not in shown(app)  # a span now, not a suggestion
+        assert "accepted actor “Lavrov”" in status_text(app)
+        await pilot.press("u")  # undo: the span goes, the suggestion is back
+        await pilot.pause()
+        assert reader.rows() == []
+        assert (27, 33, "actor") in shown(app)
+        assert_exact(reader.rows(deleted=True), reader.text)
+
+
+async def test_z_rejects_and_a_rejected_one_never_comes_back(reader) -> None:
+    app = seeded(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await move_to(pilot, MIRZOYANS[0])
+        await pilot.press("z")
+        await pilot.pause()
+        assert (MIRZOYANS[0], MIRZOYANS[0] + 8, "topic") not in shown(app)
+        assert "rejected topic “Mirzoyan” (patterns:names.jsonl): not suggested again" \
+            in status_text(app), status_text(app)
+        assert not reader.rows()
+        await pilot.press("R")  # read again from the database: still gone
+        await pilot.pause()
+        assert (MIRZOYANS[0], MIRZOYANS[0] + 8, "topic") not in shown(app)
+        assert len(shown(app)) == 4
+    # A restart, with a live source suggesting the very same thing: not back.
+    again = reader.reopen()
+    live = LiveSources(learn=False)
+    again.workspace.live_sources = live
+    from reader.suggest.matching import PhraseIndex
+    from reader.suggest.sources import PhraseSource
+
+    live.sources.append(PhraseSource("patterns:names.jsonl",
+                                     PhraseIndex([("Mirzoyan", "topic")])))
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await again.workers.wait_for_complete()
+        await pilot.pause()
+        assert (MIRZOYANS[0], MIRZOYANS[0] + 8, "topic") not in shown(again)
+        assert (MIRZOYANS[1], MIRZOYANS[1] + 8, "topic") in shown(again)
+
+
+async def test_plus_accepts_every_suggestion_and_one_undo_takes_them_back(reader) -> None:
+    app = seeded(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("plus")
+        await pilot.pause()
+        assert len(reader.rows()) == 5
+        assert_exact(reader.rows(), reader.text)
+        assert shown(app) == []
+        assert "accepted 5 suggestions" in status_text(app), status_text(app)
+        await pilot.press("u")
+        await pilot.pause()
+        assert reader.rows() == []  # one step took them all back
+        assert len(shown(app)) == 5
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert len(reader.rows()) == 5
+
+
+async def test_parentheses_jump_between_suggestions(reader) -> None:
+    app = seeded(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        view = view_of(app)
+        starts = sorted([*LAVROVS, *MIRZOYANS])
+        for start in starts[1:]:
+            await pilot.press("right_parenthesis")
+            assert view.cursor == start
+        await pilot.press("right_parenthesis")
+        assert view.cursor == starts[-1]
+        assert "no more suggestions after here" in status_text(app)
+        await pilot.press("left_parenthesis")
+        assert view.cursor == starts[-2]
+        await pilot.press("s")  # accept there, then the next jump skips nothing
+        await pilot.pause()
+        assert [r.key for r in reader.rows()] == [(starts[-2], starts[-2] + 8, "topic")]
+
+
+async def test_keys_off_a_suggestion_say_so(reader) -> None:
+    app = reader.open(TEXT)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        assert "no suggestions: reader open --suggest, or reader suggest" in status_text(app)
+        await pilot.press("plus")
+        await pilot.pause()
+        assert "no suggestions to accept here" in status_text(app)
+        assert reader.rows() == []
+
+
+async def test_suggest_learns_from_what_one_tags_in_a_worker(reader) -> None:
+    app = reader.open(TEXT)
+    app.workspace.live_sources = LiveSources()
+    async with app.run_test(size=SIZE) as pilot:
+        await search(pilot, "Lavrov")
+        await pilot.press("1")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert shown(app) == [(s, s + 6, "actor") for s in LAVROVS[1:]]
+        assert screen_of(app).suggestions_here() == []
+        assert "sugg 2" in status_text(app)
+        await pilot.press("plus")
+        await pilot.pause()
+        assert [r.key for r in reader.rows()] == [(s, s + 6, "actor") for s in LAVROVS]
+        assert metas(reader)[1] == {"suggested_by": "learned"}
+
+
+async def test_a_suggestion_is_drawn_dim_underlined_in_its_colour_never_as_a_span(reader) -> None:
+    app = seeded(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await move_to(pilot, len(TEXT))  # the cursor away from the names
+        view = view_of(app)
+        actor = RichColor.parse(app.workspace.label_colors["actor"])
+        alone = style_at(view, LAVROVS[1])
+        assert alone.dim and alone.underline and not alone.bold
+        assert alone.color is not None and alone.color.triplet == actor.get_truecolor()
+        assert alone.bgcolor is None or alone.bgcolor == style_at(view, 8).bgcolor  # no fill
+        await move_to(pilot, LAVROVS[1])
+        await pilot.press("2")  # a topic span over the suggested actor: both show
+        await move_to(pilot, len(TEXT))
+        both = style_at(view, LAVROVS[1] + 1)
+        topic = RichColor.parse(app.workspace.label_colors["topic"])
+        assert both.bgcolor is not None and both.bgcolor.triplet == topic.get_truecolor()
+        assert both.dim and both.underline and not both.bold
+        assert both.color is not None and both.color != style_at(view, 8).color
+
+
+async def test_the_help_lists_the_suggestion_keys(reader) -> None:
+    from reader.ui.screens.help import HelpScreen
+
+    app = reader.open(TEXT)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        sections = dict(app.screen.sections)
+        title = next(t for t in sections if t.startswith("Suggestions"))
+        assert [(b.key, b.id) for b in sections[title]] == [
+            ("s", "suggestion.accept"), ("z", "suggestion.reject"),
+            ("plus", "suggestion.accept_all"), ("right_parenthesis", "suggestion.next"),
+            ("left_parenthesis", "suggestion.previous")]
