@@ -31,8 +31,9 @@ Modes:
   the first span of each entry as above (each is learned as it is tagged: its other
   occurrences are suggested), then the suggestions are accepted: one `+` (accept all) when
   every suggestion shown is a gold span, else `)` / `(` to each and `s`;
-- with a patterns file (`--suggest --patterns names.jsonl`, the gold names as phrase
-  patterns): accept what is suggested the same way, tag by hand what is not.
+- with a patterns file (`--suggest --patterns names.jsonl`, the gold set's names, its
+  five actor entries, as phrase patterns): accept what is suggested the same way, tag by
+  hand what is not (what is tagged is learned, as above).
 """
 
 from __future__ import annotations
@@ -393,8 +394,8 @@ async def with_learned_suggestions(replay: Replay) -> None:
 
 
 async def with_patterns_file(replay: Replay) -> None:
-    """`reader open --suggest --patterns names.jsonl` (the gold names as phrase patterns):
-    accept what is suggested, tag what is not by hand."""
+    """`reader open --suggest --patterns names.jsonl` (the names as phrase patterns): accept
+    what is suggested, tag what is not by hand."""
     await tag_the_rest(replay)
 
 
@@ -416,26 +417,28 @@ async def tag_the_rest(replay: Replay) -> None:
 
 
 def patterns_from_gold(gold: Gold, folder: Path) -> LiveSources:
-    """A patterns file of the gold names (label, text), as an annotator might write."""
+    """A patterns file of the gold set's names (its actor entries, the people and the
+    CSTO), as a project might start with; the topics and commitments are not in it."""
     from reader.suggest.sources import load_patterns
 
     path = folder / "names.jsonl"
     path.write_text("".join(json.dumps({"label": label, "pattern": text}) + "\n"
-                            for label, text, _spans in gold.entries), encoding="utf-8")
+                            for label, text, _spans in gold.entries if label == "actor"),
+                    encoding="utf-8")
     return LiveSources(list(load_patterns(path, list(gold.label_keys))))
 
 
 # What `reader open --suggest` would load for a mode (None: suggestions off).
 LIVE: dict[str, Callable[[Gold, Path], LiveSources]] = {
     "suggestions learned from the first tagging": lambda gold, folder: LiveSources(),
-    "suggestions from a patterns file": patterns_from_gold,
+    "suggestions from a patterns file of the names": patterns_from_gold,
 }
 
 MODES: dict[str, Callable[[Replay], object]] = {
     "by hand": by_hand,
     "with *": with_star,
     "suggestions learned from the first tagging": with_learned_suggestions,
-    "suggestions from a patterns file": with_patterns_file,
+    "suggestions from a patterns file of the names": with_patterns_file,
 }
 
 

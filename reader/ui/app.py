@@ -131,11 +131,12 @@ class ReaderApp(App[None]):
         try:
             stats = workspace.stats()
             relations = workspace.relation_stats()
+            suggestions = workspace.suggestion_stats()
         except sqlite3.Error as error:
             self.tell(f"could not read the statistics: {error}", severity="error")
             return
         self.push_screen(StatsScreen(stats, workspace.annotator, workspace.label_colors,
-                                     relations, workspace.relation_colors))
+                                     relations, workspace.relation_colors, suggestions))
 
     # --- services ------------------------------------------------------------------------
 

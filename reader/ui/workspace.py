@@ -152,3 +152,9 @@ class Workspace:
 
     def relation_stats(self) -> RelationStats:
         return relation_stats(self.conn, self.annotator, self.document_ids)
+
+    def suggestion_stats(self) -> dict[str, dict[str, int]]:
+        """Suggestions per source: accepted, rejected, pending (the whole database)."""
+        from reader.store.suggestions import suggestion_counts
+
+        return suggestion_counts(self.conn)

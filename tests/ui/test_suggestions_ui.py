@@ -219,3 +219,54 @@ async def test_the_help_lists_the_suggestion_keys(reader) -> None:
             ("s", "suggestion.accept"), ("z", "suggestion.reject"),
             ("plus", "suggestion.accept_all"), ("right_parenthesis", "suggestion.next"),
             ("left_parenthesis", "suggestion.previous")]
+
+
+async def test_statistics_count_the_suggestions_by_source(reader) -> None:
+    from textual.widgets import Static
+
+    from reader.ui.screens.stats import StatsScreen
+
+    app = seeded(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await move_to(pilot, LAVROVS[0])
+        await pilot.press("s")
+        await move_to(pilot, MIRZOYANS[0])
+        await pilot.press("z")
+        await pilot.press("S")
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
+        counts = app.screen.suggestions["patterns:names.jsonl"]
+        assert (counts["accepted"], counts["rejected"], counts["pending"]) == (1, 1, 3)
+        shown = [str(static.render()) for static in app.screen.query(Static)]
+        assert "\nSuggestions by source" in shown
+
+
+async def test_keys_act_while_the_live_sources_look(reader, monkeypatch) -> None:
+    """The sources run in a worker: held up there, the article still takes keys."""
+    import threading
+
+    from reader.annotate.session import AnnotationSession
+
+    release = threading.Event()
+    found = AnnotationSession.find_suggestions
+
+    def slow(self, sources):  # type: ignore[no-untyped-def]
+        release.wait(timeout=30)
+        return found(self, sources)
+
+    monkeypatch.setattr(AnnotationSession, "find_suggestions", slow)
+    app = reader.open(TEXT)
+    from reader.suggest.matching import PhraseIndex
+    from reader.suggest.sources import PhraseSource
+
+    app.workspace.live_sources = LiveSources(
+        [PhraseSource("gazetteer:g.tsv", PhraseIndex([("Lavrov", "actor")]))], learn=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("w", "w")
+        assert view_of(app).cursor == TEXT.index("Mirzoyan")  # moved while it looks
+        assert shown(app) == []
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert shown(app) == [(s, s + 6, "actor") for s in LAVROVS]

@@ -1,5 +1,5 @@
-"""Corpus statistics: progress, the label distribution as a bar chart, and relations and
-document labels by label."""
+"""Corpus statistics: progress, the label distribution as a bar chart, relations and
+document labels by label, and suggestions by source."""
 
 from __future__ import annotations
 
@@ -38,8 +38,10 @@ class StatsScreen(ModalScreen[None]):
 
     def __init__(self, stats: CorpusStats, annotator: str,
                  label_colors: dict[str, str], relations: RelationStats | None = None,
-                 relation_colors: dict[str, str] | None = None) -> None:
+                 relation_colors: dict[str, str] | None = None,
+                 suggestions: dict[str, dict[str, int]] | None = None) -> None:
         super().__init__()
+        self.suggestions = suggestions or {}  # by source: accepted, rejected, pending
         self.stats = stats
         self.annotator = annotator
         self.label_colors = label_colors
@@ -78,7 +80,23 @@ class StatsScreen(ModalScreen[None]):
             yield Static(people if stats.annotators else Text("no spans yet", style="dim"))
             if self.relations is not None:
                 yield from self._relations(self.relations)
+            if self.suggestions:
+                yield from self._suggestions()
             yield Static(Text("\nescape closes", style="dim"))
+
+    def _suggestions(self) -> ComposeResult:
+        """Per source: what the annotators accepted, rejected, and what still waits (in
+        the whole database, as `reader stats`), with the source's precision."""
+        table = Table(box=None, padding=(0, 1))
+        for column in ("source", "accepted", "rejected", "pending", "precision"):
+            table.add_column(column, justify="left" if column == "source" else "right")
+        for source, counts in self.suggestions.items():
+            decided = counts["accepted"] + counts["rejected"]
+            precision = f"{counts['accepted'] / decided:.0%}" if decided else "-"
+            table.add_row(Text(safe_text(source)), str(counts["accepted"]),
+                          str(counts["rejected"]), str(counts["pending"]), precision)
+        yield Static(Text("\nSuggestions by source", style="bold"))
+        yield Static(table)
 
     def _relations(self, found: RelationStats) -> ComposeResult:
         relations = Table(box=None, show_header=False, padding=(0, 1))
