@@ -309,7 +309,7 @@ class ArticleView(ScrollView, can_focus=True):
         wrapped = self.wrapped
         deadline = time.perf_counter() + REFINE_BUDGET_S
         changes: list[tuple[int, int]] = []
-        top_line = wrapped.locate_row(round(self.scroll_y))[0]
+        top_line = wrapped.locate_row(self._top_row)[0]
         while not wrapped.exact and time.perf_counter() < deadline:
             changes.extend(wrapped.refine(200))
         self._rows_changed(changes, top_line)
@@ -323,7 +323,10 @@ class ArticleView(ScrollView, can_focus=True):
         shift = sum(delta for line, delta in changes if line < top_line)
         self._sync_virtual_size()
         if shift:
-            self.set_scroll(None, self.scroll_y + shift)
+            if self._render_top is not None:  # a new layout not yet scrolled to
+                self._render_top += shift
+            else:
+                self.set_scroll(None, self.scroll_y + shift)
             self.refresh()
 
     def scroll_cursor_visible(self, center: bool = False) -> None:
@@ -540,7 +543,7 @@ class ArticleView(ScrollView, can_focus=True):
                 lines.add(self.lines.line_of(offset - 1))
         layout = self.layout_
         if layout is not None and lines:
-            top_line = layout.locate_row(round(self.scroll_y))[0]
+            top_line = layout.locate_row(self._top_row)[0]
             self._rows_changed(layout.rewrap(lines), top_line)
             self._prepare()
 
