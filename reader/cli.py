@@ -131,6 +131,9 @@ def cli(ctx: click.Context, db_path: Path | None, annotator: str | None) -> None
 @click.option("--suggest-model", "models", multiple=True, metavar="NAME|PATH",
               help="With --suggest: an installed spaCy pipeline or its folder, entity labels"
                    " mapped by the config's [model_labels]; repeatable.")
+@click.option("--width", default=None, metavar="N|full",
+              help="Reading width: wrap at N cells, centred (default: `width` in the config,"
+                   " else full); = cycles it.")
 def open_command(
     paths: tuple[Path, ...] = (),
     db_path: Path | None = None,
@@ -144,6 +147,7 @@ def open_command(
     pattern_files: tuple[Path, ...] = (),
     gazetteers: tuple[Path, ...] = (),
     models: tuple[str, ...] = (),
+    width: str | None = None,
 ) -> None:
     """Open PATH... : an article, a folder of .txt/.md files, a corpus .jsonl, several of
     these; with no PATH, the library of documents already in the database."""
@@ -163,6 +167,7 @@ def open_command(
         guidelines=guidelines,
         suggest=SuggestOptions(list(pattern_files), list(gazetteers), list(models))
         if suggest else None,
+        width=width,
     )
 
 
@@ -170,7 +175,7 @@ def open_command(
 @db_option
 def where(db_path: Path | None) -> None:
     """Print the database and config paths in use."""
-    from reader.locations import config_candidates, data_dir, datasets_doc
+    from reader.locations import config_candidates, data_dir, datasets_doc, settings_path
 
     click.echo(f"database: {one_line(str(resolve_db(db_path)))}")
     for candidate in config_candidates(check_override=False):
@@ -178,6 +183,7 @@ def where(db_path: Path | None) -> None:
         click.echo(f"config:   {one_line(str(candidate))}{mark}")
     click.echo(f"data dir: {one_line(str(data_dir()))}")
     click.echo(f"datasets: {one_line(str(datasets_doc()))} (the export formats)")
+    click.echo(f"settings: {one_line(str(settings_path()))} (the theme, remembered)")
 
 
 def _usage_message(error: click.ClickException) -> str:

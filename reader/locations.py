@@ -18,6 +18,11 @@ def data_dir() -> Path:
     return user_data_path(APP_NAME, appauthor=False)
 
 
+def settings_path() -> Path:
+    """What reader remembers for the user across runs (the theme): `reader.settings`."""
+    return data_dir() / "settings.json"
+
+
 def config_dir() -> Path:
     from platformdirs import user_config_path
 

@@ -216,3 +216,32 @@ def test_reader_open_takes_relations(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(reader.ui.launch, "launch", lambda **kwargs: seen.update(kwargs))
     result = CliRunner().invoke(cli, ["open", "a.txt", "--relations", "by", "--labels", "x"])
     assert result.exit_code == 0 and (seen["relations"], seen["labels"]) == ("by", "x")
+
+
+def test_a_reading_width_in_the_config_and_on_the_command_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    import reader.ui.launch
+    from reader.cli import cli
+
+    path = tmp_path / "reader.toml"
+    path.write_text('annotator = "a"\nwidth = 72\n')
+    assert load_config(path).width == 72
+    path.write_text('width = "full"\n')
+    assert load_config(path).width is None
+    assert Config().width is None  # no width: the whole pane, as before
+    for body in ('annotator = "a"\nwidth = 5\n', 'annotator = "a"\nwidth = true\n',
+                 'annotator = "a"\nwidth = "wide"\n', 'annotator = "a"\nwidth = 80.5\n'):
+        path.write_text(body)
+        with pytest.raises(ReaderError, match="width must be a number of cells") as error:
+            load_config(path)
+        assert str(error.value).startswith(f"{path}:2: ")
+    assert override(Config(width=72), width="full").width is None
+    assert override(Config(), width="90").width == 90
+    with pytest.raises(ReaderError, match=r"^--width must be a number of cells from 20"):
+        override(Config(), width="0")
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(reader.ui.launch, "launch", lambda **kwargs: seen.update(kwargs))
+    result = CliRunner().invoke(cli, ["open", "a.txt", "--width", "80"])
+    assert result.exit_code == 0 and seen["width"] == "80"

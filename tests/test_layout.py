@@ -11,7 +11,15 @@ from rich.cells import cell_len, split_graphemes
 from strategies import tricky_text
 
 from reader.text.cells import SINGLE_CELL, WRAP_SPACES, is_single_cell_text, iter_units
-from reader.text.layout import LineIndex, WrappedText, _wrap_units, wrap_line
+from reader.text.layout import (
+    Column,
+    LineIndex,
+    WrappedText,
+    _wrap_units,
+    next_reading_width,
+    reading_column,
+    wrap_line,
+)
 from reader.text.sanitize import UNSAFE
 
 
@@ -185,3 +193,40 @@ def test_rewrap_follows_changed_inserts() -> None:
     assert wrapped.rewrap([0]) == [(0, 1)]
     assert wrapped.total_rows == 4
     assert [u.after for u in wrapped.row_units(0, 4)] == [0, 0, 5, 0]
+
+
+def test_a_reading_width_centres_a_column_and_maps_cells_both_ways() -> None:
+    assert reading_column(100, None) == Column(0, 100)
+    assert reading_column(100, 120) == Column(0, 100)  # wider than the pane: the pane
+    assert reading_column(100, 100) == Column(0, 100)
+    assert reading_column(101, 80) == Column(10, 80)  # the odd cell goes right
+    column = reading_column(120, 80)
+    assert column == Column(20, 80)
+    assert column.to_text(20) == 0 and column.to_text(99) == 79 and column.to_text(3) == -17
+    assert all(column.to_text(column.to_screen(x)) == x for x in range(80))
+
+
+def test_a_centred_column_maps_every_cell_it_draws_to_its_offset() -> None:
+    """The margin is outside the layout: a cell at pane column margin + x is text column x."""
+    text = "Nagorno-Karabakh talks in Moscow, with a long sentence to wrap " * 5
+    column = reading_column(120, 40)
+    wrapped = WrappedText(LineIndex(text), column.width)
+    wrapped.prepare(0, wrapped.total_rows)
+    for offset in range(0, len(text), 7):
+        y, x = wrapped.position_of(offset)
+        assert wrapped.offset_at(y, column.to_text(column.to_screen(x))) == offset
+    start, _end, _last = wrapped.row_span(1)
+    assert wrapped.offset_at(1, column.to_text(0)) == start  # the left margin: the row start
+
+
+def test_the_width_key_cycles_through_widths_the_pane_can_show() -> None:
+    sequence = [None]
+    for _ in range(4):
+        sequence.append(next_reading_width(sequence[-1], 200))
+    assert sequence == [None, 80, 100, 120, None]
+    assert next_reading_width(None, 97) == 80  # 100 and 120 would look like full
+    assert next_reading_width(80, 97) is None
+    assert next_reading_width(None, 60) is None  # nothing narrower than the pane
+    assert next_reading_width(None, 200, configured=72) == 72  # the config's width joins in
+    assert next_reading_width(72, 200, configured=72) == 80
+    assert next_reading_width(150, 120) == 80  # a width the pane outgrew: as full

@@ -12,6 +12,7 @@ from strategies import tricky_text
 from reader.text import navigator
 from reader.text.cells import iter_units
 from reader.text.layout import LineIndex, WrappedText
+from reader.text.tokens import WORD_WINDOW
 
 KEYCAP = "1\ufe0f\u20e3"  # one cluster, and one token
 JOINED = "x\u200d東"  # one cluster (a ZWJ joins); to the tokenizer "x\u200d" and "東"
@@ -101,6 +102,43 @@ def test_word_motion_on_prose_is_the_tokenizers() -> None:
     assert navigator.word_backward(wrapped, text.index("Moscow") + 2) == text.index("Moscow")
 
 
+def test_big_word_motion_steps_over_hyphens_and_punctuation() -> None:
+    """`W`/`B` move by whitespace-separated WORD (vim's): "Nagorno-Karabakh" is one step
+    where `w` takes three."""
+    text = "in Nagorno-Karabakh, U.S.-led\ttalks\r\n  (again)"
+    wrapped = layout(text, 12)
+    starts = [text.index(word) for word in ("Nagorno", "U.S.", "talks", "(again)")]
+    forward = [0]
+    while forward[-1] < len(text):
+        forward.append(navigator.big_word_forward(wrapped, forward[-1]))
+    assert forward == [0, *starts, len(text)]
+    backward = [len(text)]
+    while backward[-1] > 0:
+        backward.append(navigator.big_word_backward(wrapped, backward[-1]))
+    assert backward == [len(text), *reversed(starts), 0]
+    nagorno = starts[0]
+    assert navigator.word_forward(wrapped, nagorno) == nagorno + len("Nagorno")  # w: the hyphen
+    assert navigator.big_word_forward(wrapped, nagorno + 3) == starts[1]  # from inside
+    assert navigator.big_word_backward(wrapped, nagorno + 3) == nagorno
+    # While selecting: to the WORD's end, comma and all, never the space after it.
+    assert navigator.big_word_forward(wrapped, nagorno, to_end=True) == \
+        nagorno + len("Nagorno-Karabakh,")
+    assert navigator.big_word_forward(wrapped, nagorno + len("Nagorno-Karabakh,"),
+                                      to_end=True) == text.index("\ttalks")
+
+
+def test_big_word_motion_is_bounded_on_a_huge_run() -> None:
+    """A megabyte without whitespace (or of whitespace) costs a window per key, as `w`."""
+    text = "a " + "x" * 1_000_000 + " b"
+    wrapped = WrappedText(LineIndex(text), 80)
+    assert navigator.big_word_forward(wrapped, 2) == 2 + WORD_WINDOW
+    assert navigator.big_word_backward(wrapped, len(text) - 3) == len(text) - 3 - WORD_WINDOW
+    spaces = "a" + " " * 1_000_000 + "b"
+    wrapped = WrappedText(LineIndex(spaces), 80)
+    assert navigator.big_word_forward(wrapped, 0) == WORD_WINDOW
+    assert navigator.big_word_backward(wrapped, len(spaces) - 1) == len(spaces) - 1 - WORD_WINDOW
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=tricky_text, width=st.integers(1, 30), goal=st.integers(0, 40))
 def test_every_motion_lands_on_a_unit_boundary(text: str, width: int, goal: int) -> None:
@@ -118,13 +156,18 @@ def test_every_motion_lands_on_a_unit_boundary(text: str, width: int, goal: int)
             "word": navigator.word_forward(wrapped, offset),
             "word end": navigator.word_forward(wrapped, offset, to_end=True),
             "word back": navigator.word_backward(wrapped, offset),
+            "WORD": navigator.big_word_forward(wrapped, offset),
+            "WORD end": navigator.big_word_forward(wrapped, offset, to_end=True),
+            "WORD back": navigator.big_word_backward(wrapped, offset),
         }
         for motion, target in targets.items():
             assert target in allowed, (motion, offset, target)
         if offset < len(text):
             assert targets["right"] > offset and targets["word"] > offset
+            assert targets["WORD"] > offset
         if offset > 0:
             assert targets["left"] < offset and targets["word back"] < offset
+            assert targets["WORD back"] < offset
         if offset in allowed and offset < len(text):
             assert navigator.left(wrapped, targets["right"]) == offset
         y = wrapped.position_of(offset)[0]

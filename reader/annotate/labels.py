@@ -1,5 +1,7 @@
 """Label sets (span labels, relation labels, document labels): the defaults, `--labels a,b,c`
-and `--relations by,about`, or a TOML config file."""
+and `--relations by,about`, or a TOML config file. The same file's few other settings (the
+annotator, the reading width) are read here too, so `reader.toml` has one parser and every
+error in it names the file and line the same way."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from typing import NamedTuple
 
 from reader.annotate.keymap import KeyRemap, assignment_lines, parse_keys
 from reader.errors import ReaderError
+from reader.text.layout import MAX_READING_WIDTH, MIN_READING_WIDTH
 
 PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1",
            "#ff9da7", "#9c755f", "#bab0ac"]
@@ -84,6 +87,7 @@ class Config:
     doc_labels_multi: bool = False  # False: a document has at most one label per annotator
     keys: tuple[KeyRemap, ...] = ()  # `[keys]`: bindings the user moved to other keys
     guidelines: Path | None = None  # the annotation guidelines (Markdown) to show on a key
+    width: int | None = None  # the reading width in cells, centred; None: the whole pane
     # A model's entity labels -> span labels, for suggestions (`[model_labels]`); empty:
     # an entity is suggested only under a span label of the same name.
     model_labels: dict[str, str] = field(default_factory=dict)
@@ -177,13 +181,38 @@ def usable_relations(relations: tuple[RelationType, ...],
     return tuple(kept)
 
 
+WIDTH_HINT = (f"a number of cells from {MIN_READING_WIDTH} to {MAX_READING_WIDTH},"
+              ' or "full"')
+
+
+def reading_width(value: object) -> int | None:
+    """A reading width from the config or `--width`: a number of cells in range, or "full"
+    (None). Raises ReaderError (without a place: the caller names it)."""
+    if isinstance(value, str):
+        if value.strip().lower() == "full":
+            return None
+        try:
+            value = int(value.strip())
+        except ValueError:
+            raise ReaderError(f"width must be {WIDTH_HINT}, not {value!r}") from None
+    if isinstance(value, bool) or not isinstance(value, int) or \
+            not MIN_READING_WIDTH <= value <= MAX_READING_WIDTH:
+        raise ReaderError(f"width must be {WIDTH_HINT}, not {value!r}")
+    return value
+
+
 def override(config: Config, *, labels: str | None = None, relations: str | None = None,
-             guidelines: Path | None = None) -> Config:
-    """`config` with `--labels`, `--relations` and `--guidelines` applied: new span labels
-    keep only the config's relations that can still join something; `--relations` names
-    replace them."""
+             guidelines: Path | None = None, width: str | None = None) -> Config:
+    """`config` with `--labels`, `--relations`, `--guidelines` and `--width` applied: new
+    span labels keep only the config's relations that can still join something;
+    `--relations` names replace them."""
     if guidelines is not None:
         config = replace(config, guidelines=guidelines)
+    if width is not None:
+        try:
+            config = replace(config, width=reading_width(width))
+        except ReaderError as error:
+            raise ReaderError(f"--{error}") from None
     if labels:
         new_labels = labels_from_names(labels)
         config = replace(config, labels=new_labels,
@@ -229,8 +258,14 @@ def load_config(path: Path) -> Config:
     if not isinstance(multi, bool):
         raise ReaderError(f"{path}:{_line_of(raw, 'doc_labels_multi', 0)}: doc_labels_multi"
                           " must be true or false")
+    width = None
+    if "width" in data:
+        try:
+            width = reading_width(data["width"])
+        except ReaderError as error:
+            raise ReaderError(f"{path}:{_line_of(raw, 'width', 0)}: {error}") from None
     return Config(labels=labels, annotator=annotator, source=path, relations=relations,
-                  doc_labels=doc_labels, doc_labels_multi=multi,
+                  doc_labels=doc_labels, doc_labels_multi=multi, width=width,
                   model_labels=_model_labels(data, raw, path, labels),
                   keys=parse_keys(data, raw, path), guidelines=_guidelines(data, raw, path))
 

@@ -143,6 +143,52 @@ def _wrap_single_cell(text: str, start: int, end: int, width: int) -> list[int]:
     return rows
 
 
+READING_WIDTHS = (80, 100, 120)
+"""The reading widths a key cycles through (then back to the full pane), in cells."""
+MIN_READING_WIDTH = 20
+MAX_READING_WIDTH = 1000
+
+
+class Column(NamedTuple):
+    """Where the text is drawn in a pane: `margin` blank cells, then `width` cells of text
+    (the wrap width). The mouse and the cursor go through `to_text` / `to_screen`, so a
+    centred column never shifts an offset."""
+
+    margin: int
+    width: int
+
+    def to_text(self, x: int) -> int:
+        """The text column under pane column `x` (negative in the left margin)."""
+        return x - self.margin
+
+    def to_screen(self, column: int) -> int:
+        """The pane column showing text column `column`."""
+        return column + self.margin
+
+
+def reading_column(available: int, reading_width: int | None) -> Column:
+    """The column of text in a pane `available` cells wide: the whole pane, or with a
+    `reading_width` narrower than the pane, that many cells centred (the extra cell of an
+    odd margin goes to the right)."""
+    available = max(available, 1)
+    if reading_width is None or reading_width >= available:
+        return Column(0, available)
+    width = max(reading_width, 1)
+    return Column((available - width) // 2, width)
+
+
+def next_reading_width(current: int | None, available: int,
+                       configured: int | None = None) -> int | None:
+    """The width a key press goes to from `current`: the next wider of `READING_WIDTHS`
+    (and the `configured` one) that is narrower than the pane, after the widest the full
+    pane (None). Widths the pane cannot show are skipped: they would look like full."""
+    choices = sorted({*READING_WIDTHS, *((configured,) if configured else ())})
+    usable = [width for width in choices if width < available]
+    if current is None or current >= available:
+        return usable[0] if usable else None
+    return next((width for width in usable if width > current), None)
+
+
 class Fenwick:
     """Prefix sums over row counts with point updates, both O(log n)."""
 

@@ -9,9 +9,11 @@ and aim for a goal column, kept by the caller across a run of vertical moves."""
 
 from __future__ import annotations
 
+import re
+
 from reader.text.cells import SINGLE_CELL, SPECIAL
 from reader.text.layout import WrappedText
-from reader.text.tokens import next_word_offset, previous_word_offset
+from reader.text.tokens import WORD_WINDOW, next_word_offset, previous_word_offset
 
 
 def right(wrapped: WrappedText, offset: int) -> int:
@@ -57,6 +59,37 @@ def word_backward(wrapped: WrappedText, offset: int) -> int:
     moved back to the start of the unit it falls in (see `word_forward`)."""
     target = previous_word_offset(wrapped.text, offset)
     return target if _is_boundary(wrapped, target) else _unit_at(wrapped, target)[0]
+
+
+def big_word_forward(wrapped: WrappedText, offset: int, to_end: bool = False) -> int:
+    """Where `W` goes: vim's WORD, a run of anything but whitespace, so "Nagorno-Karabakh"
+    or "U.S.-led" is one step where `w` stops at each hyphen; with `to_end` the end of the
+    WORD at or after `offset`. A WORD edge inside a display unit (a space carrying a
+    combining mark) moves to that unit's end, where the WORD is visibly under way."""
+    target = next_word_offset(wrapped.text, offset, to_end, pattern=_NON_SPACE)
+    return target if _is_boundary(wrapped, target) else _unit_at(wrapped, target)[1]
+
+
+def big_word_backward(wrapped: WrappedText, offset: int) -> int:
+    """Where `B` goes: the start of the WORD before `offset` or of the one it is inside."""
+    target = _previous_big_word(wrapped.text, offset)
+    return target if _is_boundary(wrapped, target) else _unit_at(wrapped, target)[0]
+
+
+_NON_SPACE = re.compile(r"\S+")  # a WORD
+_LAST_NON_SPACE = re.compile(r"\S(?=\s*\Z)")  # with an endpos: the last one before it
+_LAST_SPACE = re.compile(r"\s(?=\S*\Z)")
+
+
+def _previous_big_word(text: str, offset: int, window: int = WORD_WINDOW) -> int:
+    """The start of the WORD before `offset` or of the one it is inside, looking at most
+    `window` back (each pattern is linear: a lookahead stops at the next change of kind)."""
+    low = max(offset - window, 0)
+    last = _LAST_NON_SPACE.search(text, low, offset)
+    if last is None:
+        return low
+    space = _LAST_SPACE.search(text, low, last.start())
+    return space.end() if space else low
 
 
 def goal_of(wrapped: WrappedText, offset: int, goal: int | None) -> tuple[int, int]:
@@ -120,5 +153,5 @@ def _unit_at(wrapped: WrappedText, offset: int) -> tuple[int, int]:
     return unit.start, unit.end
 
 
-__all__ = ["goal_of", "left", "offset_in_row", "right",
+__all__ = ["big_word_backward", "big_word_forward", "goal_of", "left", "offset_in_row", "right",
            "vertical", "word_backward", "word_forward"]

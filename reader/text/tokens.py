@@ -101,18 +101,19 @@ def token_at(text: str, offset: int, window: int = WORD_WINDOW) -> Token | None:
 
 
 def next_word_offset(text: str, offset: int, to_end: bool = False,
-                     window: int = WORD_WINDOW) -> int:
+                     window: int = WORD_WINDOW, pattern: re.Pattern[str] = TOKEN_PATTERN) -> int:
     """Where `w` goes: the start of the next token, or with `to_end` the end of the token at
     or after `offset` (a selection grows word by word without trailing spaces). Looks at
-    most `window` characters ahead: with no token boundary in reach, it moves by `window`."""
+    most `window` characters ahead: with no token boundary in reach, it moves by `window`.
+    (`W` passes another `pattern`: runs of anything but whitespace.)"""
     end = min(offset + window, len(text))
-    match = TOKEN_PATTERN.search(text, offset, end)
+    match = pattern.search(text, offset, end)
     if match is None:
         return end
     if to_end:
         return match.end()
     if match.start() <= offset:
-        match = TOKEN_PATTERN.search(text, match.end(), end)
+        match = pattern.search(text, match.end(), end)
     return match.start() if match else end
 
 

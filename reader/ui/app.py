@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
 
-from textual import on
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
@@ -16,6 +17,7 @@ from textual.widget import Widget
 
 from reader.annotate.guidelines import Guidelines
 from reader.annotate.labels import Config
+from reader.settings import SettingsFile
 from reader.store.documents import Document, Progress
 from reader.text.sanitize import escape_markup
 from reader.ui.keymap import checked_keymap, effective_keys, key_name
@@ -43,6 +45,7 @@ class Session:
     notices: list[str] = field(default_factory=list)
     guidelines: Guidelines | None = None  # read at start (`--guidelines`, `guidelines =`)
     live_sources: LiveSources | None = None  # `--suggest`: the sources, loaded at start
+    settings: SettingsFile | None = None  # what is remembered across runs (the theme)
 
     def __post_init__(self) -> None:
         if not self.document_ids:
@@ -66,6 +69,14 @@ class ReaderApp(App[None]):
             keymap=keymap, guidelines=session.guidelines, live_sources=session.live_sources)
         self.set_keymap(keymap)
         self.crashed: Exception | None = None
+        self._remembered_theme: str | None = None
+        self._settings_lock = threading.Lock()
+        if session.settings is not None:
+            settings, problem = session.settings.load()
+            if problem is not None:
+                session.notices.append(problem)
+            if settings.theme in self.available_themes:
+                self.theme = self._remembered_theme = settings.theme
 
     @property
     def config(self) -> Config:
@@ -139,6 +150,23 @@ class ReaderApp(App[None]):
                                      relations, workspace.relation_colors, suggestions))
 
     # --- services ------------------------------------------------------------------------
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme chosen in the command palette is remembered for the next run (written in
+        a thread: a write and an fsync are no work for the UI thread)."""
+        if self.session.settings is not None and theme != self._remembered_theme:
+            self._remembered_theme = theme
+            self._remember_theme()
+
+    @work(thread=True, exclusive=True, group="settings")
+    def _remember_theme(self) -> None:
+        settings = self.session.settings
+        assert settings is not None
+        with self._settings_lock:  # the latest theme, whichever thread writes last
+            problem = settings.remember(theme=self.theme)
+        if problem is not None:
+            self.call_from_thread(self.tell, f"theme not remembered: {problem}",
+                                  severity="warning")
 
     def tell(self, message: str, *, severity: SeverityLevel = "information",
              timeout: float | None = None) -> None:

@@ -38,13 +38,14 @@ def live_sources(options: SuggestOptions, config: Config) -> LiveSources:
 
 def launch(*, paths: list[Path], db_path: Path, annotator: str | None, encoding: str,
            labels: str | None, compare: bool = False, relations: str | None = None,
-           guidelines: Path | None = None, suggest: SuggestOptions | None = None) -> None:
+           guidelines: Path | None = None, suggest: SuggestOptions | None = None,
+           width: str | None = None) -> None:
     from reader.annotate.labels import find_config, override
     from reader.errors import ReaderError
     from reader.locations import config_candidates, default_annotator
 
     config = override(find_config(config_candidates()), labels=labels, relations=relations,
-                      guidelines=guidelines)
+                      guidelines=guidelines, width=width)
     guide = None
     if config.guidelines is not None:
         from reader.annotate.guidelines import load_guidelines
@@ -94,12 +95,15 @@ def launch(*, paths: list[Path], db_path: Path, annotator: str | None, encoding:
             notices = [f"skipped {len(corpus.skipped)} file(s): {corpus.skipped[0]}"
                        ] if corpus.skipped else []
 
+        from reader.locations import settings_path
+        from reader.settings import SettingsFile
         from reader.ui.app import Session, make_app
 
         session = Session(conn=conn, document=document, annotator=who, config=config,
                           progress=get_progress(conn, document.id, who), document_ids=ids,
                           show_library=not single, resume=bool(paths) and not single,
-                          notices=notices, guidelines=guide, live_sources=live)
+                          notices=notices, guidelines=guide, live_sources=live,
+                          settings=SettingsFile(settings_path()))
         app = make_app(session, compare=compare)
         app.run()
     finally:

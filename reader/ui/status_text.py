@@ -235,3 +235,26 @@ def _doc_labels_saved(saved: Saved, order: Sequence[str]) -> tuple[str, str]:
     if saved.verb in ("labelled", "unlabelled"):
         return described, "saved ✓" if saved.verb == "labelled" else "saved"
     return f"{saved.verb}: {described}", "saved"
+
+
+COUNT_HELP = "then a motion: w b W B h j k l space ^d ^u G (line); esc cancels"
+
+
+def with_count(mode: str, digits: str | None) -> str:
+    """The status line's mode with a pending count after it (`SELECT 5 · COUNT 12`)."""
+    if digits is None:
+        return mode
+    count = f"COUNT {digits}" if digits else "COUNT"
+    return f"{mode} · {count}" if mode else count
+
+
+def count_message(digits: str | None) -> str:
+    """What to say while a count is typed; "" clears the hint once it is used or dropped."""
+    if digits is None:
+        return ""
+    return f"count {digits}: {COUNT_HELP}" if digits else f"count: digits, {COUNT_HELP}"
+
+
+def width_message(width: int | None) -> str:
+    """What `=` did."""
+    return f"reading width: {width or 'full'} (= cycles: full, 80, 100, 120)"

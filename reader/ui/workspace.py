@@ -61,8 +61,12 @@ class Workspace:
     live_sources: LiveSources | None = None  # `--suggest`: suggestions found as one reads
     label_colors: dict[str, str] = field(init=False)
     relation_colors: dict[str, str] = field(init=False)
+    # The reading width in use (None: full), from the config or --width; the `=` key
+    # changes it for the rest of the run, the next document included.
+    reading_width: int | None = field(init=False)
 
     def __post_init__(self) -> None:
+        self.reading_width = self.config.width
         self.label_colors = {label.name: label.color for label in self.config.labels}
         self.relation_colors = {kind.name: kind.color for kind in self.config.relations}
         # The UI thread never waits long for another process's write lock: an edit that

@@ -18,6 +18,7 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from reader.annotate.labels import Config
+from reader.settings import SettingsFile
 from reader.store.database import connect
 from reader.store.documents import Document, add_document, get_progress
 from reader.text.loading import LoadedText, load_text
@@ -71,7 +72,8 @@ class ReaderFactory:
 
     def open(self, text: str | None = None, *, path: Path | None = None,
              source: str = "sample_articles/article.txt", annotator: str = "tester",
-             config: Config | None = None, compare: bool = False) -> ReaderApp:
+             config: Config | None = None, compare: bool = False,
+             settings: SettingsFile | None = None) -> ReaderApp:
         """The app `reader open` would start: the text (or the file at `path`, loaded as the
         CLI loads it) added to the database, the annotator's progress read back."""
         if path is not None:
@@ -87,7 +89,7 @@ class ReaderFactory:
         self.document = document
         progress = get_progress(conn, document.id, annotator)
         session = Session(conn=conn, document=document, annotator=annotator,
-                          config=config or Config(), progress=progress)
+                          config=config or Config(), progress=progress, settings=settings)
         return make_app(session, compare=compare)
 
     def reopen(self, **kwargs: Any) -> ReaderApp:
@@ -206,12 +208,13 @@ def cell_of(app: ReaderApp, offset: int) -> tuple[int, int]:
     assert top <= y < top + view.scrollable_content_region.height, "offset is not on screen"
     left = view.scrollable_content_region.x - view.region.x
     upper = view.scrollable_content_region.y - view.region.y
-    return left + x, upper + y - top
+    return left + view.column.to_screen(x), upper + y - top  # past a reading width's margin
 
 
 def style_at(view: ArticleView, offset: int) -> Style:
     """The style the view draws the cell of `offset` with."""
     y, x = view.wrapped.position_of(offset)
+    x = view.column.to_screen(x)  # past a reading width's margin
     strip = view.render_line(y - round(view.scroll_y))
     cell = 0
     for segment in strip:

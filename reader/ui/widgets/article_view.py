@@ -28,15 +28,25 @@ from reader.annotate.compare import Disagreement
 from reader.annotate.span_index import Span, SpanIndex
 from reader.suggest.record import Suggestion
 from reader.text import navigator
-from reader.text.layout import LineIndex, WrappedText
+from reader.text.layout import Column, LineIndex, WrappedText, reading_column
 from reader.text.search import CHUNK_SIZE, Match, Search, SearchResult
 from reader.ui.chips import Chips
 from reader.ui.paint import LabelStyles, Marks, Palette, paint_row
+from reader.ui.selection_memory import SelectionState
 
 REFINE_BUDGET_S = 0.008
 SEARCH_DEBOUNCE_S = 0.15  # typing pauses this long before a long text is searched
 SEARCH_PROGRESS_S = 0.1  # the search worker reports at most this often
 CHIPS_REWRAP_MAX = 1000  # spans changed at once past which the chips are laid out anew
+DIGITS = frozenset("0123456789")
+COUNT_MAX_DIGITS = 4  # a count up to 9999: more would only make a held key slow
+# The actions a count repeats (`03w`); each takes the count as its argument.
+COUNTED_ACTIONS = frozenset({
+    "cursor_left", "cursor_right", "cursor_up", "cursor_down", "word_forward",
+    "word_backward", "big_word_forward", "big_word_backward", "select_left", "select_right",
+    "select_up", "select_down", "page_down", "page_up", "half_page_down", "half_page_up",
+    "go_start", "go_end",
+})
 
 class ArticleView(ScrollView, can_focus=True):
     """Soft-wrapped, read-only text with a cursor, a selection and highlights."""
@@ -86,6 +96,10 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("down,j", "cursor_down", "Down", show=False, id="cursor.down"),
         Binding("w", "word_forward", "Next word", show=False, id="cursor.word_forward"),
         Binding("b", "word_backward", "Previous word", show=False, id="cursor.word_backward"),
+        Binding("W", "big_word_forward", "Next WORD (a-b is one)",
+                show=False, id="cursor.big_word_forward"),
+        Binding("B", "big_word_backward", "Previous WORD", show=False,
+                id="cursor.big_word_backward"),
         Binding("shift+left", "select_left", "Extend left", show=False, id="select.left"),
         Binding("shift+right", "select_right", "Extend right", show=False, id="select.right"),
         Binding("shift+up", "select_up", "Extend up", show=False, id="select.up"),
@@ -96,6 +110,10 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("ctrl+u", "half_page_up", "Half page up", show=False, id="page.half_up"),
         Binding("g,home", "go_start", "Start", show=False, id="go.start"),
         Binding("G,end", "go_end", "End", show=False, id="go.end"),
+        Binding("0", "start_count", "Count: 0, digits, motion (03w)",
+                show=False, id="cursor.count"),
+        Binding("equals_sign", "cycle_width", "Reading width (full, 80, 100, 120)",
+                show=False, id="view.width"),
     ]
 
     class SearchProgress(Message):
@@ -116,6 +134,23 @@ class ArticleView(ScrollView, can_focus=True):
         def __init__(self, result: SearchResult) -> None:
             super().__init__()
             self.result = result
+
+    class CountChanged(Message):
+        """A count is being typed (`digits`, "" just after the 0), or it ended (None);
+        `dropped` is the count a key that is no motion threw away."""
+
+        def __init__(self, digits: str | None, dropped: str = "") -> None:
+            super().__init__()
+            self.digits = digits
+            self.dropped = dropped
+
+    class ReadingWidthChanged(Message):
+        """The reading width changed (None: the full pane): the screen says so and keeps
+        it for the next document."""
+
+        def __init__(self, width: int | None) -> None:
+            super().__init__()
+            self.width = width
 
     class CursorMoved(Message):
         """The cursor or the selection changed. A burst of them (a held key, a drag) still
@@ -145,6 +180,8 @@ class ArticleView(ScrollView, can_focus=True):
         top: int = 0,
         spans: SpanIndex | None = None,
         label_colors: dict[str, str] | None = None,
+        reading_width: int | None = None,
+        configured_width: int | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -159,6 +196,11 @@ class ArticleView(ScrollView, can_focus=True):
         self.has_relations: Callable[[str], bool] | None = None  # marks related spans
         self.relation_head: str | None = None  # the span a pending relation starts from
         self.label_colors = label_colors or {}
+        # Text is wrapped at this many cells and centred when the pane is wider (None: the
+        # whole pane); see `reading_column`.
+        self.reading_width = reading_width
+        self.configured_width = configured_width  # the config's or --width: kept in the cycle
+        self.pending_count: str | None = None  # digits typed after `0`, before a motion
         self.matches = SearchResult("")  # the one record of the search: the screen asks here
         self.current_match: int | None = None
         # False after a tag made from a match: the matches stay (n goes on) but are not
@@ -198,12 +240,17 @@ class ArticleView(ScrollView, can_focus=True):
     @property
     def wrapped(self) -> WrappedText:
         if self.layout_ is None:
-            self.layout_ = self._new_layout(max(self._content_width(), 1))
+            self.layout_ = self._new_layout(self.column.width)
         return self.layout_
 
     def _new_layout(self, width: int) -> WrappedText:
         chips = self._chips
         return WrappedText(self.lines, width, chips.inserts if chips is not None else None)
+
+    @property
+    def column(self) -> Column:
+        """Where the text is drawn in the pane: a margin, then the wrap width."""
+        return reading_column(self._content_width(), self.reading_width)
 
     @property
     def top_offset(self) -> int:
@@ -246,7 +293,7 @@ class ArticleView(ScrollView, can_focus=True):
 
         Called from `render_line` too: Textual draws the first frame before the Resize
         event arrives, and that frame must already show the text, not a blank pane."""
-        width = max(self._content_width(), 1)
+        width = self.column.width
         if not anew and self.layout_ is not None and self.layout_.width == width:
             return False
         top = self.top_offset
@@ -260,6 +307,24 @@ class ArticleView(ScrollView, can_focus=True):
             # Exact row counts for the rest of the document come after the paint.
             self.call_after_refresh(self._start_refining)
         return True
+
+    def set_reading_width(self, width: int | None) -> None:
+        """Wrap at `width` cells, centred (None: the whole pane), keeping the reading
+        position: the top row's first character stays the top row's."""
+        if width == self.reading_width:
+            return
+        self.reading_width = width
+        if self.layout_ is not None and self._ensure_layout():
+            self.refresh()
+
+    def action_cycle_width(self) -> None:
+        """`=`: the next reading width the pane can show (`next_reading_width`)."""
+        from reader.text.layout import next_reading_width
+
+        width = next_reading_width(self.column.width if self.column.margin else None,
+                                   self._content_width(), self.configured_width)
+        self.set_reading_width(width)
+        self.post_message(self.ReadingWidthChanged(width))
 
     def _apply_layout(self) -> None:
         """Make the scroll state match the layout drawn (see `_ensure_layout`)."""
@@ -378,6 +443,20 @@ class ArticleView(ScrollView, can_focus=True):
         self._sticky = True
         self.selection_anchor = self.cursor
 
+    def selection_state(self) -> SelectionState | None:
+        """The selection as it is (ends and mode), for `restore_selection`; None if none."""
+        if self.selection_anchor is None or self.selection_anchor == self.cursor:
+            return None
+        return SelectionState(self.selection_anchor, self.cursor, self._sticky)
+
+    def restore_selection(self, state: SelectionState) -> None:
+        """Give back a selection `selection_state` took (undo after a tag)."""
+        self.selection_anchor = state.anchor
+        self.cursor = state.cursor
+        self._sticky = state.sticky
+        self._goal_column = None
+        self.scroll_cursor_visible()
+
     @property
     def selecting(self) -> bool:
         """In `v` mode: plain moves extend the selection (others' selections they replace)."""
@@ -388,37 +467,53 @@ class ArticleView(ScrollView, can_focus=True):
                                                        self._goal_column)
         self.move_cursor(target, select=select, keep_goal=True)
 
-    def action_cursor_left(self) -> None:
-        self.move_cursor(navigator.left(self.wrapped, self.cursor), select=self.selecting)
+    def _step(self, motion: Callable[[WrappedText, int], int], count: int,
+              select: bool) -> None:
+        """`motion` `count` times, then one move (one repaint, one status update)."""
+        target = self.cursor
+        for _ in range(max(count, 1)):
+            target = motion(self.wrapped, target)
+        self.move_cursor(target, select=select)
 
-    def action_cursor_right(self) -> None:
-        self.move_cursor(navigator.right(self.wrapped, self.cursor), select=self.selecting)
+    def action_cursor_left(self, count: int = 1) -> None:
+        self._step(navigator.left, count, self.selecting)
 
-    def action_cursor_up(self) -> None:
-        self._vertical(-1, self.selecting)
+    def action_cursor_right(self, count: int = 1) -> None:
+        self._step(navigator.right, count, self.selecting)
 
-    def action_cursor_down(self) -> None:
-        self._vertical(1, self.selecting)
+    def action_cursor_up(self, count: int = 1) -> None:
+        self._vertical(-count, self.selecting)
 
-    def action_select_left(self) -> None:
-        self.move_cursor(navigator.left(self.wrapped, self.cursor), select=True)
+    def action_cursor_down(self, count: int = 1) -> None:
+        self._vertical(count, self.selecting)
 
-    def action_select_right(self) -> None:
-        self.move_cursor(navigator.right(self.wrapped, self.cursor), select=True)
+    def action_select_left(self, count: int = 1) -> None:
+        self._step(navigator.left, count, True)
 
-    def action_select_up(self) -> None:
-        self._vertical(-1, True)
+    def action_select_right(self, count: int = 1) -> None:
+        self._step(navigator.right, count, True)
 
-    def action_select_down(self) -> None:
-        self._vertical(1, True)
+    def action_select_up(self, count: int = 1) -> None:
+        self._vertical(-count, True)
 
-    def action_word_forward(self) -> None:
-        target = navigator.word_forward(self.wrapped, self.cursor, to_end=self.selecting)
-        self.move_cursor(target, select=self.selecting)
+    def action_select_down(self, count: int = 1) -> None:
+        self._vertical(count, True)
 
-    def action_word_backward(self) -> None:
-        self.move_cursor(navigator.word_backward(self.wrapped, self.cursor),
-                         select=self.selecting)
+    def action_word_forward(self, count: int = 1) -> None:
+        to_end = self.selecting  # while selecting: to the word's end, no trailing space
+        self._step(lambda wrapped, at: navigator.word_forward(wrapped, at, to_end), count,
+                   self.selecting)
+
+    def action_word_backward(self, count: int = 1) -> None:
+        self._step(navigator.word_backward, count, self.selecting)
+
+    def action_big_word_forward(self, count: int = 1) -> None:
+        to_end = self.selecting
+        self._step(lambda wrapped, at: navigator.big_word_forward(wrapped, at, to_end),
+                   count, self.selecting)
+
+    def action_big_word_backward(self, count: int = 1) -> None:
+        self._step(navigator.big_word_backward, count, self.selecting)
 
     def _page(self, rows: int) -> None:
         """Scroll by `rows` and carry the cursor along by as many rows (as many as the view
@@ -433,25 +528,87 @@ class ArticleView(ScrollView, can_focus=True):
                                          (new_top, new_top + height - 1))
         self.move_cursor(target, select=self.selecting, keep_goal=True)
 
-    def action_page_down(self) -> None:
-        self._page(max(self.scrollable_content_region.height - 1, 1))
+    def action_page_down(self, count: int = 1) -> None:
+        self._page(count * max(self.scrollable_content_region.height - 1, 1))
 
-    def action_page_up(self) -> None:
-        self._page(-max(self.scrollable_content_region.height - 1, 1))
+    def action_page_up(self, count: int = 1) -> None:
+        self._page(-count * max(self.scrollable_content_region.height - 1, 1))
 
-    def action_half_page_down(self) -> None:
-        self._page(max(self.scrollable_content_region.height // 2, 1))
+    def action_half_page_down(self, count: int = 1) -> None:
+        self._page(count * max(self.scrollable_content_region.height // 2, 1))
 
-    def action_half_page_up(self) -> None:
-        self._page(-max(self.scrollable_content_region.height // 2, 1))
+    def action_half_page_up(self, count: int = 1) -> None:
+        self._page(-count * max(self.scrollable_content_region.height // 2, 1))
 
-    def action_go_start(self) -> None:
+    def action_go_start(self, line: int | None = None) -> None:
+        """`g`: the start; with a count, the start of that line (vim's `12gg`)."""
+        if line is not None:
+            self._go_line(line)
+            return
         self.move_cursor(0, select=self.selecting)
 
-    def action_go_end(self) -> None:
+    def action_go_end(self, line: int | None = None) -> None:
+        """`G`: the end; with a count, the start of that line (vim's `12G`)."""
+        if line is not None:
+            self._go_line(line)
+            return
         height = max(self.scrollable_content_region.height, 1)
         self.wrapped.prepare(max(self.wrapped.total_rows - height, 0), height)
         self.move_cursor(len(self.text), select=self.selecting)
+
+    def _go_line(self, line: int) -> None:
+        """The start of logical line `line` (from 1; past the last: the last)."""
+        starts = self.lines.starts
+        self.move_cursor(starts[min(max(line, 1), len(starts)) - 1], select=self.selecting,
+                         center=True)
+
+    # --- counts --------------------------------------------------------------------------
+
+    def action_start_count(self) -> None:
+        """`0`: the digits typed next are a count for the motion after them (`03w`). The
+        label keys 1-9 tag at once, all day long, so a count cannot start with them as
+        in vim; 0 is no label key."""
+        self.pending_count = ""
+        self.post_message(self.CountChanged(""))
+
+    def _end_count(self, dropped: str = "") -> None:
+        self.pending_count = None
+        self.post_message(self.CountChanged(None, dropped))
+
+    def on_key(self, event: events.Key) -> None:
+        """While a count is pending: digits add to it, Escape drops it, a motion key moves
+        that many times; any other key drops it and then does its own work."""
+        digits = self.pending_count
+        if digits is None:
+            return
+        if event.key in DIGITS or event.key == "escape":
+            event.stop()
+            event.prevent_default()
+            if event.key == "escape":
+                self._end_count()
+            elif len(digits) < COUNT_MAX_DIGITS:
+                self.pending_count = digits + event.key
+                self.post_message(self.CountChanged(self.pending_count))
+            return
+        # The key as bound now (a `[keys]` remapping included): one of this view's motions?
+        active = self.screen.active_bindings.get(event.key)
+        action = active.binding.action if active is not None and active.node is self else None
+        if action not in COUNTED_ACTIONS:
+            self._end_count(dropped=digits)
+            return
+        event.stop()
+        event.prevent_default()
+        self._end_count()
+        count = max(int(digits), 1) if digits else None  # `0w` alone: a plain w
+        method = getattr(self, f"action_{action}")
+        if count is None:
+            method()
+        else:
+            method(count)
+
+    def on_blur(self) -> None:
+        if self.pending_count is not None:
+            self._end_count(dropped=self.pending_count)
 
     # --- mouse ---------------------------------------------------------------------------
 
@@ -462,7 +619,7 @@ class ArticleView(ScrollView, can_focus=True):
         y = round(self.scroll_y) + offset.y
         if y >= self.wrapped.total_rows:
             return len(self.text)
-        return self.wrapped.offset_at(y, offset.x)
+        return self.wrapped.offset_at(y, self.column.to_text(offset.x))
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         if event.button != 1:
@@ -711,6 +868,7 @@ class ArticleView(ScrollView, can_focus=True):
         width = self._content_width()
         palette = self._current_palette()
         self._ensure_layout()
+        column = self.column
         absolute_y = self._top_row + y
         if absolute_y >= self.wrapped.total_rows:
             return Strip.blank(width, palette.base)
@@ -731,8 +889,13 @@ class ArticleView(ScrollView, can_focus=True):
         )
         # The units are made only if the row needs them (a plain row does not).
         units = self.wrapped.row_units(start, end)
-        return paint_row(self.text, (start, end, last), units, width, marks, palette,
-                         self._label_styles, plain=self.wrapped.plain_row(start, end))
+        strip = paint_row(self.text, (start, end, last), units, column.width, marks, palette,
+                          self._label_styles, plain=self.wrapped.plain_row(start, end))
+        if not column.margin:
+            return strip
+        right = width - column.margin - column.width
+        return Strip.join([Strip.blank(column.margin, palette.base), strip,
+                           Strip.blank(right, palette.base)])
 
     def _matches_in(self, start: int, end: int) -> list[Match]:
         """The matches over [start, end) (or over `start` on an empty row); all have the

@@ -17,6 +17,7 @@ from reader.store.documents import Document, Progress
 from reader.store.relations import Relation
 from reader.suggest.record import Suggestion
 from reader.ui.keymap import hint_key, key_for
+from reader.ui.selection_memory import SelectionMemory
 from reader.ui.status_text import (
     pending_hint,
     position,
@@ -25,6 +26,7 @@ from reader.ui.status_text import (
     suggestion_under_cursor,
     suggestions_note,
     under_cursor,
+    with_count,
 )
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.status import StatusLine
@@ -52,6 +54,7 @@ class ArticleBase(Screen[None]):
                                              compare=workspace.compare,
                                              relation_types=workspace.config.relations)
         self.corpus_place = ""
+        self._selections = SelectionMemory()  # what tags cleared, for undo to give back
 
     @property
     def label_colors(self) -> dict[str, str]:
@@ -99,6 +102,7 @@ class ArticleBase(Screen[None]):
             mode = f"SELECT {end - start}"
         elif view.selection_anchor is not None:
             mode = "SELECT"
+        mode = with_count(mode, view.pending_count)
         self.status.show(mode=mode, where=where, under_cursor=under, message=message,
                          state=state if message is not None else None,
                          hidden=max(len(relations) - STATUS_RELATIONS_MAX, 0))

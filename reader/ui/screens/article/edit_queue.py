@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from textual import events, work
 
-from reader.annotate.session import NotDone, Outcome, Why
+from reader.annotate.session import NotDone, Outcome, Saved, Why
 from reader.ui.notify import tell
 from reader.ui.screens.article.publishing import Publishing
 from reader.ui.status_text import saved_message
@@ -63,6 +63,8 @@ class EditQueue(Publishing):
 
     def _edit_done(self, operation: str, outcome: Outcome,
                    done: Callable[[Outcome], None] | None) -> None:
+        if isinstance(outcome, Saved):
+            self._selections.edited(outcome)
         if done is not None:
             done(outcome)
         self._report(outcome, operation)

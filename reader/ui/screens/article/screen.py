@@ -21,6 +21,7 @@ from reader.ui.screens.article.corpus import POSITION_SAVE_INTERVAL_S, CorpusMov
 from reader.ui.screens.article.guidelines import GuidelinesMoves
 from reader.ui.screens.article.keys import BINDINGS, help_sections
 from reader.ui.screens.article.list_events import ListEvents
+from reader.ui.screens.article.reading import Reading
 from reader.ui.screens.article.searching import Searching
 from reader.ui.screens.article.suggesting import Suggesting
 from reader.ui.widgets.article_view import ArticleView
@@ -33,7 +34,7 @@ LIST_BESIDE_MIN_WIDTH = 86
 
 
 class ArticleScreen(ListEvents, Searching, Comparing, CorpusMoves, AnnotateAll, Suggesting,
-                    GuidelinesMoves, LabelChips):
+                    GuidelinesMoves, LabelChips, Reading):
     BINDINGS = BINDINGS
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (LIST_BESIDE_MIN_WIDTH, "-wide")]
 
@@ -41,7 +42,9 @@ class ArticleScreen(ListEvents, Searching, Comparing, CorpusMoves, AnnotateAll, 
         yield TitleBar(icon="≡")
         with Horizontal(id="body"):
             yield ArticleView(self.document.text, cursor=self.progress.cursor,
-                              top=self.progress.top, label_colors=self.label_colors, id="article")
+                              top=self.progress.top, label_colors=self.label_colors,
+                              reading_width=self.workspace.reading_width,
+                              configured_width=self.workspace.config.width, id="article")
         yield Legend(self.workspace.config.labels, id="legend",
                      keys=(self._hint_key("tag.pick", "enter"), self._hint_key("app.help", "?")))
         yield StatusLine(id="status")

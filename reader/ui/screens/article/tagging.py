@@ -74,9 +74,12 @@ class Tagging(RelationMode):
         from_view = selection is None
         selection = self.view.selection if selection is None else selection
         cursor = self.view.cursor
+        taken = self.view.selection_state() if from_view else None
 
         def done(outcome: Outcome) -> None:
             if isinstance(outcome, Saved) and from_view:
+                if taken is not None:  # undo gives it back
+                    self._selections.tagged(outcome, taken)
                 self.view.clear_selection()  # before the report: the status shows none
                 self.view.hide_matches()  # else a match's highlight hides the new span
 
@@ -148,7 +151,10 @@ class Tagging(RelationMode):
             if not isinstance(outcome, Saved):
                 return
             if outcome.kind == "span":
-                self.view.move_cursor(outcome.subject.start)
+                self.view.move_cursor(outcome.subject.start)  # a redo's selection: gone
+                taken = self._selections.undone(outcome) if undo else None
+                if taken is not None:  # the undo of a tag: the selection it cleared is back
+                    self.view.restore_selection(taken)
             elif outcome.kind == "relation":
                 head = self.annotations.span(outcome.relation.head_uid)
                 if head is not None:
