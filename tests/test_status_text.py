@@ -58,8 +58,11 @@ def test_a_suggestion_under_the_cursor_names_its_source_and_the_keys() -> None:
     from reader.ui.status_text import suggestion_under_cursor
 
     found = Suggestion(1, 0, 3, "actor", "patterns:\x1b[31mnames.jsonl")
-    assert suggestion_under_cursor(found, TEXT, "s", "Ctrl+X") == (
+    assert suggestion_under_cursor([found], TEXT, "s", "Ctrl+X") == (
         "suggested actor “Ana” (patterns:␛[31mnames.jsonl) s accept · Ctrl+X reject")
+    learned = Suggestion(1, 0, 3, "actor", "learned")
+    assert suggestion_under_cursor([found, learned], TEXT) == (
+        "suggested actor “Ana” (patterns:␛[31mnames.jsonl, learned) s accept · z reject")
 
 
 def test_a_rejection_and_its_undo_are_worded() -> None:

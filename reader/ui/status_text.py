@@ -82,13 +82,15 @@ def under_cursor(span: Span, text: str, disagreement: Disagreement | None = None
             f"{disagreement_note(disagreement, text)}{note}")
 
 
-def suggestion_under_cursor(suggestion: Suggestion, text: str, accept_key: str = "s",
+def suggestion_under_cursor(same: Sequence[Suggestion], text: str, accept_key: str = "s",
                             reject_key: str = "z") -> str:
-    """`suggested actor “Lavrov” (patterns:actors.jsonl) s accept · z reject`: where a
-    suggestion came from and the keys that decide on it (the user's keys)."""
-    return (f"suggested {suggestion.label} {quote(text, suggestion.start, suggestion.end)}"
-            f" ({safe_line(suggestion.source, SOURCE_MAX)}) {accept_key} accept ·"
-            f" {reject_key} reject")
+    """`suggested actor “Lavrov” (patterns:actors.jsonl, learned) s accept · z reject`: a
+    span suggested by one source or several (`same`: one span, offsets and label), where it
+    came from, and the keys that decide on it (the user's keys)."""
+    first = same[0]
+    sources = ", ".join(safe_line(found.source, SOURCE_MAX) for found in same)
+    return (f"suggested {first.label} {quote(text, first.start, first.end)} ({sources})"
+            f" {accept_key} accept · {reject_key} reject")
 
 
 def suggestions_note(count: int) -> str:

@@ -270,3 +270,31 @@ async def test_keys_act_while_the_live_sources_look(reader, monkeypatch) -> None
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert shown(app) == [(s, s + 6, "actor") for s in LAVROVS]
+
+
+async def test_one_span_from_two_sources_is_one_suggestion(reader) -> None:
+    """A pattern file and what one tagged may suggest the same span: one to decide on."""
+    from reader.ui.screens.article import ArticleScreen
+
+    app = seeded(reader)
+    store_suggestions(reader, [(s, s + 6, "actor") for s in LAVROVS], source="learned")
+    async with app.run_test(size=SIZE) as pilot:
+        await move_to(pilot, len(TEXT))
+        assert "sugg 5" in status_text(app)  # five spans, eight suggestions
+        await move_to(pilot, LAVROVS[1])
+        assert "suggested actor “Lavrov” (learned, patterns:names.jsonl) s accept · z reject" \
+            in status_text(app), status_text(app)
+        await pilot.press("z")  # no question: both sources' are rejected
+        await pilot.pause()
+        assert isinstance(app.screen, ArticleScreen)
+        assert (LAVROVS[1], LAVROVS[1] + 6, "actor") not in shown(app)
+        await move_to(pilot, LAVROVS[2])
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, ArticleScreen)
+        assert [r.key for r in reader.rows()] == [(LAVROVS[2], LAVROVS[2] + 6, "actor")]
+        assert (LAVROVS[2], LAVROVS[2] + 6, "actor") not in shown(app)
+    again = reader.reopen()
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert (LAVROVS[1], LAVROVS[1] + 6, "actor") not in shown(again)

@@ -227,6 +227,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.suggestions: tuple[Suggestion, ...] = ()
         self._suggestion_starts: list[int] = []
         self._suggestion_longest = 0
+        self.suggestion_spans = 0  # how many spans they suggest (two sources, one span)
 
     # --- state ---------------------------------------------------------------------------
 
@@ -711,6 +712,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.suggestions = suggestions
         self._suggestion_starts = [s.start for s in suggestions]
         self._suggestion_longest = max((s.end - s.start for s in suggestions), default=0)
+        self.suggestion_spans = len({s.span for s in suggestions})
         self.refresh()
 
     def suggestions_in(self, start: int, end: int) -> list[Suggestion]:

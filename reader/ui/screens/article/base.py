@@ -77,7 +77,7 @@ class ArticleBase(Screen[None]):
         column = view.cursor - lines.starts[line] + 1
         percent = round(100 * view.cursor / max(len(view.text), 1))
         where = position(line + 1, column, percent, len(view.spans), self.corpus_place)
-        pending = suggestions_note(len(self.annotations.suggestions))
+        pending = suggestions_note(view.suggestion_spans)
         where = f"{where}  {pending}" if pending else where
         here = view.spans.at(view.cursor)
         marked = self.annotations.marked
@@ -107,12 +107,16 @@ class ArticleBase(Screen[None]):
                          state=state if message is not None else None,
                          hidden=max(len(relations) - STATUS_RELATIONS_MAX, 0))
 
-    def suggestions_here(self) -> list[Suggestion]:
-        """The suggestions under the cursor, innermost first (the view's index: no scan
-        of the document's suggestions on every cursor move)."""
+    def suggestions_here(self) -> list[tuple[Suggestion, ...]]:
+        """The suggestions under the cursor, innermost first, one group per span (offsets
+        and label: several sources may suggest the same span). From the view's index: no
+        scan of the document's suggestions on every cursor move."""
         cursor = self.view.cursor
-        return sorted(self.view.suggestions_in(cursor, cursor + 1),
-                      key=lambda s: (s.end - s.start, s.start, s.label, s.source))
+        groups: dict[tuple[int, int, str], list[Suggestion]] = {}
+        for found in sorted(self.view.suggestions_in(cursor, cursor + 1),
+                            key=lambda s: (s.end - s.start, s.start, s.label, s.source)):
+            groups.setdefault(found.span, []).append(found)
+        return [tuple(group) for group in groups.values()]
 
     def _key(self, binding_id: str, default: str) -> str:
         """The user's key for a binding (`[keys]` in the config), for a message."""

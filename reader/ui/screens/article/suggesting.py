@@ -11,6 +11,7 @@ change (what is learned changes with them); a newer run replaces an older one's 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from textual.worker import get_current_worker
 
@@ -77,14 +78,19 @@ class Suggesting(EditQueue):
     # --- keys ----------------------------------------------------------------------------
 
     def action_accept_suggestion(self) -> None:
-        """The suggestion under the cursor as one's own span (several there: ask which)."""
-        self._on_suggestion("Accept which suggestion?", lambda suggestion: self._edit(
-            "accept", lambda: self.annotations.accept_suggestion(suggestion)))
+        """The suggestion under the cursor as one's own span (several there: ask which);
+        suggested by several sources, the span records the first."""
+        self._on_suggestion("Accept which suggestion?", lambda same: self._edit(
+            "accept", lambda: self.annotations.accept_suggestion(same[0])))
 
     def action_reject_suggestion(self) -> None:
-        """Reject the suggestion under the cursor: it is not suggested to you again."""
-        self._on_suggestion("Reject which suggestion?", lambda suggestion: self._edit(
-            "reject", lambda: self.annotations.reject_suggestion(suggestion)))
+        """Reject the suggestion under the cursor: it is not suggested to you again, by
+        any of the sources that suggest it (one undo step each)."""
+        def reject(same: tuple[Suggestion, ...]) -> None:
+            for found in same:
+                self._edit("reject", partial(self.annotations.reject_suggestion, found))
+
+        self._on_suggestion("Reject which suggestion?", reject)
 
     def action_accept_all_suggestions(self) -> None:
         """Every suggestion in the document as one's own spans, one undo step."""
@@ -101,7 +107,10 @@ class Suggesting(EditQueue):
         self.view.clear_selection()
         self.view.move_cursor(found.start, center=True)
 
-    def _on_suggestion(self, title: str, then: Callable[[Suggestion], None]) -> None:
+    def _on_suggestion(self, title: str,
+                       then: Callable[[tuple[Suggestion, ...]], None]) -> None:
+        """`then` on the span suggested under the cursor (with every source suggesting
+        it); several spans there: ask which."""
         from reader.ui.screens.dialogs import Choice, ChooseScreen
 
         here = self.suggestions_here()
@@ -114,10 +123,11 @@ class Suggesting(EditQueue):
         if len(here) == 1:
             then(here[0])
             return
-        by_key = {repr(s.key): s for s in here}
+        by_key = {repr(same[0].span): same for same in here}
         text = self.view.text
-        choices = [Choice(repr(s.key), s.label, f"{quote(text, s.start, s.end)} · {s.source}")
-                   for s in here]
+        choices = [Choice(repr(same[0].span), same[0].label,
+                          f"{quote(text, same[0].start, same[0].end)} · "
+                          + ", ".join(found.source for found in same)) for same in here]
         self.app.push_screen(ChooseScreen(title, choices),
                              lambda key: then(by_key[key]) if key else None)
 
