@@ -36,7 +36,8 @@ class Suggesting(EditQueue):
 
     def _report(self, outcome: Outcome, operation: str) -> bool:
         saved = super()._report(outcome, operation)
-        if saved and isinstance(outcome, Saved) and outcome.kind in ("span", "spans"):
+        if saved and isinstance(outcome, Saved) and outcome.kind in ("span", "spans") \
+                and outcome.verb not in ("noted", "unnoted"):
             self._find_live_suggestions()  # what is learned changed with one's spans
         return saved
 
