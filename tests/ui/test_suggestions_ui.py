@@ -298,3 +298,33 @@ async def test_one_span_from_two_sources_is_one_suggestion(reader) -> None:
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert (LAVROVS[1], LAVROVS[1] + 6, "actor") not in shown(again)
+
+
+async def test_accepting_many_asks_first_and_writes_in_a_thread(reader, monkeypatch) -> None:
+    from reader.ui.screens.article import suggesting
+    from reader.ui.screens.dialogs import ConfirmScreen
+
+    monkeypatch.setattr(suggesting, "WRITE_IN_THREAD_ABOVE", 10)
+    text = "Ana met Ana. " * 15  # 30 times "Ana"
+    app = reader.open(text)
+    store_suggestions(reader, [(i, i + 3, "actor") for i in range(len(text))
+                               if text.startswith("Ana", i)])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("plus")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Accept all 30 suggestions in this document? (u undoes them all)" in str(
+            app.screen.query_one("#question").render())
+        await pilot.press("n")
+        await pilot.pause()
+        assert reader.rows() == [] and len(shown(app)) == 30
+        await pilot.press("plus")
+        await pilot.pause()
+        await pilot.press("y", "u")  # u waits for the write, then undoes it all
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert reader.rows() == [] and len(shown(app)) == 30
+        assert len(reader.rows(deleted=True)) == 30
+        assert_exact(reader.rows(deleted=True), reader.text)

@@ -15,9 +15,11 @@ from functools import partial
 
 from textual.worker import get_current_worker
 
+from reader.annotate.occurrences import ASK_ABOVE
 from reader.annotate.session import NotDone, Outcome, Saved
 from reader.suggest.record import Suggestion
 from reader.ui.notify import tell
+from reader.ui.screens.article.annotate_all import WRITE_IN_THREAD_ABOVE
 from reader.ui.screens.article.edit_queue import EditQueue
 from reader.ui.status_text import quote
 
@@ -94,8 +96,29 @@ class Suggesting(EditQueue):
         self._on_suggestion("Reject which suggestion?", reject)
 
     def action_accept_all_suggestions(self) -> None:
-        """Every suggestion in the document as one's own spans, one undo step."""
-        self._edit("accept all", self.annotations.accept_all_suggestions)
+        """Every suggestion in the document as one's own spans, one undo step; more than
+        `ASK_ABOVE` are confirmed first (careless suggestions make false positives), more
+        than `WRITE_IN_THREAD_ABOVE` written in a thread, the keys typed meanwhile held."""
+        count = self.view.suggestion_spans
+        if count <= ASK_ABOVE:
+            self._accept_all(count)
+            return
+        from reader.ui.screens.dialogs import ConfirmScreen
+
+        undo = self._key("history.undo", "u")
+        question = f"Accept all {count} suggestions in this document? ({undo} undoes them all)"
+        self.app.push_screen(ConfirmScreen(question), lambda yes: self._accept_all(count)
+                             if yes else self.say("nothing accepted"))
+
+    def _accept_all(self, count: int) -> None:
+        run = self.annotations.accept_all_suggestions
+        if count <= WRITE_IN_THREAD_ABOVE:
+            self._edit("accept all", run)
+            return
+        self._waiting_for_database = True
+        self._hold_keys()
+        self.say(f"accepting {count:,} suggestions…")
+        self._wait_for_database("accept all", run, None)
 
     def action_suggestion_jump(self, forward: bool) -> None:
         session, cursor = self.annotations, self.view.cursor
