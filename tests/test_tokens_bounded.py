@@ -105,15 +105,15 @@ def starts_before(text: str, offset: int) -> int:
 
 def forward_reference(text: str, offset: int, to_end: bool) -> int:
     """The previous, unbounded word motion (a search over the whole rest of the text)."""
-    from reader.text.tokens import TOKEN_PATTERN
+    from reader.text.tokens import token_pattern
 
-    match = TOKEN_PATTERN.search(text, offset)
+    match = token_pattern().search(text, offset)
     if match is None:
         return len(text)
     if to_end:
         return match.end()
     if match.start() <= offset:
-        match = TOKEN_PATTERN.search(text, match.end())
+        match = token_pattern().search(text, match.end())
     return match.start() if match else len(text)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from typing import NamedTuple
 
 from reader.text.marks import ASTRAL_MARKS, MARKS
@@ -32,7 +33,7 @@ _EMOJI_TAIL = "[\uFE0F\U0001F3FB-\U0001F3FF\U000E0020-\U000E007F]*"  # VS16, ski
 # above; a word (letters, digits, marks, connector punctuation, and an apostrophe between
 # letters; plain ASCII runs take a fast path); any other non-space character with the marks
 # on it.
-TOKEN_PATTERN = re.compile(
+TOKEN_SOURCE = (
     "[\U0001F1E6-\U0001F1FF]{2}"
     "|[0-9#*]\uFE0F?\u20E3"
     f"|{_EMOJI_PART}{_EMOJI_TAIL}(?:\u200D{_EMOJI_PART}{_EMOJI_TAIL})*"
@@ -40,6 +41,14 @@ TOKEN_PATTERN = re.compile(
     f"|(?:[^\\W_{_ONE_PER_CHARACTER}]|{_MARK})(?:[a-zA-Z0-9_]+|{_WORD}|{_MARK}|['’](?={_WORD}))*"
     f"|\\S{_MARK}*"
 )
+
+
+@cache
+def token_pattern() -> re.Pattern[str]:
+    """The token regex, compiled on first use: its classes of every combining mark take
+    ~10 ms to compile, more than any module `reader open` imports, and nothing tokenizes
+    before the first paint."""
+    return re.compile(TOKEN_SOURCE)
 
 
 class Token(NamedTuple):
@@ -50,18 +59,18 @@ class Token(NamedTuple):
 
 def tokenize(text: str) -> list[Token]:
     """All tokens of `text`, in order, each with `text[start:end] == token.text`."""
-    return [Token(m.start(), m.end(), m.group()) for m in TOKEN_PATTERN.finditer(text)]
+    return [Token(m.start(), m.end(), m.group()) for m in token_pattern().finditer(text)]
 
 
 def token_bounds(text: str) -> tuple[list[int], list[int]]:
     """Token starts and token ends of `text`, for bisecting: `tokenize` without building a
     Token per word (twice as fast, for agreement over whole corpora)."""
-    spans = [match.span() for match in TOKEN_PATTERN.finditer(text)]
+    spans = [match.span() for match in token_pattern().finditer(text)]
     return [start for start, _ in spans], [end for _, end in spans]
 
 
 def iter_tokens(text: str, start: int = 0, end: int | None = None) -> Iterator[Token]:
-    for match in TOKEN_PATTERN.finditer(text, start, len(text) if end is None else end):
+    for match in token_pattern().finditer(text, start, len(text) if end is None else end):
         yield Token(match.start(), match.end(), match.group())
 
 
@@ -101,11 +110,13 @@ def token_at(text: str, offset: int, window: int = WORD_WINDOW) -> Token | None:
 
 
 def next_word_offset(text: str, offset: int, to_end: bool = False,
-                     window: int = WORD_WINDOW, pattern: re.Pattern[str] = TOKEN_PATTERN) -> int:
+                     window: int = WORD_WINDOW, pattern: re.Pattern[str] | None = None) -> int:
     """Where `w` goes: the start of the next token, or with `to_end` the end of the token at
     or after `offset` (a selection grows word by word without trailing spaces). Looks at
     most `window` characters ahead: with no token boundary in reach, it moves by `window`.
-    (`W` passes another `pattern`: runs of anything but whitespace.)"""
+    (`W` passes another `pattern`: runs of anything but whitespace; the default is the
+    tokenizer's.)"""
+    pattern = pattern or token_pattern()
     end = min(offset + window, len(text))
     match = pattern.search(text, offset, end)
     if match is None:
@@ -124,7 +135,7 @@ def previous_word_offset(text: str, offset: int, window: int = WORD_WINDOW) -> i
     only a word longer than the window is cut.)"""
     low = max(offset - window, 0)
     found = low
-    for match in TOKEN_PATTERN.finditer(text, low, min(offset + 1, len(text))):
+    for match in token_pattern().finditer(text, low, min(offset + 1, len(text))):
         if match.start() >= offset:
             break
         found = match.start()
