@@ -20,6 +20,7 @@ from reader.annotate.labels import Config
 from reader.settings import SettingsFile
 from reader.store.documents import Document, Progress
 from reader.text.sanitize import escape_markup
+from reader.ui import collector
 from reader.ui.keymap import checked_keymap, effective_keys, key_name
 from reader.ui.messages import OpenDocument, ShowLibrary, ShowStats
 from reader.ui.notify import tell
@@ -91,6 +92,8 @@ class ReaderApp(App[None]):
                              progress=self.session.progress)
 
     def on_mount(self) -> None:
+        # `reader open` paused the garbage collector for start-up: back on after the frame.
+        self.call_after_refresh(collector.resume)
         if self.session.show_library and self.session.resume:
             self.push_screen(ArticleScreen(self.session.document, self.workspace,
                                            progress=self.session.progress))

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reader.ui import collector
+
 if TYPE_CHECKING:
     from reader.annotate.labels import Config
     from reader.ui.workspace import LiveSources
@@ -40,6 +42,18 @@ def launch(*, paths: list[Path], db_path: Path, annotator: str | None, encoding:
            labels: str | None, compare: bool = False, relations: str | None = None,
            guidelines: Path | None = None, suggest: SuggestOptions | None = None,
            width: str | None = None) -> None:
+    try:
+        _launch(paths=paths, db_path=db_path, annotator=annotator, encoding=encoding,
+                labels=labels, compare=compare, relations=relations, guidelines=guidelines,
+                suggest=suggest, width=width)
+    finally:
+        collector.resume()  # if start-up failed before the first frame
+
+
+def _launch(*, paths: list[Path], db_path: Path, annotator: str | None, encoding: str,
+            labels: str | None, compare: bool, relations: str | None,
+            guidelines: Path | None, suggest: SuggestOptions | None,
+            width: str | None) -> None:
     from reader.annotate.labels import find_config, override
     from reader.errors import ReaderError
     from reader.locations import config_candidates, default_annotator
@@ -56,6 +70,9 @@ def launch(*, paths: list[Path], db_path: Path, annotator: str | None, encoding:
 
         checked_keymap(config)
     live = live_sources(suggest, config) if suggest is not None else None
+    # From here to the first frame, without the garbage collector (reader.ui.collector):
+    # after any spaCy model is loaded, whose cycles are left to the collector.
+    collector.pause()
     who = annotator or config.annotator or default_annotator()
 
     from reader.text.loading import CORPUS_SUFFIXES
