@@ -26,11 +26,12 @@ from reader.store.documents import (
     save_position,
     set_status,
 )
-from reader.store.library import CorpusStats, LibraryRow, corpus_stats, library_rows
-from reader.store.relation_queries import RelationStats, doc_labels_by_document, relation_stats
 from reader.text.sanitize import safe_text
 
-if TYPE_CHECKING:  # the matcher compiles its regexes on import: only with --suggest
+if TYPE_CHECKING:  # loaded when used: the matcher with --suggest, the library's and the
+    # statistics' queries when those screens first open
+    from reader.store.library import CorpusStats, LibraryRow
+    from reader.store.relation_queries import RelationStats
     from reader.suggest.sources import Source
 
 UI_BUSY_TIMEOUT_MS = 100
@@ -141,6 +142,8 @@ class Workspace:
     def library_rows(self, *, everything: bool = False) -> list[LibraryRow]:
         """The corpus's documents in its order, or (`everything`) every document in the
         database: the corpus first, in its order, then the others by id."""
+        from reader.store.library import library_rows
+
         if not everything:
             return library_rows(self.conn, self.annotator, self.document_ids)
         rows = library_rows(self.conn, self.annotator)
@@ -149,12 +152,18 @@ class Workspace:
 
     def doc_labels_by_document(self) -> dict[int, list[str]]:
         """This annotator's document labels, for the library's column."""
+        from reader.store.relation_queries import doc_labels_by_document
+
         return doc_labels_by_document(self.conn, self.annotator)
 
     def stats(self) -> CorpusStats:
+        from reader.store.library import corpus_stats
+
         return corpus_stats(self.conn, self.annotator, self.document_ids)
 
     def relation_stats(self) -> RelationStats:
+        from reader.store.relation_queries import relation_stats
+
         return relation_stats(self.conn, self.annotator, self.document_ids)
 
     def suggestion_stats(self) -> dict[str, dict[str, int]]:
