@@ -24,7 +24,6 @@ from pilot_helpers import (
     assert_exact,
     burst,
     screen_of,
-    status_text,
     view_of,
 )
 from textual.pilot import Pilot
@@ -33,6 +32,7 @@ from textual.widgets import Input
 from reader.text.tokens import tokenize
 from reader.ui.screens.dialogs import ChooseScreen, NoteScreen
 from reader.ui.widgets.annotation_list import AnnotationList
+from reader.ui.widgets.status import StatusLine
 
 TEXT = ("Ararat Mirzoyan met 👨🏻\u200d🚒 in 東京 today.\r\nRene\u0301e said: مرحبا\tand שלום.\r\n"
         "\r\nThe CSTO session — 中文字 ❤️ ends; Lavrov left.\n")
@@ -258,7 +258,10 @@ class AnnotationMachine(RuleBasedStateMachine):
             drawn = [(s.start, s.end, s.label, s.note, s.uid, s.own) for s in view.spans]
             sidebar = screen_of(app).query_one(AnnotationList)  # type: ignore[arg-type]
             listed = [(s.start, s.end, s.label, s.note, s.uid, s.own) for s in sidebar.spans]
-            return drawn, listed, status_text(app)  # type: ignore[arg-type]
+            # The count the status line holds: the line itself may drop the position's
+            # last parts to make room for a long message (status priorities).
+            where = screen_of(app).query_one(StatusLine).where  # type: ignore[arg-type]
+            return drawn, listed, where
 
         drawn, listed, status = self.drive(look)
         expected = sorted((s.start, s.end, s.label, s.note, u, True)
