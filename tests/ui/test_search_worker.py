@@ -25,7 +25,7 @@ from reader.ui.widgets.article_view import ArticleView
 # characters IGNORECASE pairs with ASCII letters (long s, Kelvin sign), around the words.
 PARAGRAPH = ("The delegation met in Yerevan — “a working visit” 東京 👨🏻\u200d🚒 — and "
              "discussed the water \u017ftation and the \u212aelvin scale at length.\n")
-REPEAT = 20_000  # 6 MB of UTF-8 in all
+REPEAT = 6_000  # 1.8 MB of UTF-8 in all: more than ten search chunks
 BIG_TEXT = (PARAGRAPH * REPEAT + "Both sides signed the Treaty; the TREATY text and a treaty "
             "annex follow.\n" + PARAGRAPH * REPEAT + "A last treaty.\n")
 
@@ -70,7 +70,7 @@ def slow_search(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, int]]:
         def steps(self) -> Iterator[float]:
             for fraction in super().steps():
                 chunks[self.query] = chunks.get(self.query, 0) + 1
-                time.sleep(0.05 if self.query in SLOW_QUERIES else 0)
+                time.sleep(0.15 if self.query in SLOW_QUERIES else 0)
                 yield fraction
 
     monkeypatch.setattr(article_view, "Search", SlowSearch)
