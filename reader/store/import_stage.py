@@ -19,13 +19,12 @@ deleted one comes back, like a span without an id)."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from reader.store.database import transaction
-from reader.store.sql import as_json, in_values
+from reader.store.sql import as_json, in_values, staging_batch
 
 _TABLES = """
 CREATE TEMP TABLE import_documents (
@@ -294,7 +293,7 @@ class ImportStage:
 
     def add_documents(self, rows: list[tuple[str, str, str, str, str]]) -> None:
         """(sha256, source, title, text, meta JSON) of documents not staged yet."""
-        with self._batch():
+        with staging_batch(self.conn):
             self.conn.executemany(
                 "INSERT INTO temp.import_documents (sha256, source, title, text, meta)"
                 " VALUES (?, ?, ?, ?, ?)", rows)
@@ -304,7 +303,7 @@ class ImportStage:
         created_at, updated_at, FILE:LINE if the file gave the id); returns how many were
         new to this import (a repeat of a staged span is skipped)."""
         before = self.conn.total_changes
-        with self._batch():
+        with staging_batch(self.conn):
             self.conn.executemany(
                 "INSERT INTO temp.import_spans (doc, uid, start, end, label, text, note,"
                 " annotator, created_at, updated_at, given)"
@@ -314,7 +313,7 @@ class ImportStage:
 
     def add_progress(self, rows: list[tuple[int, str, str]]) -> None:
         """(staging document number, annotator, status) to carry into progress."""
-        with self._batch():
+        with staging_batch(self.conn):
             self.conn.executemany(
                 "INSERT INTO temp.import_progress (doc, annotator, status) VALUES (?, ?, ?)",
                 rows)
@@ -324,7 +323,7 @@ class ImportStage:
         child start, end and label, created_at, updated_at, FILE:LINE if the file gave the
         id, FILE:LINE of the record); returns how many were new to this import."""
         before = self.conn.total_changes
-        with self._batch():
+        with staging_batch(self.conn):
             self.conn.executemany(
                 "INSERT INTO temp.import_relations (doc, uid, annotator, label, head_start,"
                 " head_end, head_label, child_start, child_end, child_label, created_at,"
@@ -337,27 +336,11 @@ class ImportStage:
         """(staging document number, annotator, label); returns how many were new to this
         import."""
         before = self.conn.total_changes
-        with self._batch():
+        with staging_batch(self.conn):
             self.conn.executemany(
                 "INSERT INTO temp.import_doc_labels (doc, annotator, label) VALUES (?, ?, ?)"
                 " ON CONFLICT DO NOTHING", rows)
         return self.conn.total_changes - before
-
-    @contextmanager
-    def _batch(self) -> Iterator[None]:
-        """One transaction per batch (a statement per row would each be one). It writes only
-        the TEMP database, so it takes no lock on the main one; inside a caller's
-        transaction, that one serves."""
-        if self.conn.in_transaction:
-            yield
-            return
-        self.conn.execute("BEGIN")
-        try:
-            yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
 
     # --- applying ----------------------------------------------------------------------
 
@@ -379,7 +362,7 @@ class ImportStage:
         staged = 0
         if events:
             (staged,) = conn.execute("SELECT count(*) FROM temp.import_spans").fetchone()
-            with self._batch():
+            with staging_batch(self.conn):
                 conn.execute(_PREPARE_EVENTS)
         if conn.in_transaction:
             return self._write(source, stamp, events, staged)

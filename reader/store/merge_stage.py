@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
 from reader.errors import ReaderError
 from reader.store.database import now_iso, transaction
+from reader.store.sql import staging_batch
 
 # Columns read from the other database. A column missing there takes the default given here
 # (None = required: without it the file is not a reader database we can merge).
@@ -364,25 +364,13 @@ class MergeStage:
         for name in _NAMES:
             self.conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
-    @contextmanager
-    def _batch(self) -> Iterator[None]:
-        """One transaction for many staged rows; it writes only the TEMP database, so it
-        takes no lock on the main one."""
-        self.conn.execute("BEGIN")
-        try:
-            yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
-
     def _copy(self, other: sqlite3.Connection, table: str, order: str, insert: str) -> None:
         """Copy the other's `table` into its staging table, a batch per transaction."""
         if table in OPTIONAL_TABLES and not _columns(other, table):
             return
         rows = _other_rows(other, table, order)
         while batch := list(islice(rows, BATCH)):
-            with self._batch():
+            with staging_batch(self.conn):
                 self.conn.executemany(insert, batch)
 
     # --- staging: reads this database, writes none of it ------------------------------
@@ -411,7 +399,7 @@ class MergeStage:
         self._copy(other, "doc_labels", "id",
                    "INSERT INTO temp.merge_doc_labels (document_id, annotator, label,"
                    " created_at, updated_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?)")
-        with self._batch():
+        with staging_batch(self.conn):
             # Rows pointing to a document the other database does not have are skipped.
             for name in ("merge_annotations", "merge_progress", "merge_events",
                          "merge_relations", "merge_doc_labels"):

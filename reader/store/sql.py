@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 
 def in_values(column: str) -> str:
@@ -17,3 +19,20 @@ def in_values(column: str) -> str:
 def as_json(values: Iterable[object]) -> str:
     """The parameter for `in_values`."""
     return json.dumps(list(values), ensure_ascii=False)
+
+
+@contextmanager
+def staging_batch(conn: sqlite3.Connection) -> Iterator[None]:
+    """One transaction for a batch of staged rows (a statement per row would each be one).
+    Staging writes only the TEMP database, so it takes no lock on the main one; inside a
+    caller's transaction, that one serves. Shared by import, merge and suggestion staging."""
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

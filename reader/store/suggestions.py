@@ -16,10 +16,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from reader.store.database import now_iso, transaction
+from reader.store.sql import staging_batch
 from reader.suggest.record import Suggestion
 
 _COLUMNS = "document_id, start, end, label, source, score, meta"
@@ -248,25 +248,11 @@ class SuggestionStage:
         rows, self._rows = self._rows, []
         if not rows:
             return
-        with self._batch():
+        with staging_batch(self.conn):
             self.conn.executemany(
                 "INSERT INTO temp.suggest_stage (document_id, start, end, label, source, text,"
                 " score, meta, doc_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         self.staged += len(rows)
-
-    @contextmanager
-    def _batch(self) -> Iterator[None]:
-        """One TEMP-only transaction per batch, or the caller's."""
-        if self.conn.in_transaction:
-            yield
-            return
-        self.conn.execute("BEGIN")
-        try:
-            yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
 
     def apply(self) -> int:
         """Write the staged suggestions not in the database yet; how many that was. In one
