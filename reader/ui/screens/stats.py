@@ -3,6 +3,8 @@ document labels by label, and suggestions by source."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,6 +25,16 @@ def bar(count: int, largest: int, color: str) -> Text:
     eighths = round(8 * BAR_WIDTH * count / largest) if largest else 0
     full, part = divmod(eighths, 8)
     return Text("█" * full + (" ▏▎▍▌▋▊▉"[part] if part else ""), style=color)
+
+
+def count_table(counts: Mapping[str, int], color_of: Callable[[str], str]) -> Table:
+    """Names (as Text: a Table parses str cells as markup), counts and bars, largest
+    first: the shape of every per-name table on this screen."""
+    table = Table(box=None, show_header=False, padding=(0, 1))
+    largest = max(counts.values(), default=0)
+    for name, count in sorted(counts.items(), key=lambda item: -item[1]):
+        table.add_row(Text(safe_text(name)), str(count), bar(count, largest, color_of(name)))
+    return table
 
 
 class StatsScreen(ModalScreen[None]):
@@ -63,19 +75,11 @@ class StatsScreen(ModalScreen[None]):
                               style="bold"))
             yield Static(progress)
             colors = self.label_colors
-            labels = Table(box=None, show_header=False, padding=(0, 1))
-            largest = max(stats.labels.values(), default=0)
-            for name, count in sorted(stats.labels.items(), key=lambda item: -item[1]):
-                # Text cells, not str: a Table parses str cells as markup.
-                labels.add_row(Text(safe_text(name)), str(count),
-                               bar(count, largest, colors.get(name, "white")))
+            labels = count_table(stats.labels, lambda name: colors.get(name, "white"))
             yield Static(Text(f"\nYour spans by label ({sum(stats.labels.values())})",
                               style="bold"))
             yield Static(labels if stats.labels else Text("no spans yet", style="dim"))
-            people = Table(box=None, show_header=False, padding=(0, 1))
-            largest = max(stats.annotators.values(), default=0)
-            for name, count in sorted(stats.annotators.items(), key=lambda item: -item[1]):
-                people.add_row(Text(safe_text(name)), str(count), bar(count, largest, "cyan"))
+            people = count_table(stats.annotators, lambda _name: "cyan")
             yield Static(Text("\nSpans by annotator", style="bold"))
             yield Static(people if stats.annotators else Text("no spans yet", style="dim"))
             if self.relations is not None:
@@ -99,18 +103,12 @@ class StatsScreen(ModalScreen[None]):
         yield Static(table)
 
     def _relations(self, found: RelationStats) -> ComposeResult:
-        relations = Table(box=None, show_header=False, padding=(0, 1))
-        largest = max(found.relations.values(), default=0)
-        for name, count in sorted(found.relations.items(), key=lambda item: -item[1]):
-            relations.add_row(Text(safe_text(name)), str(count),
-                              bar(count, largest, self.relation_colors.get(name, "white")))
+        relations = count_table(found.relations,
+                                lambda name: self.relation_colors.get(name, "white"))
         yield Static(Text(f"\nYour relations by label ({sum(found.relations.values())})",
                           style="bold"))
         yield Static(relations if found.relations else Text("no relations yet", style="dim"))
-        labels = Table(box=None, show_header=False, padding=(0, 1))
-        largest = max(found.doc_labels.values(), default=0)
-        for name, count in sorted(found.doc_labels.items(), key=lambda item: -item[1]):
-            labels.add_row(Text(safe_text(name)), str(count), bar(count, largest, "magenta"))
+        labels = count_table(found.doc_labels, lambda _name: "magenta")
         yield Static(Text(f"\nYour document labels ({found.labelled}/{self.stats.total}"
                           " documents labelled)", style="bold"))
         yield Static(labels if found.doc_labels else Text("no document labels yet",
