@@ -173,7 +173,8 @@ class Importer:
         stamp, prefix, count = self.stamp, self._uid_prefix, self._uid_count
         for document in documents:
             doc = seqs[document.sha256]
-            for start, end, label, text, annotator, note, uid, created, updated in document.spans:
+            for (start, end, label, text, annotator, note, uid, created, updated,
+                 meta) in document.spans:
                 given = None
                 if uid is None:
                     count += 1
@@ -182,7 +183,7 @@ class Importer:
                     given = document.where
                 created = created or stamp
                 rows.append((doc, uid, start, end, label, text, note, annotator, created,
-                             updated or created, given))
+                             updated or created, given, meta))
         self._uid_count = count
         staged = self._stage.add_spans(rows)
         self._staged_spans += staged

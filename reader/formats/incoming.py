@@ -8,6 +8,7 @@ document labels are the record's `cats`."""
 
 from __future__ import annotations
 
+import json
 import reprlib
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -32,6 +33,7 @@ class IncomingSpan(NamedTuple):
     uid: str | None = None
     created_at: str | None = None
     updated_at: str | None = None
+    meta: str = "{}"  # the span's meta as a JSON object (provenance), as stored
 
 
 class IncomingRelation(NamedTuple):
@@ -134,10 +136,19 @@ def new_document(record_text: Any, where: str, *, source: Any = None, meta: Any 
     return IncomingDocument(text, digest, source, meta, status, where)
 
 
+def span_meta(value: Any, what: str = "span") -> str:
+    """A span's `meta` (an object; none is `{}`) as the JSON text the store keeps."""
+    if value is None:
+        return "{}"
+    if not isinstance(value, dict):
+        raise RecordError(f"{what} meta must be an object, not {type(value).__name__}")
+    return json.dumps(value, ensure_ascii=False)
+
+
 def add_span(document: IncomingDocument, start: Any, end: Any, label: Any, *,
              text: Any = None, annotator: Any = None, note: Any = None, uid: Any = None,
-             created_at: Any = None, updated_at: Any = None, default_annotator: str,
-             what: str = "span") -> None:
+             created_at: Any = None, updated_at: Any = None, meta: Any = None,
+             default_annotator: str, what: str = "span") -> None:
     """Check one span against its document and add it, or say exactly what is wrong."""
     start = _int(start, f"{what} start")
     end = _int(end, f"{what} end")
@@ -158,6 +169,7 @@ def add_span(document: IncomingDocument, start: Any, end: Any, label: Any, *,
         None if uid is None else _uid(uid, what),
         None if created_at is None else _str(created_at, f"{what} created_at"),
         None if updated_at is None else _str(updated_at, f"{what} updated_at"),
+        span_meta(meta, what),
     ))
 
 
@@ -176,7 +188,7 @@ def add_span_objects(document: IncomingDocument, spans: list[Any], default_annot
         get = span.get
         start, end, label, text = get("start"), get("end"), get("label"), get("text")
         annotator, note, uid = get("annotator"), get("note"), get("id")
-        created_at, updated_at = get("created_at"), get("updated_at")
+        created_at, updated_at, meta = get("created_at"), get("updated_at"), get("meta")
         if (type(start) is int and type(end) is int and 0 <= start < end <= length
                 and type(label) is str and label
                 and (text is None or text == doc_text[start:end])
@@ -184,13 +196,14 @@ def add_span_objects(document: IncomingDocument, spans: list[Any], default_annot
                 and (note is None or type(note) is str)
                 and (uid is None or (type(uid) is str and uid))
                 and (created_at is None or (type(created_at) is str and created_at))
-                and (updated_at is None or (type(updated_at) is str and updated_at))):
+                and (updated_at is None or (type(updated_at) is str and updated_at))
+                and (meta is None or type(meta) is dict)):
             append(IncomingSpan(start, end, label, doc_text[start:end],
                                 annotator or default_annotator, note or "", uid, created_at,
-                                updated_at))
+                                updated_at, "{}" if meta is None else span_meta(meta)))
         else:
             add_span(document, start, end, label, text=text, annotator=annotator, note=note,
-                     uid=uid, created_at=created_at, updated_at=updated_at,
+                     uid=uid, created_at=created_at, updated_at=updated_at, meta=meta,
                      default_annotator=default_annotator, what=f"span {number}")
 
 

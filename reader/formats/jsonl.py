@@ -30,7 +30,7 @@ from reader.formats.summary import Summary
 DOCUMENT_KEYS = ("id", "text", "source", "sha256", "meta", "status", "spans", "relations",
                  "cats", "cats_by")
 SPAN_KEYS = ("id", "start", "end", "label", "text", "annotator", "note", "created_at",
-             "updated_at")
+             "updated_at", "meta")
 RELATION_KEYS = ("id", "head", "child", "label", "annotator", "created_at", "updated_at")
 JSONL_KEYS = frozenset(DOCUMENT_KEYS)
 JSONL_SPAN_KEYS = frozenset(SPAN_KEYS)

@@ -11,10 +11,11 @@ own, but its SDK's converter and other readers of the file key tasks by it. With
 predictions` each annotator's work is a prediction (machine pre-annotation for review) with
 a `model_version` (`--model-version`, else the annotator's name) instead of an annotation.
 Label Studio keeps its own user ids in `completed_by`, so the annotator's name goes in
-`reader_annotator`; notes become the region's meta text. Importing takes annotations and
-predictions alike: `labels` results are spans, `relation` results relations (a `left` one
-points the other way, a `bi` one is two relations), document-wide `choices` results
-document labels; other results are skipped."""
+`reader_annotator`; notes become the region's meta text, and a span's own meta (its
+provenance: a suggestion's source, a gold span's curation) the region's other meta keys.
+Importing takes annotations and predictions alike: `labels` results are spans, `relation`
+results relations (a `left` one points the other way, a `bi` one is two relations),
+document-wide `choices` results document labels; other results are skipped."""
 
 from __future__ import annotations
 
@@ -48,6 +49,8 @@ LS_KEYS = frozenset({"id", "data", "annotations", "predictions", "meta", "create
                      "last_comment_updated_at", "project", "updated_by", "file_upload",
                      "comment_authors", "annotators", "drafts"})
 LS_DATA_KEYS = frozenset({"text", "id", "source", "sha256", "status", "meta"})
+NESTED_META = "reader_meta"
+RESERVED_META = frozenset({"text", NESTED_META})
 
 
 def task(row: ExportRow, options: ExportOptions) -> dict[str, Any]:
@@ -58,8 +61,9 @@ def task(row: ExportRow, options: ExportOptions) -> dict[str, Any]:
             "value": {"start": span["start"], "end": span["end"], "text": span["text"],
                       "labels": [span["label"]]},
         }
-        if span["note"]:
-            result["meta"] = {"text": [span["note"]]}
+        meta = region_meta(span["note"], span.get("meta"))
+        if meta:
+            result["meta"] = meta
         by_annotator.setdefault(span["annotator"], []).append(result)
     if row.relation_count:
         for relation in row.relations():
@@ -89,6 +93,29 @@ def task(row: ExportRow, options: ExportOptions) -> dict[str, Any]:
         found["annotations"] = [{"reader_annotator": annotator, "result": results}
                                 for annotator, results in sorted(by_annotator.items())]
     return found
+
+
+def region_meta(note: str, meta: dict[str, Any] | None) -> dict[str, Any]:
+    """A region's `meta`: the note as Label Studio keeps it (`text`, a list of lines'
+    worth), beside the span's own meta keys (its provenance). A span meta that has a key
+    of that name itself (`text`, or `reader_meta`) goes whole under `reader_meta`, so
+    nothing collides and the import gets it back exactly."""
+    found: dict[str, Any] = {"text": [note]} if note else {}
+    if meta:
+        if RESERVED_META & set(meta):
+            found[NESTED_META] = meta
+        else:
+            found.update(meta)
+    return found
+
+
+def span_meta_of(region: dict[str, Any]) -> dict[str, Any] | None:
+    """The span meta a region's `meta` holds (None: none), the inverse of `region_meta`."""
+    nested = region.get(NESTED_META)
+    if isinstance(nested, dict):
+        return nested
+    rest = {key: value for key, value in region.items() if key != "text"}
+    return rest or None
 
 
 def export(rows: Iterable[ExportRow], out: IO[str], summary: Summary,
@@ -168,6 +195,7 @@ def _add_results(document: IncomingDocument, results: list[Any], annotator: str,
         labels = json_list(value.get("labels"), "labels")
         note = value.get("meta", item.get("meta"))
         note_text = "\n".join(note.get("text", [])) if isinstance(note, dict) else None
+        meta = span_meta_of(note) if isinstance(note, dict) else None
         made = regions.setdefault(str(item.get("id")), [])
         for label in labels:
             uid = item.get("id")
@@ -176,7 +204,7 @@ def _add_results(document: IncomingDocument, results: list[Any], annotator: str,
             made.append(len(document.spans))
             add_span(document, value.get("start"), value.get("end"), label,
                      text=value.get("text"), annotator=annotator, note=note_text, uid=uid,
-                     default_annotator=annotator, what=f"result {item.get('id')}")
+                     meta=meta, default_annotator=annotator, what=f"result {item.get('id')}")
     for item in relations:
         _add_relation(document, item, regions)
 

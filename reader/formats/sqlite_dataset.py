@@ -1,18 +1,19 @@
 """A SQLite dataset for Datasette, sqlite-utils and pandas: the export as clean, denormalised
 tables, built with sqlite-utils (imported only by this export, never at start-up).
 
-`documents` (public id, text, source, sha256, status, meta as JSON, span and relation counts,
-full-text search on the text), `spans` (each with its document, offsets, label, text,
-annotator, note and times), `relations` and `doc_labels` when the export holds any (each
-relation with its two spans' labels and texts beside their ids), `annotators` (what each
-wrote) and `reader_export` (one row: what wrote the file, when, and with which selection).
-Foreign keys join them, so `datasette dataset.db` shows links and a search box with no
-setup. The file is built in the temporary folder and then copied into the export's safe
-output, so a failure half way leaves no dataset behind; an existing -o file is replaced only
-if it is such a dataset (or empty), unless --force."""
+`documents` (public id, text, source, sha256, status, meta as JSON, span and relation
+counts, full-text search on the text), `spans` (each with its document, offsets, label,
+text, annotator, note, times and meta as JSON: its provenance), `relations` and `doc_labels`
+when the export holds any (each relation with its two spans' labels and texts beside their
+ids), `annotators` (what each wrote) and `reader_export` (one row: what wrote the file,
+when, and with which selection). Foreign keys join them, so `datasette dataset.db` shows
+links and a search box with no setup. The file is built in the temporary folder and then
+copied into the export's safe output, so a failure half way leaves no dataset behind; an
+existing -o file is replaced only if it is such a dataset (or empty), unless --force."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import tempfile
@@ -39,7 +40,7 @@ BATCH = 500  # documents held before their rows are inserted, table by table
 DOCUMENTS = {"id": str, "text": str, "source": str, "sha256": str, "status": str,
              "meta": str, "spans": int, "relations": int}
 SPANS = {"id": str, "document_id": str, "start": int, "end": int, "label": str, "text": str,
-         "annotator": str, "note": str, "created_at": str, "updated_at": str}
+         "annotator": str, "note": str, "created_at": str, "updated_at": str, "meta": str}
 RELATIONS = {"id": str, "document_id": str, "label": str, "head_id": str, "head_label": str,
              "head_text": str, "child_id": str, "child_label": str, "child_text": str,
              "annotator": str, "created_at": str, "updated_at": str}
@@ -67,7 +68,8 @@ class _Tables:
         spans = row.spans()
         for span in spans:
             self.rows["spans"].append({"document_id": document, **{
-                key: span[key] for key in SPANS if key != "document_id"}})
+                key: span[key] for key in SPANS if key not in ("document_id", "meta")},
+                "meta": json.dumps(span.get("meta", {}), ensure_ascii=False)})
             self._worked(span["annotator"], "spans", document)
         by_id = {span["id"]: span for span in spans}
         for relation in row.relations() if row.relation_count else ():

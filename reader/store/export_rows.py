@@ -23,10 +23,16 @@ __all__ = ["ID_LENGTH", "STATUSES", "ExportFacts", "ExportRow", "Selection", "be
 ID_LENGTH = 16
 _SEP = "\x1e"  # never raw inside SQLite's JSON text, which escapes control characters
 
-_SPAN_JSON = (
-    "json_object('id', a.uid, 'start', a.start, 'end', a.end, 'label', a.label, 'text', a.text,"
+_SPAN_FIELDS = (
+    "'id', a.uid, 'start', a.start, 'end', a.end, 'label', a.label, 'text', a.text,"
     " 'annotator', a.annotator, 'note', a.note, 'created_at', a.created_at,"
-    " 'updated_at', a.updated_at)"
+    " 'updated_at', a.updated_at"
+)
+# A span's `meta` (provenance: an accepted suggestion's source, a gold span's curation) is
+# written only when it holds something, so spans without it look as they always did.
+_SPAN_JSON = (
+    f"CASE WHEN a.meta = '{{}}' THEN json_object({_SPAN_FIELDS})"
+    f" ELSE json_object({_SPAN_FIELDS}, 'meta', json(a.meta)) END"
 )
 _RELATION_JSON = (
     "json_object('id', r.uid, 'head', r.head_uid, 'child', r.child_uid, 'label', r.label,"

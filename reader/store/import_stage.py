@@ -50,6 +50,7 @@ CREATE TEMP TABLE import_spans (
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     given TEXT,                       -- FILE:LINE when the file gave the span its id
+    meta TEXT NOT NULL,               -- JSON object (provenance)
     UNIQUE (doc, annotator, start, end, label)
 );
 CREATE TEMP TABLE import_progress (
@@ -112,9 +113,9 @@ _INSERT_DOCUMENTS = (
 )
 _INSERT_SPANS = (
     "INSERT INTO main.annotations (uid, document_id, start, end, label, text, note, annotator,"
-    " created_at, updated_at)"
+    " created_at, updated_at, meta)"
     " SELECT s.uid, d.id, s.start, s.end, s.label, s.text, s.note, s.annotator, s.created_at,"
-    "  s.updated_at"
+    "  s.updated_at, s.meta"
     " FROM temp.import_spans s JOIN temp.import_documents d ON d.seq = s.doc"
     f" WHERE d.known = 0 OR NOT EXISTS ({_LIVE_SAME}) ORDER BY s.seq"
     " ON CONFLICT (uid) DO NOTHING"
@@ -300,14 +301,14 @@ class ImportStage:
 
     def add_spans(self, rows: list[tuple[Any, ...]]) -> int:
         """(staging document number, uid, start, end, label, text, note, annotator,
-        created_at, updated_at, FILE:LINE if the file gave the id); returns how many were
-        new to this import (a repeat of a staged span is skipped)."""
+        created_at, updated_at, FILE:LINE if the file gave the id, meta JSON); returns how
+        many were new to this import (a repeat of a staged span is skipped)."""
         before = self.conn.total_changes
         with staging_batch(self.conn):
             self.conn.executemany(
                 "INSERT INTO temp.import_spans (doc, uid, start, end, label, text, note,"
-                " annotator, created_at, updated_at, given)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", rows)
+                " annotator, created_at, updated_at, given, meta)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", rows)
         self.given_ids += sum(1 for row in rows if row[10] is not None)
         return self.conn.total_changes - before
 
