@@ -21,6 +21,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "agree": "reader.commands.agree:agree",
     "merge": "reader.commands.merge:merge",
     "suggest": "reader.commands.suggest:suggest",
+    "assign": "reader.commands.assign:assign",
 }
 
 

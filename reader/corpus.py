@@ -30,6 +30,7 @@ class Corpus:
 
     document_ids: list[int]
     skipped: list[str] = field(default_factory=list)  # "path: reason", files left out
+    queue: bool = False  # the annotator's assigned documents (`reader assign`), not-done first
 
 
 def _folder_files(folder: Path) -> list[Path]:
@@ -88,11 +89,17 @@ def read_inputs(paths: list[Path], *, encoding: str, annotator: str,
 def gather(conn: sqlite3.Connection, paths: list[Path] | Plan, *, encoding: str = "utf-8",
            annotator: str) -> Corpus:
     """Store what `paths` (or an already read Plan) hold; return the documents in order.
-    With no paths: every document already in the database."""
+    With no paths: the annotator's queue when documents are assigned to them (`reader
+    assign`), else every document already in the database."""
     plan = paths if isinstance(paths, Plan) else read_inputs(paths, encoding=encoding,
                                                               annotator=annotator)
     if not plan.items:
+        from reader.store.assignments import queue
         from reader.store.documents import all_document_ids
+
+        assigned = queue(conn, annotator)
+        if assigned:
+            return Corpus(assigned, queue=True)
 
         ids = all_document_ids(conn)
         if not ids:

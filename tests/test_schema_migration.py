@@ -1,5 +1,5 @@
-"""Schema upgrades on real files: tests/fixtures/v1.db, v2.db and v3.db were written by the
-reader of schema version 1, 2 and 3 (tests/fixtures/make_old_db.py says how). Each opens
+"""Schema upgrades on real files: tests/fixtures/v1.db to v4.db were written by the
+reader of schema version 1 to 4 (tests/fixtures/make_old_db.py says how). Each opens
 with every row, id and event intact and its history going on; `text` is the last column
 of `documents`; `events.kind` refuses a kind no code writes; an upgrade that cannot carry
 the data changes nothing; read-only commands still refuse an older schema, and an older
@@ -31,7 +31,7 @@ V3_KINDS = OLD_KINDS | {"relate", "unrelate", "doc_label"}
 KINDS = V3_KINDS | {"create_spans", "reject"}
 FIRST_TEXT = "Mirzoyan met Lavrov in Moscow.\r\nTalks went on 👩‍👩‍👧 for hours."
 INDEXES = {"documents_source", "annotations_document", "events_document",
-           "relations_document", "relations_head", "relations_child"}
+           "relations_document", "relations_head", "relations_child", "assignments_annotator"}
 
 
 def copy_of(name: str, tmp_path: Path) -> Path:
@@ -86,11 +86,18 @@ def version_3_db(tmp_path: Path) -> Path:
     return db
 
 
+@pytest.fixture
+def version_4_db(tmp_path: Path) -> Path:
+    db = copy_of("v4.db", tmp_path)
+    assert user_version(db) == 4
+    return db
+
+
 def check_upgraded(db: Path, before: dict[str, list[dict[str, Any]]]) -> None:
     """The schema is today's, whole, with every old row as it was (annotations with an
-    empty `meta`, the column version 4 added)."""
+    empty `meta`, the column version 4 added; no assignments, the table version 5 added)."""
     conn = connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     assert columns(conn, "documents")[-1] == "text"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1  # back on after the rebuild
     indexes = {name for (name,) in conn.execute(
@@ -99,6 +106,7 @@ def check_upgraded(db: Path, before: dict[str, list[dict[str, Any]]]) -> None:
     assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     assert conn.execute("SELECT count(*) FROM suggestions").fetchone()[0] == 0
     assert conn.execute("SELECT count(*) FROM suggestion_decisions").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM assignments").fetchone()[0] == 0
     assert columns(conn, "annotations")[-1] == "meta"
     conn.close()
     expected = {table: [dict(row, meta="{}") if table == "annotations" else row
@@ -171,7 +179,7 @@ def test_a_version_2_database_upgrades_with_every_row_intact(version_2_db: Path)
         ("relevant", True)]
 
 
-def test_a_version_3_database_upgrades_to_4_with_every_row_intact(version_3_db: Path) -> None:
+def test_a_version_3_database_upgrades_with_every_row_intact(version_3_db: Path) -> None:
     """Relations and document labels come through; the old history goes on, on the same
     undo stack as accepting and rejecting suggestions."""
     tables = (*TABLES, "relations", "doc_labels")
@@ -203,16 +211,33 @@ def test_a_version_3_database_upgrades_to_4_with_every_row_intact(version_3_db: 
     assert [event["id"] for event in after["events"]] == list(range(1, len(after["events"]) + 1))
 
 
-def test_an_older_reader_refuses_a_version_4_database(
+def test_a_version_4_database_upgrades_with_every_row_intact_and_takes_assignments(
+        version_4_db: Path) -> None:
+    """Version 5 only adds the assignments table: every row of version 4 is as it was, and
+    the old documents can be assigned and queued."""
+    from reader.store.assignments import add_assignments, queue
+
+    tables = (*TABLES, "relations", "doc_labels", "suggestions", "suggestion_decisions")
+    before = rows(version_4_db, tables)
+    assert all(before[table] for table in TABLES)
+    check_upgraded(version_4_db, before)
+    conn = connect(version_4_db)
+    add_assignments(conn, [(2, "ann"), (1, "ann")], "2026-12-02T00:00:00.000Z")
+    assert queue(conn, "ann") == [1, 2]
+    conn.close()
+    assert rows(version_4_db, tables) == before
+
+
+def test_an_older_reader_refuses_a_newer_database(
         version_3_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    connect(version_3_db).close()  # upgraded to 4
+    connect(version_3_db).close()  # upgraded to 5
     before = version_3_db.read_bytes()
     monkeypatch.setattr(database, "MIGRATIONS", MIGRATIONS[:3])  # the reader of version 3
     monkeypatch.setattr(database, "SCHEMA_VERSION", 3)
-    with pytest.raises(ReaderError, match=r"schema version 4 is newer than this reader "
+    with pytest.raises(ReaderError, match=r"schema version 5 is newer than this reader "
                        r"understands \(3\); upgrade reader"):
         connect(version_3_db)
-    with pytest.raises(ReaderError, match="schema version 4 is newer"):
+    with pytest.raises(ReaderError, match="schema version 5 is newer"):
         connect_readonly(version_3_db)
     assert version_3_db.read_bytes() == before
 
@@ -225,7 +250,7 @@ def test_the_upgrade_is_one_transaction(version_1_db: Path) -> None:
     raw.commit()
     raw.close()
     before = rows(version_1_db)
-    with pytest.raises(ReaderError, match=r"cannot upgrade the schema to version 4 \("
+    with pytest.raises(ReaderError, match=r"cannot upgrade the schema to version 5 \("
                        r"CHECK constraint failed.*\); nothing was changed"):
         connect(version_1_db)
     assert rows(version_1_db) == before
@@ -246,14 +271,14 @@ def test_the_upgrade_refuses_to_carry_a_broken_reference(tmp_path: Path, name: s
     raw.commit()
     raw.close()
     before = rows(db)
-    with pytest.raises(ReaderError, match=r"cannot upgrade the schema to version 4 \("
+    with pytest.raises(ReaderError, match=r"cannot upgrade the schema to version 5 \("
                        r"annotations row 2 refers to a missing documents row\)"):
         connect(db)
     assert rows(db) == before
     raw = sqlite3.connect(db)
     assert raw.execute("PRAGMA user_version").fetchone()[0] == int(name[1])
     new_tables = ("'relations', 'doc_labels', " if name != "v3.db" else "") + \
-        "'suggestions', 'suggestion_decisions'"
+        "'suggestions', 'suggestion_decisions', 'assignments'"
     assert raw.execute("SELECT count(*) FROM sqlite_master WHERE name IN"
                        f" ({new_tables})").fetchone()[0] == 0
     assert "meta" not in columns(raw, "annotations")

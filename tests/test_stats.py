@@ -31,6 +31,7 @@ def test_counts_of_the_golden_corpus(tmp_path: Path) -> None:
         "doc_labels": {"total": 4, "documents": 2,
                        "by_label": {"mountains": 1, "news": 1, "relevant": 2}},
         "suggestions": {},  # none: they are counted per source (tests/test_suggest_cli.py)
+        "assignments": {},  # none: tests/test_assign_cli.py
     }
     text = CliRunner().invoke(cli, ["stats", "--db", str(db)]).stdout
     assert text.splitlines()[:3] == ["documents: 3 total, 2 annotated, 1 done", "spans: 9",
@@ -46,7 +47,7 @@ def test_empty_database(tmp_path: Path) -> None:
                              "relations: 0\nrelations by label: none\n"
                              "document labels: 0 on 0 documents\n"
                              "document labels by label: none\n"
-                             "suggestions: none\n")
+                             "suggestions: none\nassignments: none\n")
 
 
 def test_a_missing_database_is_not_created(tmp_path: Path) -> None:

@@ -46,13 +46,32 @@ def _suggestions(by_source: dict[str, dict[str, int]]) -> list[str]:
     return lines
 
 
+def _assignments(by_annotator: dict[str, dict[str, int]]) -> list[str]:
+    """Per annotator: documents assigned (`reader assign`), done, in progress."""
+    from rich.cells import cell_len
+
+    from reader.text.sanitize import pad, safe_text
+
+    if not by_annotator:
+        return ["assignments: none"]
+    names = {name: safe_text(name) for name in by_annotator}
+    width = max(cell_len(shown) for shown in names.values())
+    count = len(by_annotator)
+    lines = [f"assignments: {count} annotator{'s' * (count != 1)}"
+             "  (assigned / done / in progress)"]
+    for name, counts in by_annotator.items():
+        lines.append(f"  {pad(names[name], width)}  {counts['assigned']:>8}"
+                     f" {counts['done']:>8} {counts['in_progress']:>8}")
+    return lines
+
+
 @click.command("stats", short_help="Count documents, spans, relations and document labels.")
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 @db_option
 def stats(as_json: bool, db_path: Path | None) -> None:
     """Count documents (total, annotated, done), spans per label and per annotator,
-    relations and document labels per label, and suggestions per source (accepted,
-    rejected, pending)."""
+    relations and document labels per label, suggestions per source (accepted,
+    rejected, pending), and per annotator with assignments: assigned, done, in progress."""
     from reader.cli import existing_db
     from reader.store.counts import database_counts
     from reader.store.database import connect_readonly
@@ -80,5 +99,6 @@ def stats(as_json: bool, db_path: Path | None) -> None:
         f"document labels: {doc_labels['total']} on {doc_labels['documents']} documents",
         *_table("document labels by label", doc_labels["by_label"]),
         *_suggestions(result["suggestions"]),
+        *_assignments(result["assignments"]),
     ]
     click.echo("\n".join(lines))

@@ -237,10 +237,12 @@ def atomic_file(path: Path, binary: bool = False, shown: Path | None = None
 # A folder: replaced only if reader wrote it, swapped in one step.
 
 
-def write_marker(folder: Path, fmt: str) -> None:
+EXPORT_NOTE = "written by `reader export`; the next export replaces this folder"
+
+
+def write_marker(folder: Path, fmt: str, note: str = EXPORT_NOTE) -> None:
     """Sign `folder` as reader's export: the next export may replace it."""
-    body = {"format": fmt, "reader": __version__,
-            "note": "written by `reader export`; the next export replaces this folder"}
+    body = {"format": fmt, "reader": __version__, "note": note}
     (folder / MARKER).write_text(json.dumps(body) + "\n", encoding="utf-8")
 
 
@@ -386,7 +388,7 @@ def _swap_in(new: Path, target: Path) -> None:
 
 @contextlib.contextmanager
 def atomic_folder(path: Path, fmt: str, problem: Callable[[Path], str | None],
-                  force: bool = False) -> Iterator[Path]:
+                  force: bool = False, note: str = EXPORT_NOTE) -> Iterator[Path]:
     """A temporary folder beside `path` that takes its place when the block succeeds, signed
     with the marker. An existing folder is replaced only if `problem` finds nothing against
     it (reader wrote it and nothing changed since, or it is empty) or `force` says so; the
@@ -412,7 +414,7 @@ def atomic_folder(path: Path, fmt: str, problem: Callable[[Path], str | None],
         raise ReaderError(f"{path}: cannot write in {parent}: {error.strerror}") from None
     try:
         yield temp
-        write_marker(temp, fmt)
+        write_marker(temp, fmt, note)
         os.chmod(temp, _default_mode(target, 0o777))
         _sync_contents(temp)
         _swap_in(temp, target)

@@ -6,12 +6,14 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from reader.store.assignments import assignment_progress
 from reader.store.suggestions import suggestion_counts
 
 
 def database_counts(conn: sqlite3.Connection) -> dict[str, Any]:
     """Documents (total, with live spans, marked done by anyone), live spans per label and
-    per annotator, live relations and document labels per label, most frequent first."""
+    per annotator, live relations and document labels per label, most frequent first;
+    suggestions per source; per annotator with assignments, how far they got."""
 
     def counts(column: str, table: str = "annotations") -> dict[str, int]:
         return dict(conn.execute(
@@ -37,4 +39,5 @@ def database_counts(conn: sqlite3.Connection) -> dict[str, Any]:
         "doc_labels": {"total": doc_labels, "documents": labelled,
                        "by_label": counts("label", "doc_labels")},
         "suggestions": suggestion_counts(conn),
+        "assignments": assignment_progress(conn),
     }

@@ -177,12 +177,16 @@ def _in_list(column: str, values: tuple[str, ...], name: str, params: dict[str, 
     return " AND " + in_values(column).replace("?", f":{name}")
 
 
-def status_sql(selection: Selection, params: dict[str, Any], table: str = "documents") -> str:
-    """The export status of a document, over the selected annotators (all when none):
+def status_sql(selection: Selection, params: dict[str, Any], table: str = "documents",
+               who: str | None = None) -> str:
+    """The export status of a document, over the selected annotators (all when none), or
+    over the one the SQL expression `who` names (an assignment's, row by row):
     'done' if any of them marked it done; 'in_progress' if any opened it, set it in progress
     or has a live annotation or document label in it; else 'new'."""
     who_p = _in_list("p.annotator", selection.annotators, "sa", params)
     who_a = _in_list("x.annotator", selection.annotators, "sa", params)
+    if who is not None:
+        who_p, who_a = f" AND p.annotator = {who}", f" AND x.annotator = {who}"
     return (
         "CASE"
         f" WHEN EXISTS (SELECT 1 FROM progress p WHERE p.document_id = {table}.id"

@@ -225,6 +225,17 @@ MIGRATIONS: list[str] = [
     ALTER TABLE events_v4 RENAME TO events;
     CREATE INDEX events_document ON events(document_id, annotator, id);
     """,
+    # version 5: who annotates which document (`reader assign`, issue 14). One row per
+    # document and annotator; a row is never moved once made, so a plan stays stable.
+    """
+    CREATE TABLE assignments (
+        document_id INTEGER NOT NULL REFERENCES documents(id),
+        annotator TEXT NOT NULL,
+        assigned_at TEXT NOT NULL,
+        PRIMARY KEY (document_id, annotator)
+    );
+    CREATE INDEX assignments_annotator ON assignments(annotator, document_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -43,6 +43,7 @@ class Session:
     document_ids: list[int] = field(default_factory=list)
     show_library: bool = False
     resume: bool = True  # with the library: open `document` on top of it at start
+    queue: bool = False  # the corpus is the annotator's assigned documents (`reader assign`)
     notices: list[str] = field(default_factory=list)
     guidelines: Guidelines | None = None  # read at start (`--guidelines`, `guidelines =`)
     live_sources: LiveSources | None = None  # `--suggest`: the sources, loaded at start
@@ -67,6 +68,7 @@ class ReaderApp(App[None]):
         self.workspace = Workspace(
             session.conn, session.annotator, session.config, session.document_ids,
             is_corpus=session.show_library or len(session.document_ids) > 1, compare=compare,
+            queue=session.queue,
             keymap=keymap, guidelines=session.guidelines, live_sources=session.live_sources)
         self.set_keymap(keymap)
         self.crashed: Exception | None = None
@@ -146,11 +148,13 @@ class ReaderApp(App[None]):
             stats = workspace.stats()
             relations = workspace.relation_stats()
             suggestions = workspace.suggestion_stats()
+            assignments = workspace.assignment_progress()
         except sqlite3.Error as error:
             self.tell(f"could not read the statistics: {error}", severity="error")
             return
         self.push_screen(StatsScreen(stats, workspace.annotator, workspace.label_colors,
-                                     relations, workspace.relation_colors, suggestions))
+                                     relations, workspace.relation_colors, suggestions,
+                                     assignments))
 
     # --- services ------------------------------------------------------------------------
 

@@ -99,12 +99,17 @@ def _launch(*, paths: list[Path], db_path: Path, annotator: str | None, encoding
             document, _created = add_document(conn, loaded)
             ids = [document.id]
             notices: list[str] = []
+            resume = queue = False
         else:
             from reader.corpus import first_not_done, gather
 
             corpus = gather(conn, plan, annotator=who)
             ids = corpus.document_ids
             resume_id = first_not_done(conn, ids, who)
+            # A queue opens at its first document to do (the library is under it).
+            queue = corpus.queue
+            resume = bool(paths) or (queue and get_progress(
+                conn, resume_id, who).status != "done")
             found = get_document(conn, resume_id)
             if found is None:
                 raise ReaderError(f"document {resume_id} vanished from the database")
@@ -118,7 +123,7 @@ def _launch(*, paths: list[Path], db_path: Path, annotator: str | None, encoding
 
         session = Session(conn=conn, document=document, annotator=who, config=config,
                           progress=get_progress(conn, document.id, who), document_ids=ids,
-                          show_library=not single, resume=bool(paths) and not single,
+                          show_library=not single, resume=resume, queue=queue,
                           notices=notices, guidelines=guide, live_sources=live,
                           settings=SettingsFile(settings_path()))
         app = make_app(session, compare=compare)

@@ -56,6 +56,7 @@ class Workspace:
     document_ids: list[int]
     is_corpus: bool = False
     compare: bool = False
+    queue: bool = False  # the corpus is the annotator's assigned documents, not-done first
     keymap: dict[str, str] = field(default_factory=dict)  # `[keys]`: binding id -> keys
     guidelines: Guidelines | None = None  # the Markdown file shown on a key, if any
     chips: bool = False  # label names drawn after spans (`t`), in every document
@@ -139,6 +140,10 @@ class Workspace:
     def record_visit(self, document_id: int) -> None:
         mark_opened(self.conn, document_id, self.annotator)
 
+    def corpus_name(self) -> str:
+        """What the library calls the corpus."""
+        return f"queue of {safe_text(self.annotator)}" if self.queue else "this corpus"
+
     def library_rows(self, *, everything: bool = False) -> list[LibraryRow]:
         """The corpus's documents in its order, or (`everything`) every document in the
         database: the corpus first, in its order, then the others by id."""
@@ -171,3 +176,9 @@ class Workspace:
         from reader.store.suggestions import suggestion_counts
 
         return suggestion_counts(self.conn)
+
+    def assignment_progress(self) -> dict[str, dict[str, int]]:
+        """Per annotator with assignments: assigned, done, in progress (the database)."""
+        from reader.store.assignments import assignment_progress
+
+        return assignment_progress(self.conn)

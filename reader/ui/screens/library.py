@@ -76,7 +76,8 @@ class LibraryScreen(Screen[None]):
             tell(self.app, f"could not read the library: {error}", severity="error")
             return
         done = sum(1 for row in self.rows if row.status == "done")
-        shown = "all documents in the database" if self.everything else "this corpus"
+        shown = ("all documents in the database" if self.everything
+                 else self.workspace.corpus_name())
         self.sub_title = (f"{safe_text(self.workspace.annotator)} · {shown} · "
                           f"done {done}/{len(self.rows)} · sorted by {self.sort}")
         self._fill()

@@ -51,8 +51,10 @@ class StatsScreen(ModalScreen[None]):
     def __init__(self, stats: CorpusStats, annotator: str,
                  label_colors: dict[str, str], relations: RelationStats | None = None,
                  relation_colors: dict[str, str] | None = None,
-                 suggestions: dict[str, dict[str, int]] | None = None) -> None:
+                 suggestions: dict[str, dict[str, int]] | None = None,
+                 assignments: dict[str, dict[str, int]] | None = None) -> None:
         super().__init__()
+        self.assignments = assignments or {}  # per annotator: assigned, done, in progress
         self.suggestions = suggestions or {}  # by source: accepted, rejected, pending
         self.stats = stats
         self.annotator = annotator
@@ -86,6 +88,8 @@ class StatsScreen(ModalScreen[None]):
                 yield from self._relations(self.relations)
             if self.suggestions:
                 yield from self._suggestions()
+            if self.assignments:
+                yield from self._assignments()
             yield Static(Text("\nescape closes", style="dim"))
 
     def _suggestions(self) -> ComposeResult:
@@ -100,6 +104,19 @@ class StatsScreen(ModalScreen[None]):
             table.add_row(Text(safe_text(source)), str(counts["accepted"]),
                           str(counts["rejected"]), str(counts["pending"]), precision)
         yield Static(Text("\nSuggestions by source", style="bold"))
+        yield Static(table)
+
+    def _assignments(self) -> ComposeResult:
+        """Each annotator's progress through the documents assigned to them (`reader
+        assign`), in the whole database: the coordinator's view of the team."""
+        table = Table(box=None, padding=(0, 1))
+        for column in ("annotator", "assigned", "done", "in progress", ""):
+            table.add_column(column, justify="left" if column in ("annotator", "") else "right")
+        for name, counts in self.assignments.items():
+            table.add_row(Text(safe_text(name)), str(counts["assigned"]), str(counts["done"]),
+                          str(counts["in_progress"]),
+                          bar(counts["done"], counts["assigned"], "green"))
+        yield Static(Text("\nAssignments by annotator", style="bold"))
         yield Static(table)
 
     def _relations(self, found: RelationStats) -> ComposeResult:
