@@ -1,17 +1,36 @@
-"""The `reader` command line. Kept light: each subcommand imports what it needs when run,
-so `reader --help` and the first paint of `reader open` pay only for click."""
+"""The `reader` command's entry point, kept light.
+
+`reader open PATH...`, the command typed most, starts here without click: importing and
+running click is ~40 million instructions, a tenth of what reader adds to the first paint
+beyond Textual's own start (docs/performance-startup.md). Only a command line with nothing
+but paths after `open` (or nothing at all: the library) takes that path, and it does what
+click would do with it: `open`'s defaults, the same database, the same errors. Anything
+else (an option, `--help`, another command, a mistake) is parsed by click, in
+`reader.commands.group`, the one definition of the command line.
+tests/test_cli_fast_path.py holds the two paths to the same behaviour."""
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
-import click
-
-from reader import __version__
 from reader.errors import ReaderError, one_line
+
+if TYPE_CHECKING:
+    import click
+
+    from reader.commands.group import (
+        LazyCommandError,
+        LazyGroup,
+        cli,
+        db_option,
+        existing_db,
+        load_lazy_command,
+        open_command,
+        resolve_db,
+    )
 
 # name -> "module:attribute"; loaded only when that subcommand runs (or help lists it).
 LAZY_COMMANDS: dict[str, str] = {
@@ -24,177 +43,79 @@ LAZY_COMMANDS: dict[str, str] = {
     "assign": "reader.commands.assign:assign",
 }
 
-
-class LazyGroup(click.Group):
-    """A click group whose heavier subcommands are imported on first use. An entry of
-    LAZY_COMMANDS that does not load (a renamed module) is a bug that fails loudly, in
-    `reader --help` and in the command itself, rather than the command vanishing."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name in LAZY_COMMANDS:
-            return load_lazy_command(cmd_name)
-        return super().get_command(ctx, cmd_name)
+# What `reader.commands.group` defines, importable from here as it always was (the
+# subcommands and the tests say `from reader.cli import db_option`): loaded on first use.
+_FROM_GROUP = ("LazyCommandError", "LazyGroup", "cli", "db_option", "existing_db",
+               "load_lazy_command", "open_command", "resolve_db")
+__all__ = ["LAZY_COMMANDS", "LazyCommandError", "LazyGroup", "cli", "db_option", "existing_db",
+           "load_lazy_command", "main", "open_command", "plain_open", "resolve_db"]
 
 
-class LazyCommandError(RuntimeError):
-    """A LAZY_COMMANDS entry names a module or attribute that is not there."""
+def __getattr__(name: str) -> object:
+    if name in _FROM_GROUP:
+        from reader.commands import group
+
+        return getattr(group, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def load_lazy_command(name: str) -> click.Command:
-    """The click command LAZY_COMMANDS names for `name`, imported now."""
-    target = LAZY_COMMANDS[name]
-    module_name, _, attribute = target.partition(":")
-    try:
-        command = getattr(importlib.import_module(module_name), attribute)
-    except (ImportError, AttributeError) as error:
-        raise LazyCommandError(
-            f"subcommand {name!r} cannot be loaded from {target}: {error}") from error
-    if not isinstance(command, click.Command):
-        raise LazyCommandError(f"subcommand {name!r}: {target} is not a click command")
-    return command
+def plain_open(args: list[str]) -> list[Path] | None:
+    """The paths of `reader open PATH...` (or of `reader` alone) when that is all the
+    command line says, else None. Not plain: an option or `--` (anything starting with
+    `-`), an empty argument, another command, click's shell completion asking, and
+    Windows, where click expands wildcards in the arguments itself."""
+    if os.name == "nt" or any(name.endswith("_COMPLETE") for name in os.environ):
+        return None
+    if args and args[0] != "open":
+        return None
+    paths = args[1:]
+    if any(not arg or arg.startswith("-") for arg in paths):
+        return None
+    return [Path(arg) for arg in paths]
 
 
-db_option = click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=True, path_type=Path),
-    default=None,
-    help="SQLite database to use (default: READER_DB or the user data folder; see `reader where`).",
-)
-
-
-def existing_db(db_path: Path | None) -> Path:
-    """The database a read-only command reads (which it must not create as a side effect),
-    refused in the same words by every command when it is not there."""
-    path = resolve_db(db_path)
-    if not path.exists():
-        raise ReaderError(f"database {path}: does not exist (nothing imported or annotated yet)")
-    return path
-
-
-def resolve_db(db_path: Path | None) -> Path:
-    """The command's own --db, else the one given before the command (`reader --db X
-    stats`), else READER_DB or the user data folder."""
+def open_plain(paths: list[Path]) -> None:
+    """What click's `reader open PATHS` does when no option is given."""
     from reader.locations import default_db_path
+    from reader.ui.launch import launch
 
-    if db_path is not None:
-        return db_path
-    context = click.get_current_context(silent=True)
-    group_db = context.find_root().params.get("db_path") if context is not None else None
-    return group_db if isinstance(group_db, Path) else default_db_path()
-
-
-@click.group(cls=LazyGroup, invoke_without_command=True,
-             context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="reader")
-@db_option
-@click.option("--annotator", default=None,
-              help="With no command: who is annotating (as for `reader open`).")
-@click.pass_context
-def cli(ctx: click.Context, db_path: Path | None, annotator: str | None) -> None:
-    """Read and annotate text in the terminal, with exact offsets and nothing lost.
-
-    With no command, shows the library of documents already in the database."""
-    if ctx.invoked_subcommand is None:
-        ctx.invoke(open_command, db_path=db_path, annotator=annotator)
-    elif annotator is not None:
-        raise ReaderError("--annotator goes after the command: reader COMMAND --annotator NAME")
+    try:
+        launch(paths=paths, db_path=default_db_path(), annotator=None, encoding="utf-8",
+               labels=None)
+    except (EOFError, KeyboardInterrupt, BrokenPipeError) as error:
+        _as_click_would(error)
 
 
-@cli.command("open", short_help="Read and annotate articles, a folder or a corpus.")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@db_option
-@click.option(
-    "--annotator",
-    default=None,
-    help="Who is annotating (default: READER_ANNOTATOR or the login name).",
-)
-@click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the files.")
-@click.option(
-    "--labels", default=None, help="Comma-separated label names, e.g. actor,topic,commitment."
-)
-@click.option(
-    "--relations", default=None, help="Comma-separated relation label names, e.g. by,about."
-)
-@click.option("--compare", is_flag=True, help="Show other annotators' spans too (adjudication).")
-@click.option("--guidelines", type=click.Path(path_type=Path), default=None,
-              help="Annotation guidelines (Markdown) to show beside the article on i.")
-@click.option("--suggest", is_flag=True,
-              help="Suggest spans as you read: every span text tagged in the corpus wherever"
-                   " it occurs again (learned as you tag), and the files below.")
-@click.option("--patterns", "pattern_files", multiple=True, type=click.Path(path_type=Path),
-              help="With --suggest: spaCy EntityRuler / Prodigy patterns (JSONL); repeatable.")
-@click.option("--gazetteer", "gazetteers", multiple=True, type=click.Path(path_type=Path),
-              help="With --suggest: text<TAB>label a line, longest match wins; repeatable.")
-@click.option("--suggest-model", "models", multiple=True, metavar="NAME|PATH",
-              help="With --suggest: an installed spaCy pipeline or its folder, entity labels"
-                   " mapped by the config's [model_labels]; repeatable.")
-@click.option("--width", default=None, metavar="N|full",
-              help="Reading width: wrap at N cells, centred (default: `width` in the config,"
-                   " else full); = cycles it.")
-def open_command(
-    paths: tuple[Path, ...] = (),
-    db_path: Path | None = None,
-    annotator: str | None = None,
-    encoding: str = "utf-8",
-    labels: str | None = None,
-    relations: str | None = None,
-    compare: bool = False,
-    guidelines: Path | None = None,
-    suggest: bool = False,
-    pattern_files: tuple[Path, ...] = (),
-    gazetteers: tuple[Path, ...] = (),
-    models: tuple[str, ...] = (),
-    width: str | None = None,
-) -> None:
-    """Open PATH... : an article, a folder of .txt/.md files, a corpus .jsonl, several of
-    these; with no PATH, the library of documents already in the database."""
-    from reader.ui.launch import SuggestOptions, launch
+def _as_click_would(error: BaseException) -> NoReturn:
+    """An interrupt or a broken pipe while the app runs becomes what click's `main` makes
+    of it (a blank line then Abort; exit 1 with later flush errors silenced), by click's
+    own code, so the two paths cannot drift apart."""
+    import click
 
-    if (pattern_files or gazetteers or models) and not suggest:
-        raise ReaderError("--patterns, --gazetteer and --suggest-model go with --suggest")
+    @click.command()
+    def rethrow() -> None:
+        raise error
 
-    launch(
-        paths=list(paths),
-        db_path=resolve_db(db_path),
-        annotator=annotator,
-        encoding=encoding,
-        labels=labels,
-        relations=relations,
-        compare=compare,
-        guidelines=guidelines,
-        suggest=SuggestOptions(list(pattern_files), list(gazetteers), list(models))
-        if suggest else None,
-        width=width,
-    )
-
-
-@cli.command("where")
-@db_option
-def where(db_path: Path | None) -> None:
-    """Print the database and config paths in use."""
-    from reader.locations import config_candidates, data_dir, datasets_doc, settings_path
-
-    click.echo(f"database: {one_line(str(resolve_db(db_path)))}")
-    for candidate in config_candidates(check_override=False):
-        mark = "" if candidate.exists() else " (absent)"
-        click.echo(f"config:   {one_line(str(candidate))}{mark}")
-    click.echo(f"data dir: {one_line(str(data_dir()))}")
-    click.echo(f"datasets: {one_line(str(datasets_doc()))} (the export formats)")
-    click.echo(f"settings: {one_line(str(settings_path()))} (the theme, remembered)")
+    rethrow.main([], prog_name="reader", standalone_mode=False)
+    raise error  # not reached: click's main raises or exits for each of these
 
 
 def _usage_message(error: click.ClickException) -> str:
     """A click error as one sentence, pointing at the help that explains the usage (click's
     own form is three lines: usage, a hint, the error)."""
+    import click
+
     message = error.format_message()
     context = getattr(error, "ctx", None)
     if isinstance(error, click.UsageError) and context is not None:
         message += f" (see '{context.command_path} --help')"
     return message
+
+
+def _say(line: str) -> None:
+    import click
+
+    click.echo(line, err=True)
 
 
 def main() -> None:
@@ -203,7 +124,13 @@ def main() -> None:
 
     try:
         try:
-            cli.main(standalone_mode=False)
+            paths = plain_open(sys.argv[1:])
+            if paths is not None:
+                open_plain(paths)
+            else:
+                from reader.commands.group import cli
+
+                cli.main(standalone_mode=False)
         except sqlite3.Error as error:  # a damaged, busy or full database: one line, exit 1
             from reader.store.database import database_error
 
@@ -212,26 +139,25 @@ def main() -> None:
                 raise
             raise known from None
     except ReaderError as error:
-        click.echo(f"reader: error: {one_line(str(error))}", err=True)
+        _say(f"reader: error: {one_line(str(error))}")
         sys.exit(1)
-    except click.exceptions.Abort:
-        click.echo("reader: aborted", err=True)
-        sys.exit(130)
-    except click.ClickException as error:
-        click.echo(f"reader: error: {one_line(_usage_message(error))}", err=True)
-        sys.exit(error.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
     except Exception as error:
+        import click
+
+        if isinstance(error, click.exceptions.Abort):
+            _say("reader: aborted")
+            sys.exit(130)
+        if isinstance(error, click.ClickException):
+            _say(f"reader: error: {one_line(_usage_message(error))}")
+            sys.exit(error.exit_code)
         if os.environ.get("READER_DEBUG"):
             raise
-        click.echo(
-            f"reader: internal error: {type(error).__name__}: {one_line(str(error))} "
-            "(set READER_DEBUG=1 for details)",
-            err=True,
-        )
+        _say(f"reader: internal error: {type(error).__name__}: {one_line(str(error))} "
+             "(set READER_DEBUG=1 for details)")
         sys.exit(2)
 
 

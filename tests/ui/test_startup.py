@@ -22,7 +22,7 @@ FIRST_PAINT_IMPORTS = ("reader.cli", "reader.ui.launch", "reader.annotate.labels
                        "reader.locations", "reader.text.loading", "reader.store.database",
                        "reader.store.documents", "reader.ui.app")
 # Not needed until a key asks for them: importing them would delay the first paint.
-NOT_BEFORE_THE_FIRST_PAINT = ("reader.commands", "reader.formats", "reader.team",
+NOT_BEFORE_THE_FIRST_PAINT = ("click", "reader.commands", "reader.formats", "reader.team",
                               "reader.suggest.matching", "reader.corpus", "sqlite_utils",
                               "reader.store.library", "reader.store.export_rows",
                               "reader.store.relation_queries")
@@ -31,7 +31,7 @@ NOT_BEFORE_THE_FIRST_PAINT = ("reader.commands", "reader.formats", "reader.team"
 def test_opening_an_article_compiles_no_tokenizer_and_loads_no_other_command() -> None:
     """The tokenizer's regex (every combining mark, ~10 ms to compile) waits for the first
     word motion or tag, the library's and the statistics' queries for those screens; the
-    other commands' modules are not loaded at all."""
+    other commands' modules and click are not loaded at all."""
     code = (f"import sys; import {', '.join(FIRST_PAINT_IMPORTS)}\n"
             "from reader.text.tokens import token_pattern\n"
             "print(token_pattern.cache_info().currsize)\n"
