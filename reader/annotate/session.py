@@ -17,7 +17,9 @@ Suggestions (issue 11; `reader.suggest` says what they are) are a layer beside t
   `]`/`[`.
 - Live sources: `find_suggestions(sources)` runs them on the text and touches nothing
   else (call it in a worker); `use_suggestions(found)` adds the result on the UI thread.
-  `learned_source()` builds the source learned from the corpus's spans.
+  `learned_source()` builds the source learned from the corpus's spans; `span_texts()`
+  reads what it learns from, and `take_span_text_changes()` says how every change saved
+  since moved it (`reader.suggest.learned` keeps the live learned source up to date).
 - `accept_suggestion(s)`: `Saved("accepted")` with the new span (`after`, its `meta` has
   `suggested_by`); `reject_suggestion(s)`: `Saved("rejected")` with `rejected == (s,)`;
   `accept_all_suggestions()`: every visible suggestion (where two of one label overlap,
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 import sqlite3
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -194,6 +197,9 @@ class AnnotationSession:
         self._stored: set[tuple[int, int, str, str]] = set()
         self.suggestions: tuple[Suggestion, ...] = ()
         self._suggestion_starts: list[int] = []
+        # Spans added (+) and removed (-) per (text, label) since last taken: how the
+        # corpus's span texts, which the learned source learns, changed.
+        self._span_text_changes: Counter[tuple[str, str]] = Counter()
 
     @property
     def annotator(self) -> str:
@@ -394,6 +400,7 @@ class AnnotationSession:
 
         outcome = self._run("tagged all", write)
         if isinstance(outcome, Saved):
+            self._span_text_changes[found.text, source.label] += elsewhere[0]
             outcome = Saved.of("tagged all", Change(None, None, spans_added=outcome.spans_added),
                                (elsewhere[0], elsewhere[1]))
             if not outcome.spans_added and not outcome.elsewhere[0]:
@@ -422,10 +429,23 @@ class AnnotationSession:
         the label used most for it."""
         from reader.suggest.sources import learned_source
 
+        counts = self.span_texts()
+        return counts if isinstance(counts, NotDone) else learned_source(counts)
+
+    def span_texts(self) -> list[tuple[str, str, int]] | NotDone:
+        """(span text, label, live spans) over the corpus, by anyone: what the learned
+        source learns from."""
         try:
-            return learned_source(span_label_counts(self.store.conn))
+            return span_label_counts(self.store.conn)
         except sqlite3.Error as error:
             return NotDone(Why.DATABASE, f"could not read the spans: {error}")
+
+    def take_span_text_changes(self) -> Counter[tuple[str, str]]:
+        """How the spans saved since the last call moved `span_texts()`'s counts, per
+        (span text, label); forgotten once taken."""
+        taken = Counter({key: n for key, n in self._span_text_changes.items() if n})
+        self._span_text_changes = Counter()
+        return taken
 
     def find_suggestions(self, sources: Iterable[Source]) -> list[Suggestion]:
         """What live `sources` suggest for this text: pure work on the text, safe in a
@@ -568,6 +588,13 @@ class AnnotationSession:
                                                change.relations_added))
         if change.doc_labels_after is not None:
             self.doc_labels = change.doc_labels_after
+        moved = self._span_text_changes
+        for gone in (change.before, *change.spans_removed):
+            if gone is not None:
+                moved[gone.text, gone.label] -= 1
+        for new in (change.after, *change.spans_added):
+            if new is not None:
+                moved[new.text, new.label] += 1
         if change.spans_removed or change.spans_added:
             removed = [self._span_of(span) for span in change.spans_removed]
             added = [self._span_of(span) for span in change.spans_added]

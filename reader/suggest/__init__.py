@@ -8,7 +8,9 @@ Pure code: no Textual, no SQL. The layers around it:
   (sources.py): `load_patterns(path)` (spaCy EntityRuler / Prodigy JSONL; token patterns
   need spaCy), `load_gazetteer(path)` (`text<TAB>label`), `learned_source(counts)`,
   `load_model(name_or_path, label_map)`; each has `.name` and `.suggest(text, doc)`, and
-  `suggest_all(sources, text, doc)` merges them.
+  `suggest_all(sources, text, doc)` merges them. learned.py keeps the learned source of
+  `reader open --suggest` up to date edit by edit (`Learned`, `Learning`): a tag searches
+  the text for its own span text only.
 - `reader.store.suggestions`: the `suggestions` and `suggestion_decisions` tables, bulk
   staging (`SuggestionStage`), pending/rejected queries, counts per source for
   `reader stats`; `AnnotationStore.accept_suggestion(s)`, `.accept_suggestions([...])` (one

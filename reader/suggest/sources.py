@@ -178,17 +178,11 @@ def load_gazetteer(path: Path, labels: Iterable[str] | None = None) -> PhraseSou
 def learned_source(counts: Iterable[tuple[str, str, int]]) -> PhraseSource:
     """Every span text already tagged, suggested wherever it occurs again with the label
     used most for it (the first in name order on a tie), as INCEpTION's string matcher
-    does. `counts` are (span text, label, how many spans) rows."""
-    best: dict[str, tuple[int, str]] = {}
-    for text, label, count in counts:
-        phrase = text.strip()
-        if not phrase:
-            continue
-        held = best.get(phrase)
-        if held is None or (count, held[1]) > (held[0], label):
-            best[phrase] = (count, label)
-    return PhraseSource(LEARNED, PhraseIndex((phrase, label)
-                                             for phrase, (_, label) in sorted(best.items())))
+    does. `counts` are (span text, label, how many spans) rows. (`reader open --suggest`
+    keeps the same up to date edit by edit: `reader.suggest.learned`.)"""
+    from reader.suggest.learned import best_labels
+
+    return PhraseSource(LEARNED, PhraseIndex(sorted(best_labels(counts).items())))
 
 
 @dataclass

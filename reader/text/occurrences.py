@@ -136,10 +136,11 @@ def is_edge(text: str, index: int, *, whole_word: bool = True) -> bool:
     return not (whole_word and splits_word(text, index))
 
 
-def find_occurrences(text: str, needle: str, *, whole_word: bool = True) -> Iterator[
-        tuple[int, int]]:
-    """[start, end) of each occurrence of `needle` in `text`, leftmost first, not overlapping,
-    each with both edges allowed by `is_edge`."""
+def find_occurrences(text: str, needle: str, *, whole_word: bool = True,
+                     overlapping: bool = False) -> Iterator[tuple[int, int]]:
+    """[start, end) of each occurrence of `needle` in `text`, leftmost first, each with both
+    edges allowed by `is_edge`; not overlapping one another unless `overlapping` (which
+    the learned source needs: which of them it suggests depends on the other phrases)."""
     if not needle:
         return
     length = len(needle)
@@ -149,7 +150,7 @@ def find_occurrences(text: str, needle: str, *, whole_word: bool = True) -> Iter
         if is_edge(text, position, whole_word=whole_word) and is_edge(
                 text, end, whole_word=whole_word):
             yield position, end
-            position = text.find(needle, end)
+            position = text.find(needle, position + 1 if overlapping else end)
         else:
             position = text.find(needle, position + 1)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 
 from pilot_helpers import (
     SIZE,
@@ -183,6 +184,98 @@ async def test_suggest_learns_from_what_one_tags_in_a_worker(reader) -> None:
         await pilot.pause()
         assert [r.key for r in reader.rows()] == [(s, s + 6, "actor") for s in LAVROVS]
         assert metas(reader)[1] == {"suggested_by": "learned"}
+
+
+async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
+    """Until the workers are done and what they found is on the screen."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+def spy_on_learning(monkeypatch, hold: Callable[[str], object] = lambda phrase: None,
+                    ) -> list[str]:  # type: ignore[no-untyped-def]
+    """The span texts the learned source searches the text for, in order (each after
+    `hold(phrase)`, which may keep the worker waiting)."""
+    import reader.suggest.learned as learned
+
+    searched: list[str] = []
+    occurrences_of = learned.occurrences_of
+
+    def spying(text: str, phrase: str) -> learned.Occurrences:
+        searched.append(phrase)
+        hold(phrase)
+        return occurrences_of(text, phrase)
+
+    monkeypatch.setattr(learned, "occurrences_of", spying)
+    return searched
+
+
+async def test_a_tag_searches_the_text_for_its_own_span_text_only(reader, monkeypatch) -> None:
+    """`--suggest` learns edit by edit: a tag updates the suggestions by searching the text
+    for the tagged span's text alone; a deletion, an undo, a tag of a span text learned
+    before search nothing; the text is never matched against every span text again."""
+    from reader.annotate.session import AnnotationSession
+
+    searched = spy_on_learning(monkeypatch)
+    whole: list[object] = []
+    find_suggestions = AnnotationSession.find_suggestions
+
+    def every(self, sources):  # type: ignore[no-untyped-def]
+        whole.append(sources)
+        return find_suggestions(self, sources)
+
+    monkeypatch.setattr(AnnotationSession, "find_suggestions", every)
+    app = reader.open(TEXT)
+    app.workspace.live_sources = LiveSources()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await search(pilot, "Lavrov")
+        await pilot.press("1")
+        await settle(app, pilot)
+        assert shown(app) == [(s, s + 6, "actor") for s in LAVROVS[1:]]
+        assert searched == ["Lavrov"]
+        await move_to(pilot, MIRZOYANS[0])
+        await pilot.press("2")
+        await settle(app, pilot)
+        assert shown(app) == sorted([(s, s + 6, "actor") for s in LAVROVS[1:]]
+                                    + [(MIRZOYANS[1], MIRZOYANS[1] + 8, "topic")])
+        assert searched == ["Lavrov", "Mirzoyan"]
+        await pilot.press("x")  # the Mirzoyan span: no longer learned
+        await settle(app, pilot)
+        assert shown(app) == [(s, s + 6, "actor") for s in LAVROVS[1:]]
+        await pilot.press("u")  # back, and learned again
+        await settle(app, pilot)
+        assert (MIRZOYANS[1], MIRZOYANS[1] + 8, "topic") in shown(app)
+        assert searched == ["Lavrov", "Mirzoyan"]
+        assert whole == []
+
+
+async def test_an_edit_made_while_the_learned_source_works_is_not_lost(reader,
+                                                                        monkeypatch) -> None:
+    """Held up in the worker, the learning of one tag lets the keys act; a second tag made
+    meanwhile drops that run's result (it lacks the second tag), and what shows has both."""
+    import threading
+
+    release = threading.Event()
+    spy_on_learning(monkeypatch, lambda phrase: phrase == "Lavrov" and release.wait(30))
+    app = reader.open(TEXT)
+    app.workspace.live_sources = LiveSources()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await search(pilot, "Lavrov")
+        await pilot.press("1")  # its run waits on `release`
+        await pilot.pause()
+        await move_to(pilot, MIRZOYANS[0])
+        await pilot.press("2")  # acts at once
+        await pilot.pause()
+        assert [r.key for r in reader.rows()] == [
+            (0, 6, "actor"), (MIRZOYANS[0], MIRZOYANS[0] + 8, "topic")]
+        assert shown(app) == []
+        release.set()
+        await settle(app, pilot)
+        assert shown(app) == sorted([(s, s + 6, "actor") for s in LAVROVS[1:]]
+                                    + [(MIRZOYANS[1], MIRZOYANS[1] + 8, "topic")])
 
 
 async def test_a_suggestion_is_drawn_dim_underlined_in_its_colour_never_as_a_span(reader) -> None:

@@ -4,9 +4,12 @@ gazetteers, a model), drawn apart from the spans. One key accepts the suggestion
 cursor as one's own span, one rejects it (it never comes back), one accepts them all (one
 undo step), two jump between them.
 
-Stored suggestions come with every reload (`Publishing._reload`). The live sources run in a
-worker thread, off the UI thread, after the first paint and again whenever one's spans
-change (what is learned changes with them); a newer run replaces an older one's result."""
+Stored suggestions come with every reload (`Publishing._reload`). The live sources run in
+worker threads, off the UI thread, after the first paint: the file sources (patterns,
+gazetteers, a model) once, since what they suggest never changes; the learned source
+(`reader.suggest.learned`) first on every span text of the corpus, then after each saved
+edit on the span texts that edit changed only. A result that a newer edit overtook is
+dropped; the newer one's is shown."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from textual.worker import get_current_worker
 
 from reader.annotate.occurrences import ASK_ABOVE
 from reader.annotate.session import NotDone, Outcome, Saved
+from reader.suggest.learned import Learned, Learning
 from reader.suggest.record import Suggestion
 from reader.ui.notify import tell
 from reader.ui.screens.article.annotate_all import WRITE_IN_THREAD_ABOVE
@@ -25,56 +29,93 @@ from reader.ui.status_text import quote
 
 
 class Suggesting(EditQueue):
-    # The file sources' (patterns, gazetteers, model) suggestions for this text: they do
-    # not change while one tags, so they are found once; the learned source runs each time.
+    # The file sources' suggestions for this text (None until found): they do not change
+    # while one tags, so they are found once and shown again after every reload.
     _fixed_suggestions: list[Suggestion] | None = None
-    _suggest_run = 0  # the newest live run: an older one's result is dropped
+    _fixed_started = False
+    _learning: Learning | None = None
+    _relearn = True  # read the corpus's span texts again before learning (a reload)
 
     # --- live sources --------------------------------------------------------------------
 
     def _reload(self, *, relations: bool = True) -> None:
         super()._reload(relations=relations)
+        if self.workspace.live_sources is None:
+            return
+        if self._fixed_suggestions:
+            self.annotations.use_suggestions(self._fixed_suggestions, replace_learned=False)
+            self.view.set_suggestions(self.annotations.suggestions)
+        self._relearn = True  # another process may have changed what is learned
         self.call_after_refresh(self._find_live_suggestions)  # not competing with the paint
 
     def _report(self, outcome: Outcome, operation: str) -> bool:
         saved = super()._report(outcome, operation)
-        if saved and isinstance(outcome, Saved) and outcome.kind in ("span", "spans") \
-                and outcome.verb not in ("noted", "unnoted"):
-            self._find_live_suggestions()  # what is learned changed with one's spans
+        if saved and isinstance(outcome, Saved) and outcome.kind in ("span", "spans"):
+            self._learn()  # what is learned may have changed with one's spans
         return saved
 
     def _find_live_suggestions(self) -> None:
-        """Run the live sources (`--suggest`) on the text in a worker thread."""
+        """Run the live sources (`--suggest`) on the text in worker threads."""
         live = self.workspace.live_sources
         if live is None or not self.is_attached:
             return
-        session = self.annotations
-        sources = [] if self._fixed_suggestions is not None else list(live.sources)
-        learned = session.learned_source() if live.learn else None
-        if isinstance(learned, NotDone):
-            tell(self.app, learned.message, severity="warning")
-            learned = None
-        if not sources and learned is None:
+        if live.sources and not self._fixed_started:
+            self._fixed_started = True
+            session, sources = self.annotations, list(live.sources)
+
+            def find() -> None:
+                self.call_later(self._fixed_found, session.find_suggestions(sources))
+
+            self.run_worker(find, thread=True, group="suggest")
+        self._learn()
+
+    def _fixed_found(self, found: list[Suggestion]) -> None:
+        self._fixed_suggestions = found
+        self._show_live(found, replace_learned=False)
+
+    def _learn(self) -> None:
+        """Bring the learned source up to date in a worker thread: from the corpus's span
+        texts the first time (and after a reload), else from what the edits saved since
+        changed; a run an edit overtakes is cancelled and its result dropped."""
+        live = self.workspace.live_sources
+        if live is None or not live.learn or not self.is_attached:
             return
-        self._suggest_run += 1
-        run = self._suggest_run
+        session = self.annotations
+        changes = session.take_span_text_changes()
+        learning = self._learning
+        if learning is None:
+            learning = self._learning = Learning(session.text, session.store.document_id)
+        if self._relearn:
+            counts = session.span_texts()  # read now: later edits come as changes
+            if isinstance(counts, NotDone):
+                tell(self.app, counts.message, severity="warning")
+                return
+            learning.restart(counts)
+            self._relearn = False
+        else:
+            learning.note(changes)
+        planned = learning.job()
+        if planned is None:
+            return
+        run, work = planned
 
         def find() -> None:
-            fixed = session.find_suggestions(sources) if sources else None
-            found = session.find_suggestions([learned]) if learned is not None else []
-            if not get_current_worker().is_cancelled:
-                self.call_later(self._live_found, run, fixed, found)
+            worker = get_current_worker()
+            state = work(lambda: worker.is_cancelled)
+            if state is not None and not worker.is_cancelled:
+                self.call_later(self._learned, learning, run, state)
 
-        self.run_worker(find, thread=True, exclusive=True, group="suggest")
+        self.run_worker(find, thread=True, exclusive=True, group="learn")
 
-    def _live_found(self, run: int, fixed: list[Suggestion] | None,
-                    learned: list[Suggestion]) -> None:
-        """Show what the live sources found (unless a newer run is on its way)."""
-        if fixed is not None:
-            self._fixed_suggestions = fixed
-        if run != self._suggest_run:
-            return
-        self.annotations.use_suggestions([*(self._fixed_suggestions or ()), *learned])
+    def _learned(self, learning: Learning, run: int, state: Learned) -> None:
+        """Show the learned source's suggestions, unless an edit or reload since made
+        them stale."""
+        if learning is self._learning and learning.take(run, state):
+            self._show_live(state.suggestions, replace_learned=True)
+
+    def _show_live(self, found: list[Suggestion] | tuple[Suggestion, ...], *,
+                   replace_learned: bool) -> None:
+        self.annotations.use_suggestions(found, replace_learned=replace_learned)
         self.view.set_suggestions(self.annotations.suggestions)
         self._update_status()
 
