@@ -103,7 +103,14 @@ def check_integrity(conn: sqlite3.Connection, path: Path | str) -> None:
 
 
 def check_sqlite_header(path: Path, what: str, allow_empty: bool = False) -> None:
-    """Refuse a file that is not SQLite before SQLite touches it (it would write to it)."""
+    """Refuse a file that is not SQLite before SQLite touches it (it would write to it).
+
+    A file with a -wal beside it is in use, maybe by a connection of this very process:
+    SQLite itself checks its header then (`_in_use_is_sqlite`), never a descriptor of ours."""
+    if Path(f"{path}-wal").exists() and path.stat().st_size:
+        if not _in_use_is_sqlite(path, what):
+            raise ReaderError(f"{what}: not a SQLite database")
+        return
     try:
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
@@ -111,6 +118,33 @@ def check_sqlite_header(path: Path, what: str, allow_empty: bool = False) -> Non
         raise ReaderError(f"{what}: cannot read ({error.strerror})") from None
     if header != SQLITE_HEADER and not (allow_empty and not header):
         raise ReaderError(f"{what}: not a SQLite database")
+
+
+def _in_use_is_sqlite(path: Path, what: str) -> bool:
+    """Whether SQLite reads `path` as a database, through a connection that writes nothing
+    (immutable: no lock, no file beside it).
+
+    Closing any descriptor of a file drops every POSIX lock the process holds on it, its
+    SQLite connections' too (SQLite's "How To Corrupt", 2.2): another process quitting
+    would then think itself the last user of the database, checkpoint it and delete the
+    -wal that this one still commits to, and those commits would be lost. SQLite keeps its
+    own descriptors open while the process holds locks on the file, so reading through it
+    is safe; Python's `open` is not."""
+    try:
+        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error as error:
+        raise ReaderError(f"{what}: cannot read ({error})") from None
+    try:
+        probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as error:
+        if "not a database" in str(error):
+            return False
+        if isinstance(error, sqlite3.OperationalError):  # could not open or read it
+            raise ReaderError(f"{what}: cannot read ({error})") from None
+        # Damage beyond the header is for the caller's own checks to name.
+    finally:
+        probe.close()
+    return True
 
 
 def refuse_newer_schema(conn: sqlite3.Connection, what: str) -> int:
@@ -245,7 +279,9 @@ def connect_readonly(path: Path | str, verify: bool = True) -> sqlite3.Connectio
 
 
 def _is_wal(path: Path) -> bool:
-    """Whether the file is in WAL mode (header bytes 18 and 19 are 2), read without SQLite."""
+    """Whether the file is in WAL mode (header bytes 18 and 19 are 2), read without SQLite.
+    Only for a file with no -wal beside it, which no connection (of this process either)
+    has open: closing our descriptor would drop this process's locks (`_in_use_is_sqlite`)."""
     with path.open("rb") as handle:
         header = handle.read(20)
     return header[18:20] == b"\x02\x02"
@@ -276,7 +312,7 @@ def open_for_reading(path: Path) -> sqlite3.Connection:
 
     wal_file = Path(f"{path}-wal")
     try:
-        if _is_wal(path) and not wal_file.exists():
+        if not wal_file.exists() and _is_wal(path):  # in this order: see `_is_wal`
             if _can_write(path):
                 conn = open_uri("mode=rw")
                 conn.execute("PRAGMA query_only = ON")
