@@ -77,6 +77,7 @@ from reader.ui.workspace import Workspace
 
 P95_LIMIT_MS = 50.0
 POSITION_EVERY_S = 2.0  # as the article screen's timer (POSITION_SAVE_INTERVAL_S)
+VISIT_RETRY_S = 1.0  # as the article screen's (VISIT_RETRY_S)
 READY_TIMEOUT_S = 300.0
 WORDS = ["treaty", "minister", "border", "water", "station", "council", "pipeline", "village",
          "ceasefire", "talks", "Yerevan", "Baku", "Moscow", "Lavrov", "Mirzoyan", "commitment",
@@ -101,7 +102,7 @@ class WorkerResult:
     latencies_ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     error_count: int = 0
-    positions_skipped: int = 0  # a position save found the lock busy (retried next tick)
+    put_off: int = 0  # a position save or visit found the lock busy (tried again later)
 
     def error(self, message: str) -> None:
         self.error_count += 1
@@ -150,6 +151,8 @@ class Desk:
         self.session: AnnotationSession | None = None
         self.cursor = 0
         self.position_due = time.monotonic() + POSITION_EVERY_S
+        self.visit_due = False
+        self.visit_retry_at = 0.0
 
     def open(self, document_id: int) -> AnnotationSession:
         self.save_position()  # as `>` does before leaving
@@ -161,11 +164,22 @@ class Desk:
                                     compare=self.compare)
         self.session = session
         self.reload()
-        try:
-            self.workspace.record_visit(document_id)
-        except sqlite3.Error as error:  # the screen shows a warning: an error here too
-            self.result.error(f"could not record the visit: {error}")
+        self.visit_due = True
+        self.record_visit()
         return session
+
+    def record_visit(self) -> None:
+        """As the screen does after its first paint: busy is tried again at the next tick;
+        any other failure is a warning on the screen, so an error here."""
+        try:
+            self.workspace.record_visit(self.document_id)
+            self.visit_due = False
+        except sqlite3.Error as error:
+            if not is_busy(error):
+                self.result.error(f"could not record the visit: {error}")
+                self.visit_due = False
+            self.result.put_off += 1
+            self.visit_retry_at = time.monotonic() + VISIT_RETRY_S
 
     def reload(self) -> None:
         """What opening a document and `R` read: spans (relations in a worker, on a
@@ -189,11 +203,13 @@ class Desk:
             self.workspace.save_position(self.document_id, self.cursor, 0)
         except sqlite3.Error as error:
             if is_busy(error):
-                self.result.positions_skipped += 1
+                self.result.put_off += 1
             else:
                 self.result.error(f"reading position not saved: {error}")
 
     def tick(self) -> None:
+        if self.visit_due and time.monotonic() >= self.visit_retry_at:
+            self.record_visit()
         if time.monotonic() >= self.position_due:
             self.save_position()
             self.position_due = time.monotonic() + POSITION_EVERY_S
@@ -374,7 +390,7 @@ class RunResult:
     max_ms: float
     waited: int
     nothing: int
-    positions_skipped: int
+    put_off: int
     reloads: int
     reload_p95_ms: float
     exports: int
@@ -541,7 +557,7 @@ def run(annotators: int, seconds: float, *, rate: float = 20.0, reloads: float =
         lost, unreported, mismatches, integrity,
         percentile(latencies, 0.5), percentile(latencies, 0.95), max(latencies, default=0.0),
         sum(result.waited for result in workers), sum(result.nothing for result in workers),
-        sum(result.positions_skipped for result in results.values()),
+        sum(result.put_off for result in results.values()),
         watcher.saved.get("reloads", 0), percentile(watcher.latencies_ms, 0.95),
         exporter.saved.get("exports", 0), percentile(exporter.latencies_ms, 0.5),
         wal_max / 1e6, load_average)

@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from reader.store.database import is_busy
 from reader.text.sanitize import safe_text
 from reader.ui.notify import tell
 from reader.ui.screens.article.annotate_all import AnnotateAll
@@ -31,6 +32,8 @@ from reader.ui.widgets.title_bar import TitleBar
 # Narrower than this, the annotation list would leave the article under 40 columns: it is
 # drawn over the article instead of beside it (styles/reader.tcss, `.-narrow`).
 LIST_BESIDE_MIN_WIDTH = 86
+VISIT_RETRY_S = 1.0
+"""How soon a visit the write lock kept from being recorded is tried again."""
 
 
 class ArticleScreen(ListEvents, Searching, Comparing, CorpusMoves, AnnotateAll, Suggesting,
@@ -77,10 +80,15 @@ class ArticleScreen(ListEvents, Searching, Comparing, CorpusMoves, AnnotateAll, 
             self.refresh_bindings()  # a late Footer learns the keys only when told
 
     def _record_visit(self) -> None:
-        """After the paint: the visit is bookkeeping, not something to wait for."""
+        """After the paint: the visit is bookkeeping, not something to wait for. While
+        another process holds the write lock (many annotators on one database), it is
+        tried again a little later, as the reading position is; no warning for that."""
         try:
             self.workspace.record_visit(self.document.id)
         except sqlite3.Error as error:
+            if is_busy(error):
+                self.set_timer(VISIT_RETRY_S, self._record_visit)
+                return
             tell(self.app, f"could not record the visit: {error}", severity="warning")
 
     @on(ArticleView.CursorMoved)
