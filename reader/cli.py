@@ -41,6 +41,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "merge": "reader.commands.merge:merge",
     "suggest": "reader.commands.suggest:suggest",
     "assign": "reader.commands.assign:assign",
+    "curate": "reader.commands.curate:curate",
 }
 
 # What `reader.commands.group` defines, importable from here as it always was (the

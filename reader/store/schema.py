@@ -236,6 +236,37 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX assignments_annotator ON assignments(annotator, document_id);
     """,
+    # version 6: curation into a gold layer (`reader curate`). A decision accepts agreed
+    # items, chooses or edits one annotator's version, or rejects them all; the items it
+    # settled are remembered per annotator, so nothing decided is offered again and a gold
+    # item the curator deleted afterwards is not brought back. Undoing a decision (the
+    # curation screen's `u`) marks it undone and forgets its items.
+    """
+    CREATE TABLE curation_decisions (
+        id INTEGER PRIMARY KEY,
+        gold TEXT NOT NULL,                 -- the gold layer: the annotator name it writes as
+        document_id INTEGER NOT NULL REFERENCES documents(id),
+        rule TEXT NOT NULL                  -- all / majority: agreed; chosen, edited, rejected
+            CHECK (rule IN ('all', 'majority', 'chosen', 'edited', 'rejected')),
+        curator TEXT NOT NULL,
+        made TEXT NOT NULL DEFAULT '{}',    -- JSON: gold span and relation uids, labels it wrote
+        decided_at TEXT NOT NULL,
+        undone_at TEXT
+    );
+    CREATE INDEX curation_decisions_document ON curation_decisions(document_id, gold);
+
+    CREATE TABLE curation_items (
+        decision_id INTEGER NOT NULL REFERENCES curation_decisions(id),
+        gold TEXT NOT NULL,
+        document_id INTEGER NOT NULL REFERENCES documents(id),
+        kind TEXT NOT NULL CHECK (kind IN ('span', 'relation', 'doc_label')),
+        item TEXT NOT NULL,                 -- JSON: [start, end, label], [[head], [child],
+                                            -- label] or the document label
+        annotator TEXT NOT NULL,            -- whose item it was
+        PRIMARY KEY (gold, document_id, kind, item, annotator)
+    );
+    CREATE INDEX curation_items_decision ON curation_items(decision_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -29,6 +30,9 @@ from reader.ui.styles import stylesheet
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.workspace import LiveSources, Workspace
 
+if TYPE_CHECKING:
+    from reader.team.curation import CurationSession
+
 
 @dataclass
 class Session:
@@ -48,6 +52,7 @@ class Session:
     guidelines: Guidelines | None = None  # read at start (`--guidelines`, `guidelines =`)
     live_sources: LiveSources | None = None  # `--suggest`: the sources, loaded at start
     settings: SettingsFile | None = None  # what is remembered across runs (the theme)
+    curation: CurationSession | None = None  # `reader curate`: the curation screen first
 
     def __post_init__(self) -> None:
         if not self.document_ids:
@@ -88,6 +93,10 @@ class ReaderApp(App[None]):
     # --- screens -------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[None]:
+        if self.session.curation is not None:
+            from reader.ui.screens.curation import CurationScreen
+
+            return CurationScreen(self.session.curation, self.config, self.workspace.keymap)
         if self.session.show_library:
             return self._library_screen()
         return ArticleScreen(self.session.document, self.workspace,

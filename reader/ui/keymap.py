@@ -85,6 +85,7 @@ def scopes() -> dict[str, list[Binding]]:
     """The bindings that act together (the focused widget's, its screen's): a key may mean
     one thing in each. Imported here, not at the top: the screens import this module."""
     from reader.ui.screens.article import ArticleScreen
+    from reader.ui.screens.curation import CurationScreen
     from reader.ui.screens.dialogs import ChooseScreen, NoteScreen
     from reader.ui.screens.help import HelpScreen
     from reader.ui.screens.library import LibraryScreen
@@ -107,6 +108,7 @@ def scopes() -> dict[str, list[Binding]]:
         "the label picker": _bindings(ChooseScreen.BINDINGS),
         "the note editor": _bindings(NoteScreen.BINDINGS),
         "the search bar": _bindings(SearchBar.BINDINGS),
+        "the curation screen": _bindings(CurationScreen.BINDINGS),
     }
 
 
