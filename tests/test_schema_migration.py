@@ -31,7 +31,8 @@ V3_KINDS = OLD_KINDS | {"relate", "unrelate", "doc_label"}
 KINDS = V3_KINDS | {"create_spans", "reject"}
 FIRST_TEXT = "Mirzoyan met Lavrov in Moscow.\r\nTalks went on 👩‍👩‍👧 for hours."
 INDEXES = {"documents_source", "annotations_document", "events_document",
-           "relations_document", "relations_head", "relations_child", "assignments_annotator"}
+           "relations_document", "relations_head", "relations_child", "assignments_annotator",
+           "curation_decisions_document", "curation_items_decision"}
 
 
 def copy_of(name: str, tmp_path: Path) -> Path:
@@ -95,9 +96,10 @@ def version_4_db(tmp_path: Path) -> Path:
 
 def check_upgraded(db: Path, before: dict[str, list[dict[str, Any]]]) -> None:
     """The schema is today's, whole, with every old row as it was (annotations with an
-    empty `meta`, the column version 4 added; no assignments, the table version 5 added)."""
+    empty `meta`, the column version 4 added; no assignments, the table version 5 added;
+    no curation decisions, the tables version 6 added)."""
     conn = connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
     assert columns(conn, "documents")[-1] == "text"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1  # back on after the rebuild
     indexes = {name for (name,) in conn.execute(
@@ -107,6 +109,8 @@ def check_upgraded(db: Path, before: dict[str, list[dict[str, Any]]]) -> None:
     assert conn.execute("SELECT count(*) FROM suggestions").fetchone()[0] == 0
     assert conn.execute("SELECT count(*) FROM suggestion_decisions").fetchone()[0] == 0
     assert conn.execute("SELECT count(*) FROM assignments").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM curation_decisions").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM curation_items").fetchone()[0] == 0
     assert columns(conn, "annotations")[-1] == "meta"
     conn.close()
     expected = {table: [dict(row, meta="{}") if table == "annotations" else row
@@ -230,14 +234,14 @@ def test_a_version_4_database_upgrades_with_every_row_intact_and_takes_assignmen
 
 def test_an_older_reader_refuses_a_newer_database(
         version_3_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    connect(version_3_db).close()  # upgraded to 5
+    connect(version_3_db).close()  # upgraded to 6
     before = version_3_db.read_bytes()
     monkeypatch.setattr(database, "MIGRATIONS", MIGRATIONS[:3])  # the reader of version 3
     monkeypatch.setattr(database, "SCHEMA_VERSION", 3)
-    with pytest.raises(ReaderError, match=r"schema version 5 is newer than this reader "
+    with pytest.raises(ReaderError, match=r"schema version 6 is newer than this reader "
                        r"understands \(3\); upgrade reader"):
         connect(version_3_db)
-    with pytest.raises(ReaderError, match="schema version 5 is newer"):
+    with pytest.raises(ReaderError, match="schema version 6 is newer"):
         connect_readonly(version_3_db)
     assert version_3_db.read_bytes() == before
 
@@ -250,7 +254,7 @@ def test_the_upgrade_is_one_transaction(version_1_db: Path) -> None:
     raw.commit()
     raw.close()
     before = rows(version_1_db)
-    with pytest.raises(ReaderError, match=r"cannot upgrade the schema to version 5 \("
+    with pytest.raises(ReaderError, match=r"cannot upgrade the schema to version 6 \("
                        r"CHECK constraint failed.*\); nothing was changed"):
         connect(version_1_db)
     assert rows(version_1_db) == before
@@ -271,7 +275,7 @@ def test_the_upgrade_refuses_to_carry_a_broken_reference(tmp_path: Path, name: s
     raw.commit()
     raw.close()
     before = rows(db)
-    with pytest.raises(ReaderError, match=r"cannot upgrade the schema to version 5 \("
+    with pytest.raises(ReaderError, match=r"cannot upgrade the schema to version 6 \("
                        r"annotations row 2 refers to a missing documents row\)"):
         connect(db)
     assert rows(db) == before
