@@ -89,7 +89,7 @@ async def settle(pilot: Any) -> None:
 async def test_choose_puts_the_version_into_gold_and_moves_on(tmp_path: Path) -> None:
     path = tmp_path / "a.db"
     build(path)
-    app, session, conn = app_for(path)
+    app, _session, conn = app_for(path)
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, CurationScreen)
         assert "disagreement 1 of 3" in status(app)
@@ -148,7 +148,7 @@ async def test_undo_takes_the_last_decision_back(tmp_path: Path) -> None:
 async def test_edit_changes_the_label_or_the_boundaries_before_gold(tmp_path: Path) -> None:
     path = tmp_path / "a.db"
     build(path)
-    app, session, conn = app_for(path)
+    app, _session, conn = app_for(path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("e")
         await pilot.pause()
@@ -175,7 +175,7 @@ async def test_edit_changes_the_label_or_the_boundaries_before_gold(tmp_path: Pa
 async def test_the_keys_are_in_the_footer_and_the_help(tmp_path: Path) -> None:
     path = tmp_path / "a.db"
     build(path)
-    app, session, conn = app_for(path)
+    app, _session, conn = app_for(path)
     async with app.run_test(size=SIZE) as pilot:
         footer = {binding.id for (_node, binding, enabled, _tooltip)
                   in app.screen.active_bindings.values() if binding.show and enabled}
