@@ -92,3 +92,25 @@ async def test_the_note_under_the_cursor_is_shown_as_text(reader) -> None:
         await pilot.pause()
         status = status_text(app)
     assert f"✎ {NOTE}" in status, status
+
+
+async def test_a_message_goes_once_the_cursor_moves_on_and_saved_stays(reader) -> None:
+    """"tagged …" is about where it was said: it stays while the cursor stays, goes when
+    the cursor moves on (it was never cleared before), and "saved ✓" stays with it."""
+    app = reader.open(TEXT)
+    async with app.run_test(size=(120, 24)) as pilot:
+        view = screen_of(app).view
+        start = TEXT.index(ACTOR)
+        view.set_selection(start, start + len(ACTOR))
+        await pilot.press("1")
+        await pilot.pause()
+        assert f"“{ACTOR}”" in status_text(app) and "saved ✓" in status_text(app)
+        await pilot.press("escape")  # the cursor stays: so does the message
+        await pilot.pause()
+        assert "saved ✓" in status_text(app)
+        said = status_text(app)
+        await pilot.press("w", "w", "w")  # past the span: nothing is under the cursor
+        await pilot.pause()
+        moved = status_text(app)
+    assert "saved ✓" in moved, moved
+    assert f"“{ACTOR}”" not in moved and moved != said, moved
