@@ -90,12 +90,12 @@ class ArticleBase(Screen[None]):
                          for found in suggested)
         relations = self._relations_at(here)
         under.extend(self.describe_relation(r) for r in relations[:STATUS_RELATIONS_MAX])
-        keep_state = message is not None
+        stale = False
         if message is None and self._relation_from is None and \
                 self._said_at is not None and self._said_at != view.cursor:
             # A message is about where it was said: once the cursor moves on it is stale
             # ("tagged …", "match 2/5") and goes; the save state ("saved ✓") stays.
-            message, self._said_at = "", None
+            message, self._said_at, stale = "", None, True
         mode = ""
         if self._relation_from is not None:
             mode = "RELATION"
@@ -110,7 +110,7 @@ class ArticleBase(Screen[None]):
             mode = "SELECT"
         mode = with_count(mode, view.pending_count)
         self.status.show(mode=mode, where=where, under_cursor=under, message=message,
-                         state=state if keep_state else None,
+                         state=state if message is not None and not stale else None,
                          hidden=max(len(relations) - STATUS_RELATIONS_MAX, 0))
 
     def suggestions_here(self) -> list[tuple[Suggestion, ...]]:
