@@ -180,3 +180,18 @@ def test_a_missing_database_is_one_line(tmp_path: Path, monkeypatch: pytest.Monk
                                str(tmp_path / "none.db"), "--annotators", TEAM)
     assert code == 1 and "does not exist" in err and err.count("\n") == 1
     assert not (tmp_path / "none.db").exists()
+
+
+def test_a_long_plan_shows_the_new_documents_first_and_says_how_many_more(
+        db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import reader.team.assign_report as report
+
+    assert run("assign", "--db", str(db), "--annotators", TEAM).exit_code == 0
+    add_texts(db, 20, 23)
+    monkeypatch.setattr(report, "TABLE_ROWS", 5)
+    result = run("assign", "--db", str(db), "--annotators", TEAM)
+    lines = result.stdout.splitlines()
+    rows = [line for line in lines if line.startswith("│") and "Article" in line]
+    assert len(rows) == 5
+    assert [row.rstrip(" │").endswith("new") for row in rows] == [True] * 3 + [False] * 2
+    assert "… and 18 more documents (--csv or --json lists them all)" in result.stdout

@@ -11,6 +11,7 @@ more annotators or a higher cap."""
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import math
 from collections import Counter
@@ -65,28 +66,77 @@ def _rank(seed: int, *parts: str) -> bytes:
     return hashlib.sha256("\x00".join((str(seed), *parts)).encode()).digest()
 
 
+class _Team:
+    """The annotators with room, in buckets by how many documents they hold, each bucket in
+    a fixed drawn order: the least loaded are found without sorting the team for every
+    document (100,000 documents among 100 annotators in seconds, not minutes)."""
+
+    def __init__(self, options: AssignOptions, loads: Counter[str]) -> None:
+        self.cap = options.cap
+        self.loads = loads
+        self.order = {name: _rank(options.seed, "annotator", name)
+                      for name in options.annotators}
+        self.buckets: dict[int, list[str]] = {}
+        for name in sorted(options.annotators, key=self.order.__getitem__):
+            if self.cap is None or loads[name] < self.cap:
+                self.buckets.setdefault(loads[name], []).append(name)
+        self.room = sum(map(len, self.buckets.values()))
+
+    def pick(self, needed: int, draw: int) -> list[str]:
+        """The `needed` least loaded, ties broken by `draw`: a tied bucket is read from
+        a drawn place onwards, round, so each of its annotators is as likely to come first."""
+        picked: list[str] = []
+        for load in sorted(self.buckets):
+            bucket = self.buckets[load]
+            wanted = needed - len(picked)
+            if len(bucket) <= wanted:
+                picked.extend(bucket)
+            else:
+                start = draw % len(bucket)
+                picked.extend((bucket + bucket)[start:start + wanted])
+            if len(picked) == needed:
+                return picked
+        raise ValueError("fewer annotators with room than needed")
+
+    def add(self, name: str) -> None:
+        """One more document for `name`: up a bucket, or out of the team at the cap."""
+        load = self.loads[name]
+        bucket = self.buckets[load]
+        bucket.remove(name)
+        if not bucket:
+            del self.buckets[load]
+        self.loads[name] = load + 1
+        if self.cap is not None and load + 1 >= self.cap:
+            self.room -= 1
+            return
+        above = self.buckets.setdefault(load + 1, [])
+        bisect.insort(above, name, key=self.order.__getitem__)
+
+
 def plan_assignments(documents: Iterable[str], existing: Mapping[str, Sequence[str]],
                      options: AssignOptions) -> AssignPlan:
     """Assign the `documents` (by text hash) that `existing` (every assignment already
     made, hash -> annotators, the selection's and others') does not hold yet."""
-    loads: Counter[str] = Counter(name for names in existing.values() for name in names)
+    team = _Team(options, Counter(name for names in existing.values() for name in names))
     chosen = set(documents)
     assigned = {key: tuple(existing[key]) for key in chosen if key in existing}
     overlapping = sum(1 for names in assigned.values() if len(names) > 1)
-    waiting = sorted(chosen - assigned.keys(), key=lambda key: _rank(options.seed, key))
+    # One draw per document: its first bytes order the documents, later ones break ties
+    # between annotators (independent of the order for any practical purpose).
+    draws = sorted((_rank(options.seed, key), key) for key in chosen - assigned.keys())
+    waiting = [key for _draw, key in draws]
+    place = {name: index for index, name in enumerate(options.annotators)}
     new: list[str] = []
-    for index, key in enumerate(waiting):
+    for index, (digest, key) in enumerate(draws):
         wide = (options.overlap > 0
                 and overlap_target(options.overlap, len(assigned) + 1) > overlapping)
         needed = options.per_doc if wide else 1
-        room = [name for name in options.annotators
-                if options.cap is None or loads[name] < options.cap]
-        if len(room) < needed:
+        if team.room < needed:
             return AssignPlan(assigned, frozenset(new), tuple(waiting[index:]))
-        room.sort(key=lambda name: (loads[name], _rank(options.seed, key, name)))
-        picked = tuple(sorted(room[:needed], key=options.annotators.index))
-        loads.update(picked)
-        assigned[key] = picked
+        picked = team.pick(needed, int.from_bytes(digest[16:24], "big"))
+        for name in picked:
+            team.add(name)
+        assigned[key] = tuple(sorted(picked, key=place.__getitem__))
         overlapping += wide
         new.append(key)
     return AssignPlan(assigned, frozenset(new), ())

@@ -18,6 +18,8 @@ from reader.store.assignments import PlannedDocument
 from reader.team.assign import AssignOptions, AssignPlan, overlap_target
 from reader.text.sanitize import safe_text, terminal_json
 
+TABLE_ROWS = 200
+
 
 @dataclass(frozen=True)
 class PlanView:
@@ -87,19 +89,25 @@ def summary_line(view: PlanView) -> str:
 
 
 def print_plan(view: PlanView, console: Console) -> None:
-    """Each document with its annotators (new ones marked), then each annotator's load."""
+    """The documents with their annotators, those this run placed first (at most
+    TABLE_ROWS: a table of ten thousand is no plan to read, and JSON or CSV list them
+    all), then each annotator's load, then the summary line."""
+    ordered = sorted(view.documents, key=lambda doc: doc.sha256 not in view.plan.new)
     documents = Table(title="Assignment plan", title_justify="left")
     documents.add_column("document", no_wrap=True)
     documents.add_column("title", overflow="ellipsis", no_wrap=True, max_width=50)
     documents.add_column("annotators")
     documents.add_column("", style="green")
-    for doc in view.documents:
+    for doc in ordered[:TABLE_ROWS]:
         names = view.plan.assigned.get(doc.sha256)
         shown = Text(", ".join(safe_text(name) for name in names)) if names \
             else Text("unassigned", style="yellow")
         documents.add_row(Text(safe_text(str(doc.public_id))), Text(safe_text(doc.title)),
                           shown, "new" if doc.sha256 in view.plan.new else "")
     console.print(documents)
+    if len(ordered) > TABLE_ROWS:
+        console.print(Text(f"… and {len(ordered) - TABLE_ROWS:,} more documents"
+                           " (--csv or --json lists them all)", style="dim"))
     console.print(_people_table(view))
     console.print(Text(summary_line(view)))
 

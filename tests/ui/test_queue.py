@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from reader.store.assignments import add_assignments
 from reader.store.database import connect
@@ -83,6 +84,8 @@ def test_the_queue_opens_at_the_first_document_to_do_and_keys_follow_it(
             "alice": {"assigned": 3, "done": 1, "in_progress": 2},
             "bob": {"assigned": 3, "done": 0, "in_progress": 0},
             "carol": {"assigned": 1, "done": 0, "in_progress": 0}}
+        drawn = "\n".join(str(static.render()) for static in app.screen.query(Static))
+        assert "Assignments by annotator" in drawn
         app.exit()
 
     open_as("alice", db, scenario, monkeypatch)

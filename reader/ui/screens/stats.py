@@ -20,9 +20,9 @@ from reader.text.sanitize import safe_text
 BAR_WIDTH = 40
 
 
-def bar(count: int, largest: int, color: str) -> Text:
+def bar(count: int, largest: int, color: str, width: int = BAR_WIDTH) -> Text:
     """A horizontal bar in eighth-block steps, so small differences still show."""
-    eighths = round(8 * BAR_WIDTH * count / largest) if largest else 0
+    eighths = round(8 * width * count / largest) if largest else 0
     full, part = divmod(eighths, 8)
     return Text("█" * full + (" ▏▎▍▌▋▊▉"[part] if part else ""), style=color)
 
@@ -115,7 +115,7 @@ class StatsScreen(ModalScreen[None]):
         for name, counts in self.assignments.items():
             table.add_row(Text(safe_text(name)), str(counts["assigned"]), str(counts["done"]),
                           str(counts["in_progress"]),
-                          bar(counts["done"], counts["assigned"], "green"))
+                          bar(counts["done"], counts["assigned"], "green", width=24))
         yield Static(Text("\nAssignments by annotator", style="bold"))
         yield Static(table)
 
