@@ -92,6 +92,13 @@ def test_the_plan_names_documents_by_their_public_id(db: Path, tmp_path: Path) -
     only = run("assign", "--db", str(db), "--annotators", "bob", "--document", "news-7",
                "--dry-run", "--json")
     assert json.loads(only.stdout)["documents"] == {"news-7": ["alice"]}
+    record = json.loads(exported[0])
+    by_hash = run("assign", "--db", str(db), "--annotators", "bob", "--document",
+                  record["sha256"][:8], "--dry-run", "--json")
+    assert json.loads(by_hash.stdout)["documents"] == {record["id"]: ["alice"]}
+    too_short = run("assign", "--db", str(db), "--annotators", "bob", "--document",
+                    record["sha256"][:7], "--dry-run")
+    assert too_short.exit_code == 1 and "no document" in str(too_short.exception)
 
 
 def test_table_csv_and_dry_run(db: Path) -> None:

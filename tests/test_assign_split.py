@@ -116,6 +116,7 @@ def test_a_folder_reader_did_not_write_is_refused(db: Path, tmp_path: Path) -> N
     assert result.exit_code != 0
     assert "not a previous export of reader" in str(result.exception)
     assert sorted(path.name for path in out.iterdir()) == ["notes.txt"]
+    assert stored(db) == {}  # refused before the plan was stored
 
 
 def test_a_split_opened_since_is_not_replaced_but_an_untouched_one_is(
@@ -138,4 +139,4 @@ def test_the_database_itself_is_never_the_split_folder(db: Path) -> None:
     result = run("assign", "--db", str(db), "--annotators", "alice", "--split",
                  str(db.parent))
     assert result.exit_code != 0 and "holds the database" in str(result.exception)
-    assert db.exists()
+    assert db.exists() and stored(db) == {}

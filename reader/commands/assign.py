@@ -100,6 +100,8 @@ def assign(annotators: str, overlap: float, per_doc: int, seed: int, cap: int | 
         raise ReaderError("--force goes with --split")
     options = AssignOptions(names, overlap, per_doc, seed, cap)
     database = existing_db(db_path)
+    if split_dir is not None:  # refused before the plan is stored, not after
+        _check_split_folder(database, split_dir, force)
     view = _make_plan(database, options, list(documents), status, dry_run)
     _report(view, as_json, as_csv, dry_run)
     if split_dir is not None:
@@ -171,6 +173,22 @@ def _make_plan(database: Path, options: AssignOptions, names: list[str],
     return PlanView(chosen, plan, everyone, progress, options)
 
 
+def _split_problem(folder: Path) -> str | None:
+    """Why an existing --split folder must not be replaced (None: it may be): reader did
+    not write it, or a database in it was opened (and so changed) since."""
+    from reader.formats import atomic
+
+    return atomic.previous_export_problem(folder, SPLIT_FORMAT,
+                                          lambda name: name.endswith(".db"))
+
+
+def _check_split_folder(database: Path, folder: Path, force: bool) -> None:
+    from reader.formats import atomic
+
+    atomic.refuse_database(folder, database, folder=True)
+    atomic.check_folder(folder, _split_problem, force)
+
+
 def _split(database: Path, folder: Path, names: tuple[str, ...], force: bool) -> list[int]:
     """Each annotator's database in `folder`, written beside it and swapped in at once; a
     folder reader did not write (or whose databases were opened since) is refused."""
@@ -178,16 +196,10 @@ def _split(database: Path, folder: Path, names: tuple[str, ...], force: bool) ->
     from reader.store.database import connect
     from reader.store.split import write_split
 
-    atomic.refuse_database(folder, database, folder=True)
-
-    def problem(existing: Path) -> str | None:
-        return atomic.previous_export_problem(existing, SPLIT_FORMAT,
-                                              lambda name: name.endswith(".db"))
-
     counts: list[int] = []
     conn = connect(database)
     try:
-        with atomic.atomic_folder(folder, SPLIT_FORMAT, problem, force,
+        with atomic.atomic_folder(folder, SPLIT_FORMAT, _split_problem, force,
                                   note=SPLIT_NOTE) as temp:
             for name in names:
                 counts.append(write_split(conn, temp / f"{name}.db", name))

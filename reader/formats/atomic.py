@@ -386,6 +386,26 @@ def _swap_in(new: Path, target: Path) -> None:
     shutil.rmtree(new, ignore_errors=True)  # after the exchange: the previous export
 
 
+def check_folder(path: Path, problem: Callable[[Path], str | None],
+                 force: bool = False) -> Path:
+    """The folder `atomic_folder` would replace, refused in one line when it may not be:
+    callable first by a command that must refuse before it changes anything else."""
+    target = Path(os.path.realpath(path)) if path.is_symlink() else Path(os.path.abspath(path))
+    if target.parent == target:
+        raise ReaderError(f"{path}: cannot replace the root folder")
+    recover_folder(target)
+    if os.path.lexists(target) and not target.is_dir():
+        raise ReaderError(f"{path}: exists and is not a folder")
+    _check_parent(target, path)
+    if target.is_dir() and not force:
+        reason = problem(target)
+        if reason is not None:
+            raise ReaderError(f"{path}: folder is not a previous export of reader ({reason});"
+                              " choose another folder, or add --force to replace it"
+                              " (deleting all it holds)")
+    return target
+
+
 @contextlib.contextmanager
 def atomic_folder(path: Path, fmt: str, problem: Callable[[Path], str | None],
                   force: bool = False, note: str = EXPORT_NOTE) -> Iterator[Path]:
@@ -393,19 +413,8 @@ def atomic_folder(path: Path, fmt: str, problem: Callable[[Path], str | None],
     with the marker. An existing folder is replaced only if `problem` finds nothing against
     it (reader wrote it and nothing changed since, or it is empty) or `force` says so; the
     swap is one rename exchange, so `path` is always the old folder or the new one."""
-    target = Path(os.path.realpath(path)) if path.is_symlink() else Path(os.path.abspath(path))
-    if target.parent == target:
-        raise ReaderError(f"{path}: cannot replace the root folder")
-    recover_folder(target)
-    if os.path.lexists(target) and not target.is_dir():
-        raise ReaderError(f"{path}: exists and is not a folder")
-    parent = _check_parent(target, path)
-    if target.is_dir() and not force:
-        reason = problem(target)
-        if reason is not None:
-            raise ReaderError(f"{path}: folder is not a previous export of reader ({reason});"
-                              " choose another folder, or add --force to replace it"
-                              " (deleting all it holds)")
+    target = check_folder(path, problem, force)
+    parent = target.parent
     try:
         temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
     except OSError as error:
