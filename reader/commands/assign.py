@@ -17,6 +17,9 @@ from reader.team.assign import AssignOptions
 from reader.text.sanitize import safe_text
 
 if TYPE_CHECKING:
+    import sqlite3
+
+    from reader.store.assignments import PlannedDocument
     from reader.team.assign_report import PlanView
 
 # An annotator's --split file is NAME.db: a name that is a plain file name everywhere.
@@ -111,6 +114,25 @@ def assign(annotators: str, overlap: float, per_doc: int, seed: int, cap: int | 
         click.echo(f"reader: wrote {safe_text(str(split_dir))}: {files}", err=True)
 
 
+def _chosen(conn: sqlite3.Connection, database: Path, names: list[str],
+            status: str | None) -> list[PlannedDocument]:
+    """The documents --document and --status pick (all when neither is given)."""
+    from reader.store.assignments import documents_named, documents_to_plan
+
+    ids = None
+    if names:
+        found = documents_named(conn, names)
+        missing = [name for name, numbers in found.items() if not numbers]
+        if missing:
+            raise ReaderError(f"no document {one_line(missing[0])!r} in {database}")
+        ids = sorted({number for numbers in found.values() for number in numbers})
+    chosen = documents_to_plan(conn, ids, status)
+    if not chosen:
+        raise ReaderError(f"no documents to assign in {database}"
+                          + (f" with status {status}" if status else ""))
+    return chosen
+
+
 def _make_plan(database: Path, options: AssignOptions, names: list[str],
                status: str | None, dry_run: bool) -> PlanView:
     """Read the selection and the assignments made, plan, and (unless a dry run) store
@@ -122,8 +144,6 @@ def _make_plan(database: Path, options: AssignOptions, names: list[str],
         add_assignments,
         assignment_progress,
         assignments_by_hash,
-        documents_named,
-        documents_to_plan,
     )
     from reader.store.database import (
         check_integrity,
@@ -142,17 +162,7 @@ def _make_plan(database: Path, options: AssignOptions, names: list[str],
             if not dry_run:
                 check_integrity(conn, database)
             with contextlib.nullcontext() if dry_run else transaction(conn):
-                ids = None
-                if names:
-                    found = documents_named(conn, names)
-                    missing = [name for name, numbers in found.items() if not numbers]
-                    if missing:
-                        raise ReaderError(f"no document {one_line(missing[0])!r} in {database}")
-                    ids = sorted({number for numbers in found.values() for number in numbers})
-                chosen = documents_to_plan(conn, ids, status)
-                if not chosen:
-                    raise ReaderError(f"no documents to assign in {database}"
-                                      + (f" with status {status}" if status else ""))
+                chosen = _chosen(conn, database, names, status)
                 existing = assignments_by_hash(conn)
                 plan = plan_assignments([doc.sha256 for doc in chosen], existing, options)
                 by_hash = {doc.sha256: doc.id for doc in chosen}
