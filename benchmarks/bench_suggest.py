@@ -161,8 +161,8 @@ def corpus_case(args: argparse.Namespace, workdir: Path, names: list[str]) -> No
 
 
 def article_case(args: argparse.Namespace, names: list[str]) -> None:
-    from reader.suggest.matching import PhraseIndex
     from reader.suggest.sources import PhraseSource, learned_source, suggest_all
+    from reader.text.matching import PhraseIndex
 
     article = prose_article(args.paragraphs, seed=3)
     rng = random.Random(9)

@@ -21,7 +21,7 @@ from reader.store.annotations import AnnotationStore
 from reader.store.database import connect
 from reader.store.documents import add_document
 from reader.text.loading import LoadedText
-from tests.test_occurrences import text_and_slice
+from tests.test_matching import text_and_slice
 
 TEXT = "Lavrov met Mirzoyan. Lavrov spoke; Lavrovsky did not. Then Lavrov left.\r\nLavrov"
 OTHER = "Nothing here. Lavrov again, and Lavrov."

@@ -125,3 +125,17 @@ def test_a_cancelled_first_run_stops_between_span_texts(searched: list[str]) -> 
     assert planned is not None
     assert planned[1](lambda: True) is None
     assert searched == []
+
+
+def test_many_span_texts_are_found_at_once_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first run on many span texts cuts the text into units once instead of
+    searching for each: the same occurrences, so later edits merge with them alike."""
+    counts = Counter({("Mirzoyan", "actor"): 1, ("Ararat Mirzoyan", "topic"): 1,
+                      ("CSTO", "topic"): 1, ("the CSTO", "actor"): 1, ("Lavrov", "x"): 1})
+    one_by_one = full(TEXT, counts)
+    monkeypatch.setattr(learned, "FEW", 0)
+    at_once = full(TEXT, counts)
+    assert at_once.suggestions == one_by_one.suggestions
+    assert at_once.found == one_by_one.found
+    assert at_once.changed({("Sergey Lavrov", "actor"): 1}).suggestions == \
+        one_by_one.changed({("Sergey Lavrov", "actor"): 1}).suggestions

@@ -14,7 +14,7 @@ from reader.annotate.span_index import Span, SpanIndex
 from reader.errors import ReaderError
 from reader.store.annotations import label_ranges
 from reader.store.documents import iter_texts
-from reader.text.occurrences import untagged_occurrences
+from reader.text.matching import untagged_occurrences
 
 ASK_ABOVE = 20
 """More occurrences than this, and `*` asks before tagging them."""

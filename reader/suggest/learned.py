@@ -8,7 +8,9 @@ document is searched for once, the first time it is learned, and kept (`Learned.
 shared by every later state of the same text: deleting a span and tagging it again
 searches nothing). What is suggested is then merged from the kept occurrences: leftmost,
 then longest, none overlapping another, as `PhraseIndex` chooses, so the result is what
-matching every span text at once would give.
+matching every span text at once would give. (The first run, on many span texts, cuts the
+text into units once instead of searching for each: `reader.text.matching` finds the same
+occurrences either way.)
 
 A `Learned` is never changed, only replaced: a worker thread computes the next one while
 the screen shows the last, and a result that a newer edit overtook is dropped
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import TypeAlias
 
 from reader.suggest.record import LEARNED, Suggestion
-from reader.text.occurrences import find_occurrences
+from reader.text.matching import FEW, PhraseIndex, find_occurrences, leftmost_longest, windows
 
 Occurrences: TypeAlias = tuple[tuple[int, int], ...]
 SpanTextCounts: TypeAlias = Mapping[tuple[str, str], int]
@@ -99,7 +101,17 @@ def learn(text: str, doc: int, counts: Iterable[tuple[str, str, int]],
             totals[phrase, label] += count
     labels = best_labels((phrase, label, count) for (phrase, label), count in totals.items())
     found = {} if found is None else found
-    for phrase in labels:
+    missing = [phrase for phrase in labels if phrase not in found]
+    if len(missing) > FEW:  # cut the text into units once rather than search for each
+        index = PhraseIndex((phrase, labels[phrase]) for phrase in missing)
+        where: dict[str, list[tuple[int, int]]] = {phrase: [] for phrase in missing}
+        for window in windows(text, index.longest):
+            if cancelled():
+                return None
+            for start, end, phrase in index.in_window(window):
+                where[phrase].append((start, end))
+        found.update((phrase, tuple(occurrences)) for phrase, occurrences in where.items())
+    for phrase in missing:
         if cancelled():
             return None
         if phrase not in found:
@@ -117,16 +129,10 @@ def _state(text: str, doc: int, totals: Mapping[tuple[str, str], int],
 
 def _merge(doc: int, labels: Mapping[str, str],
            found: Mapping[str, Occurrences]) -> tuple[Suggestion, ...]:
-    """The occurrences to suggest: leftmost first, of those starting at one place the
-    longest, none overlapping one taken before."""
-    every = sorted((start, -end, phrase) for phrase in labels for start, end in found[phrase])
-    chosen: list[Suggestion] = []
-    free = 0
-    for start, negative_end, phrase in every:
-        if start >= free:
-            chosen.append(Suggestion(doc, start, -negative_end, labels[phrase], LEARNED))
-            free = -negative_end
-    return tuple(chosen)
+    """The occurrences to suggest, as a phrase search chooses them (`leftmost_longest`)."""
+    every = ((start, end, phrase) for phrase in labels for start, end in found[phrase])
+    return tuple(Suggestion(doc, start, end, labels[phrase], LEARNED)
+                 for start, end, phrase in leftmost_longest(every))
 
 
 class Learning:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from reader.errors import INSTALL_SPACY, ReaderError
-from reader.suggest.matching import PhraseIndex, windows
 from reader.suggest.record import LEARNED, Suggestion
+from reader.text.matching import FEW, PhraseIndex, leftmost_longest, windows
 
 MAX_PATTERN_BYTES = 512 * 1024 * 1024  # a pattern file is text, never more than this
 SPACY_HINT = f"spaCy is not installed: {INSTALL_SPACY}"
@@ -61,7 +61,7 @@ def _check_label(label: object, where: str, labels: Iterable[str] | None) -> str
 
 @dataclass
 class PhraseSource:
-    """Phrases with labels, matched on whole tokens (whole words; characters for CJK)."""
+    """Phrases with labels, matched as whole words (`reader.text.matching`)."""
 
     name: str
     index: PhraseIndex
@@ -218,18 +218,19 @@ _KEY = attrgetter("start", "end", "label", "source")
 
 
 def phrase_suggestions(sources: list[PhraseSource], text: str, doc: int) -> list[Suggestion]:
-    """What phrase sources suggest for `text`, each source's matches in text order: the
-    text is cut into tokens once for all of them, a window at a time."""
-    found: list[list[Suggestion]] = [[] for _ in sources]
-    free = [0] * len(sources)
-    reach = max(source.index.longest for source in sources)
-    for window in windows(text, reach):
-        for number, source in enumerate(sources):
-            name, kept = source.name, found[number]
-            for start, end, label in source.index.spans(window, free[number]):
-                kept.append(Suggestion(doc, start, end, label, name))
-                free[number] = end
-    return [suggestion for kept in found for suggestion in kept]
+    """What phrase sources suggest for `text`, each source's matches in text order. When
+    one source has many phrases the text is cut into units (a window at a time) once for
+    all of them; sources of few phrases alone search for each (`PhraseIndex.every`)."""
+    if all(len(source.index) <= FEW for source in sources):
+        found = [list(source.index.every(text)) for source in sources]
+    else:
+        found = [[] for _ in sources]
+        for window in windows(text, max(source.index.longest for source in sources)):
+            for source, kept in zip(sources, found, strict=True):
+                kept.extend(source.index.in_window(window))
+    return [Suggestion(doc, start, end, source.index.labels[phrase], source.name)
+            for source, every in zip(sources, found, strict=True)
+            for start, end, phrase in leftmost_longest(every)]
 
 
 def suggest_all(sources: Iterable[Source], text: str, doc: int = 0,

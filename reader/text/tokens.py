@@ -15,31 +15,43 @@ from reader.text.marks import ASTRAL_MARKS, MARKS
 # corpora, so every span a user can select character by character falls on token edges. Han
 # (with 々 〆 〇 and the CJK radicals), Hiragana, Katakana (and half-width), Bopomofo, Thai
 # and Lao. Korean is written with spaces: Hangul makes words.
-_ONE_PER_CHARACTER = (
+ONE_PER_CHARACTER = (
     "\u0E00-\u0EFF\u2E80-\u2FDF\u3005-\u3007\u3021-\u3029\u3038-\u303B\u3040-\u30FF"
     "\u3100-\u312F\u31A0-\u31BF\u31F0-\u31FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF"
     "\uFF66-\uFF9F\U00020000-\U0003FFFF"
 )
-# What stays inside the token before it: every combining mark (Devanagari vowel signs and
-# viramas, Arabic harakat, accents, variation selectors, the keycap's enclosing mark) and
-# the zero-width joiners that Indic and Arabic spelling uses.
-_MARK = (f"(?:[{MARKS}\u200C\u200D]"
-         f"|(?=[\U00010000-\U0010FFFF])[{ASTRAL_MARKS}])")  # the astral test only past U+FFFF
-_WORD = f"[^\\W{_ONE_PER_CHARACTER}]"
+"""The inside of a character class: the scripts tokenized one character at a time."""
+MARK = (f"(?:[{MARKS}\u200C\u200D]"
+        f"|(?=[\U00010000-\U0010FFFF])[{ASTRAL_MARKS}])")  # the astral test only past U+FFFF
+"""What stays inside the token before it: every combining mark (Devanagari vowel signs and
+viramas, Arabic harakat, accents, variation selectors, the keycap's enclosing mark) and
+the zero-width joiners that Indic and Arabic spelling uses."""
+FLAG = "[\U0001F1E6-\U0001F1FF]{2}"
+"""A flag: two regional indicators."""
+KEYCAP = "[0-9#*]\uFE0F?\u20E3"
+"""A keycap (1️⃣)."""
 _EMOJI_PART = "[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]"
 _EMOJI_TAIL = "[\uFE0F\U0001F3FB-\U0001F3FF\U000E0020-\U000E007F]*"  # VS16, skin, tags
-# One token each: a flag (two regional indicators); a keycap (1️⃣); an emoji sequence with
-# its ZWJ joiners, skin tones and subdivision-flag tags; one character of the scripts
+EMOJI = f"{_EMOJI_PART}{_EMOJI_TAIL}(?:\u200D{_EMOJI_PART}{_EMOJI_TAIL})*"
+"""An emoji sequence with its ZWJ joiners, skin tones and subdivision-flag tags."""
+
+
+def letter_class(by_character: str) -> str:
+    """A word character that is not one of the scripts in `by_character` (the inside of a
+    character class), which are tokens a character at a time."""
+    return f"[^\\W{by_character}]"
+
+
+_WORD = letter_class(ONE_PER_CHARACTER)
+# One token each: a flag; a keycap; an emoji sequence; one character of the scripts
 # above; a word (letters, digits, marks, connector punctuation, and an apostrophe between
 # letters; plain ASCII runs take a fast path); any other non-space character with the marks
-# on it.
+# on it. (These parts are public: reader.text.matching builds its units from them.)
 TOKEN_SOURCE = (
-    "[\U0001F1E6-\U0001F1FF]{2}"
-    "|[0-9#*]\uFE0F?\u20E3"
-    f"|{_EMOJI_PART}{_EMOJI_TAIL}(?:\u200D{_EMOJI_PART}{_EMOJI_TAIL})*"
-    f"|[{_ONE_PER_CHARACTER}]{_MARK}*"
-    f"|(?:[^\\W_{_ONE_PER_CHARACTER}]|{_MARK})(?:[a-zA-Z0-9_]+|{_WORD}|{_MARK}|['’](?={_WORD}))*"
-    f"|\\S{_MARK}*"
+    f"{FLAG}|{KEYCAP}|{EMOJI}"
+    f"|[{ONE_PER_CHARACTER}]{MARK}*"
+    f"|(?:[^\\W_{ONE_PER_CHARACTER}]|{MARK})(?:[a-zA-Z0-9_]+|{_WORD}|{MARK}|['’](?={_WORD}))*"
+    f"|\\S{MARK}*"
 )
 
 

@@ -23,7 +23,7 @@ FIRST_PAINT_IMPORTS = ("reader.cli", "reader.ui.launch", "reader.annotate.labels
                        "reader.store.documents", "reader.ui.app")
 # Not needed until a key asks for them: importing them would delay the first paint.
 NOT_BEFORE_THE_FIRST_PAINT = ("click", "reader.commands", "reader.formats", "reader.team",
-                              "reader.suggest.matching", "reader.corpus", "sqlite_utils",
+                              "reader.suggest.sources", "reader.corpus", "sqlite_utils",
                               "reader.store.library", "reader.store.export_rows",
                               "reader.store.relation_queries")
 

@@ -107,8 +107,8 @@ async def test_z_rejects_and_a_rejected_one_never_comes_back(reader) -> None:
     again = reader.reopen()
     live = LiveSources(learn=False)
     again.workspace.live_sources = live
-    from reader.suggest.matching import PhraseIndex
     from reader.suggest.sources import PhraseSource
+    from reader.text.matching import PhraseIndex
 
     live.sources.append(PhraseSource("patterns:names.jsonl",
                                      PhraseIndex([("Mirzoyan", "topic")])))
@@ -349,8 +349,8 @@ async def test_keys_act_while_the_live_sources_look(reader, monkeypatch) -> None
 
     monkeypatch.setattr(AnnotationSession, "find_suggestions", slow)
     app = reader.open(TEXT)
-    from reader.suggest.matching import PhraseIndex
     from reader.suggest.sources import PhraseSource
+    from reader.text.matching import PhraseIndex
 
     app.workspace.live_sources = LiveSources(
         [PhraseSource("gazetteer:g.tsv", PhraseIndex([("Lavrov", "actor")]))], learn=False)
