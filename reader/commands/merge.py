@@ -16,8 +16,9 @@ from reader.errors import ReaderError
 def merge(other: Path, db_path: Path | None) -> None:
     """Gather another reader database into this one.
 
-    Adds OTHER's documents, annotations, relations, document labels, progress and history
-    without duplicates: running it again adds nothing. OTHER is only read."""
+    Adds OTHER's documents, annotations, relations, document labels, suggestions (with
+    each annotator's decisions), progress and history without duplicates: running it again
+    adds nothing. OTHER is only read."""
     import sqlite3
 
     from reader.store.database import check_integrity, connect
@@ -55,6 +56,9 @@ def merge(other: Path, db_path: Path | None) -> None:
                       f"{report.doc_labels:,} document labels")
             updated += (f", {report.relations_updated:,} relations, "
                         f"{report.doc_labels_updated:,} document labels")
+        if report.suggestions or report.decisions:
+            added += (f", {report.suggestions:,} suggestions, "
+                      f"{report.decisions:,} decisions on suggestions")
         click.echo(f"merged {shown}: added {added}; updated {updated}")
     if report.relations_deleted:
         click.echo(

@@ -16,7 +16,13 @@ annotations: relations by uid, their ends by the span uids the annotations keep 
 databases; document labels by (document, annotator, label); the newer state wins. A
 relation must join two live spans: one whose span is deleted in the merged result is kept,
 deleted, and counted; one whose span is in neither database cannot be stored and is
-counted as skipped."""
+counted as skipped.
+
+Suggestions (schema 4) travel by what they are, (document, offsets, label, source), the
+key that keeps them unique, so a second merge adds none; each annotator's decision on one
+goes with it, the newer decision winning, an accepted one still naming its span by uid.
+The `reject` events in the history name a suggestion the same way, so they undo after a
+merge as before."""
 
 from __future__ import annotations
 
@@ -57,20 +63,43 @@ DOC_LABEL_COLUMNS: dict[str, Any] = {
     "document_id": None, "annotator": None, "label": None, "created_at": "", "updated_at": "",
     "deleted_at": None,
 }
+SUGGESTION_COLUMNS: dict[str, Any] = {
+    "id": None, "document_id": None, "start": None, "end": None, "label": None,
+    "source": None, "text": None, "score": None, "meta": "{}", "created_at": "",
+}
+DECISION_COLUMNS: dict[str, Any] = {
+    "suggestion_id": None, "annotator": None, "state": None, "annotation_uid": None,
+    "decided_at": "",
+}
 TABLES = {
     "documents": DOCUMENT_COLUMNS,
     "annotations": ANNOTATION_COLUMNS,
     "progress": PROGRESS_COLUMNS,
     "events": EVENT_COLUMNS,
 }
-# Tables an older schema lacks (added in version 3): absent, they hold nothing to merge.
+# Tables an older schema lacks (added in versions 3 and 4): absent, they hold nothing to
+# merge.
 OPTIONAL_TABLES = {
     "relations": RELATION_COLUMNS,
     "doc_labels": DOC_LABEL_COLUMNS,
+    "suggestions": SUGGESTION_COLUMNS,
+    "suggestion_decisions": DECISION_COLUMNS,
 }
 _ALL_TABLES = {**TABLES, **OPTIONAL_TABLES}
+# Each table's staging table (whose columns are named as the table's) and the order it is
+# read in, in the order they are staged.
+_STAGING = {
+    "documents": ("merge_documents", "id"),
+    "annotations": ("merge_annotations", "id"),
+    "progress": ("merge_progress", "document_id, annotator"),
+    "events": ("merge_events", "document_id, id"),
+    "relations": ("merge_relations", "id"),
+    "doc_labels": ("merge_doc_labels", "id"),
+    "suggestions": ("merge_suggestions", "id"),
+    "suggestion_decisions": ("merge_decisions", "suggestion_id, annotator"),
+}
 # Columns whose default is None (NULL) but which may be absent all the same.
-_OPTIONAL = {"deleted_at", "opened_at", "annotation_uid", "ref", "before", "after"}
+_OPTIONAL = {"deleted_at", "opened_at", "annotation_uid", "ref", "before", "after", "score"}
 _STATUS_RANK = "(CASE {0} WHEN 'done' THEN 2 WHEN 'in_progress' THEN 1 ELSE 0 END)"
 BATCH = 10_000
 
@@ -152,10 +181,21 @@ CREATE TEMP TABLE merge_relations (
 CREATE TEMP TABLE merge_doc_labels (
     seq INTEGER PRIMARY KEY, document_id INTEGER, annotator TEXT, label TEXT,
     created_at TEXT, updated_at TEXT, deleted_at TEXT
+);
+CREATE TEMP TABLE merge_suggestions (
+    id INTEGER PRIMARY KEY,           -- the other database's id
+    document_id INTEGER, start INTEGER, end INTEGER, label TEXT, source TEXT, text TEXT,
+    score REAL, meta TEXT, created_at TEXT,
+    ours INTEGER                      -- this database's id, once known
+);
+CREATE TEMP TABLE merge_decisions (
+    seq INTEGER PRIMARY KEY, suggestion_id INTEGER, annotator TEXT, state TEXT,
+    annotation_uid TEXT, decided_at TEXT
 )
 """
 _NAMES = ("merge_documents", "merge_annotations", "merge_progress", "merge_events",
-          "merge_known", "merge_new_events", "merge_relations", "merge_doc_labels")
+          "merge_known", "merge_new_events", "merge_relations", "merge_doc_labels",
+          "merge_suggestions", "merge_decisions")
 # Two events are the same when document, annotator, kind, time and what they are about
 # agree: the span or relation uid; for a document-label change (and its undo and redo),
 # which has none, the labels it found and left (two changes in one millisecond differ in
@@ -238,6 +278,33 @@ _UPSERT_DOC_LABELS = (
     " ON CONFLICT (document_id, annotator, label) DO UPDATE SET"
     " updated_at = excluded.updated_at, deleted_at = excluded.deleted_at"
     " WHERE excluded.updated_at > doc_labels.updated_at"
+)
+# Suggestions are one row per (document, offsets, label, source): one we have adds nothing.
+_INSERT_SUGGESTIONS = (
+    "INSERT INTO main.suggestions (document_id, start, end, label, source, text, score, meta,"
+    " created_at)"
+    " SELECT d.ours, m.start, m.end, m.label, m.source, m.text, m.score, m.meta,"
+    "  CASE WHEN m.created_at IS NULL OR m.created_at = '' THEN :stamp ELSE m.created_at END"
+    " FROM temp.merge_suggestions m JOIN temp.merge_documents d ON d.id = m.document_id"
+    " WHERE true ORDER BY m.id ON CONFLICT DO NOTHING"
+)
+_RESOLVE_SUGGESTIONS = (
+    "UPDATE temp.merge_suggestions SET ours = (SELECT s.id FROM main.suggestions s"
+    " JOIN temp.merge_documents d ON d.ours = s.document_id"
+    " WHERE d.id = merge_suggestions.document_id AND s.start = merge_suggestions.start"
+    " AND s.end = merge_suggestions.end AND s.label = merge_suggestions.label"
+    " AND s.source = merge_suggestions.source)"
+)
+# An annotator's decision: the newer one wins.
+_UPSERT_DECISIONS = (
+    "INSERT INTO main.suggestion_decisions (suggestion_id, annotator, state, annotation_uid,"
+    " decided_at)"
+    " SELECT s.ours, m.annotator, m.state, m.annotation_uid, m.decided_at"
+    " FROM temp.merge_decisions m JOIN temp.merge_suggestions s ON s.id = m.suggestion_id"
+    " WHERE s.ours IS NOT NULL ORDER BY m.seq"
+    " ON CONFLICT (suggestion_id, annotator) DO UPDATE SET state = excluded.state,"
+    " annotation_uid = excluded.annotation_uid, decided_at = excluded.decided_at"
+    " WHERE excluded.decided_at > suggestion_decisions.decided_at"
 )
 # Per (document, annotator): the most advanced status wins; the reading position comes
 # from whichever row was updated last.
@@ -338,6 +405,9 @@ class MergeCounts:
     relations_updated: int = 0
     doc_labels: int = 0
     doc_labels_updated: int = 0
+    suggestions: int = 0
+    decisions: int = 0
+    """Annotators' decisions on suggestions added or replaced by a newer one."""
     relations_deleted: int = 0
     """Live relations (merged in or here) deleted because a span they join is deleted."""
     relations_without_spans: int = 0
@@ -364,10 +434,14 @@ class MergeStage:
         for name in _NAMES:
             self.conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
-    def _copy(self, other: sqlite3.Connection, table: str, order: str, insert: str) -> None:
+    def _copy(self, other: sqlite3.Connection, table: str) -> None:
         """Copy the other's `table` into its staging table, a batch per transaction."""
         if table in OPTIONAL_TABLES and not _columns(other, table):
             return
+        staging, order = _STAGING[table]
+        columns = _ALL_TABLES[table]
+        insert = (f"INSERT INTO temp.{staging} ({', '.join(columns)})"
+                  f" VALUES ({', '.join('?' * len(columns))})")
         rows = _other_rows(other, table, order)
         while batch := list(islice(rows, BATCH)):
             with staging_batch(self.conn):
@@ -378,31 +452,12 @@ class MergeStage:
     def stage(self, other: sqlite3.Connection) -> None:
         """Copy what the other database holds and match it against this one."""
         conn = self.conn
-        self._copy(other, "documents", "id",
-                   "INSERT INTO temp.merge_documents (id, sha256, text, source, title, meta,"
-                   " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-        self._copy(other, "annotations", "id",
-                   "INSERT INTO temp.merge_annotations (uid, document_id, start, end, label,"
-                   " text, annotator, note, created_at, updated_at, deleted_at, meta)"
-                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        self._copy(other, "progress", "document_id, annotator",
-                   "INSERT INTO temp.merge_progress (document_id, annotator, status, cursor,"
-                   " top, opened_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        self._copy(other, "events", "document_id, id",
-                   "INSERT INTO temp.merge_events (id, document_id, annotator, kind,"
-                   " annotation_uid, ref, before, after, at)"
-                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        self._copy(other, "relations", "id",
-                   "INSERT INTO temp.merge_relations (uid, document_id, head_uid, child_uid,"
-                   " label, annotator, created_at, updated_at, deleted_at)"
-                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        self._copy(other, "doc_labels", "id",
-                   "INSERT INTO temp.merge_doc_labels (document_id, annotator, label,"
-                   " created_at, updated_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?)")
+        for table in _STAGING:
+            self._copy(other, table)
         with staging_batch(self.conn):
             # Rows pointing to a document the other database does not have are skipped.
             for name in ("merge_annotations", "merge_progress", "merge_events",
-                         "merge_relations", "merge_doc_labels"):
+                         "merge_relations", "merge_doc_labels", "merge_suggestions"):
                 before = conn.total_changes
                 conn.execute(f"DELETE FROM temp.{name} WHERE document_id IS NULL OR document_id"
                              " NOT IN (SELECT id FROM temp.merge_documents)")
@@ -475,6 +530,18 @@ class MergeStage:
             "SELECT count(*) FROM main.doc_labels WHERE id > ?", (last,)).fetchone()
         counts.doc_labels_updated = changed - counts.doc_labels
 
+    def _write_suggestions(self) -> None:
+        """Suggestions, and the decisions on them (after the annotations accepted ones
+        made)."""
+        conn, counts = self.conn, self.counts
+        before = conn.total_changes
+        conn.execute(_INSERT_SUGGESTIONS, {"stamp": now_iso()})
+        counts.suggestions = conn.total_changes - before
+        conn.execute(_RESOLVE_SUGGESTIONS)
+        before = conn.total_changes
+        conn.execute(_UPSERT_DECISIONS)
+        counts.decisions = conn.total_changes - before
+
     def _write(self) -> None:
         conn, counts = self.conn, self.counts
         # Documents another writer added since staging are matched, the rest added.
@@ -492,6 +559,7 @@ class MergeStage:
             "SELECT count(*) FROM main.annotations WHERE id > ?", (last,)).fetchone()
         counts.annotations_updated = changed - counts.annotations
         self._write_relations()
+        self._write_suggestions()
 
         (rows,) = conn.execute("SELECT count(*) FROM main.progress").fetchone()
         before = conn.total_changes

@@ -48,13 +48,16 @@ class MergeReport:
     """Live relations deleted because a span they join is deleted in the merged result."""
     relations_without_spans: int = 0
     """Relations of the other database not carried: a span they join is in neither."""
+    suggestions: int = 0
+    decisions: int = 0
+    """Annotators' decisions on suggestions added, or replaced by a newer one."""
 
     @property
     def changed(self) -> bool:
         return any((self.documents, self.annotations, self.annotations_updated, self.progress,
                     self.progress_updated, self.events, self.relations,
                     self.relations_updated, self.doc_labels, self.doc_labels_updated,
-                    self.relations_deleted))
+                    self.relations_deleted, self.suggestions, self.decisions))
 
 
 def open_other(path: Path) -> sqlite3.Connection:
@@ -105,4 +108,4 @@ def merge(target: sqlite3.Connection, other: sqlite3.Connection,
                        counts.progress, counts.progress_updated, counts.events,
                        counts.skipped, counts.relations, counts.relations_updated,
                        counts.doc_labels, counts.doc_labels_updated, counts.relations_deleted,
-                       counts.relations_without_spans)
+                       counts.relations_without_spans, counts.suggestions, counts.decisions)
