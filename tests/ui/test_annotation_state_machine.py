@@ -64,6 +64,18 @@ def trimmed(start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+async def back_from_dialog(pilot: Pilot[Any], dialog: object) -> None:
+    """Wait for the dialog to close and its answer to be acted on. A pause alone waits for
+    the dialog's own messages; the answer reaches the article screen after, and on a
+    loaded machine (`wait_for_idle` gives up after a second) the invariants could read
+    the database before the edit was made."""
+    for _ in range(3000):
+        if pilot.app.screen is not dialog:
+            break
+        await asyncio.sleep(0.01)
+    await pilot.pause()
+
+
 class AnnotationMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
@@ -127,6 +139,7 @@ class AnnotationMachine(RuleBasedStateMachine):
                         if s.start <= self.spans[uid].start < s.end}
             assert set(values) == covering, "the chooser offers exactly the spans there"
             await burst(pilot, *["down"] * values.index(uid), "enter")
+            await back_from_dialog(pilot, screen)
 
     # --- rules ---------------------------------------------------------------------------
 
@@ -204,6 +217,7 @@ class AnnotationMachine(RuleBasedStateMachine):
             assert field.value == span.note
             field.value = note
             await burst(pilot, "enter")
+            await back_from_dialog(pilot, editor)
 
         self.drive(press)
         if note.strip() != span.note:
