@@ -71,6 +71,26 @@ def test_json_figures(database: Path) -> None:
     labels = {row["label"]: row for row in pair["labels"]}
     assert sorted(labels) == ["DATE", "LOC", "PER"]
     assert labels["PER"]["kappa"] == pytest.approx(30 / 47)
+    # Unitizing alpha of PER, the two documents end to end (L = 49 + 20 = 69 code points):
+    # ann's 0-5 matches bob's (distance 0), ann's 10-13 lies in bob's gap (3^2 = 9), so
+    # D_o = 2 * 9 / (2 * 1 * 69^2). Units 5, 3 (ann) and 5 (bob), N = 3; gaps 5, 36, 20
+    # (ann) and 44, 20 (bob: 5-49, and the second document, where nobody used PER).
+    # Sum over units of (N-1)(2l^3-3l^2+l)/3 + l^2 * sum over gaps g >= l of (g-l+1):
+    # 2 * (120 + 25 * 105) + (20 + 9 * 115) = 6545; D_e = 2 * 6545 / (69 * (2*69*137 - 46)).
+    # alpha = 1 - D_o / D_e = 1 - 246/1309 = 1063/1309.
+    assert labels["PER"]["alpha_u"] == pytest.approx(1063 / 1309)
+    assert overall["alpha_u"] == pytest.approx(0.55381, abs=1e-5)
+    first, second = pair["per_document"]
+    assert first == {
+        "document_id": first["document_id"], "title": "Alice met Bob in Paris on Monday.",
+        "spans_a": 3, "spans_b": 4, "exact_f1": pytest.approx(2 / 7),
+        "alpha_u": pytest.approx(0.54984, abs=1e-5),
+        "only_a": 1, "only_b": 2, "label_mismatches": 1,
+    }
+    assert (second["title"], second["alpha_u"], second["exact_f1"]) == (
+        "Nothing to see here.", None, None)
+    assert pair["alpha_u_document_mean"] == first["alpha_u"]
+    assert pair["alpha_u_left_out"] == 0
     disagreements = pair["disagreements"]
     assert (disagreements["only_a"], disagreements["only_b"],
             disagreements["label_mismatches"]) == (1, 2, 1)
@@ -88,11 +108,25 @@ def test_table(database: Path) -> None:
     assert "ann vs bob: 2 documents, 17 tokens" in lines[0]
     overall = next(line for line in lines if "overall" in line)
     cells = [cell.strip() for cell in overall.strip("│ ").split("│")]
-    assert cells == ["overall", "3", "4", "0.286", "0.571", "0.560"]
+    assert cells == ["overall", "3", "4", "0.286", "0.571", "0.560", "0.554"]
     date = next(line for line in lines if "DATE" in line)
     assert "0.000" in date
     assert "disagreements ann vs bob: 4 in 1 of 2 documents" in result.output
-    assert "Alice met Bob in Paris" in result.output
+    # The documents, worst agreement first: the one with disagreements, then the one both
+    # marked done with no span (nothing to agree on: n/a, last).
+    start = lines.index(next(line for line in lines if "documents by agreement" in line))
+    assert "worst first (2 of 2)" in lines[start]
+    rows = [line for line in lines[start:] if "Alice met" in line or "Nothing to" in line]
+    assert [cells_of(row)[1:] for row in rows] == [
+        ["Alice met Bob in Paris on Monday.", "0.550", "0.286", "1", "2", "1"],
+        ["Nothing to see here.", "n/a", "n/a", "0", "0", "0"],
+    ]
+    assert lines[-1] == ("mean unitizing alpha over the 1 document with spans: 0.550 "
+                         "(the overall row pools them instead)")
+
+
+def cells_of(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip("│ ").split("│")]
 
 
 def test_label_filter(database: Path) -> None:
@@ -128,6 +162,39 @@ def test_identical_annotators_agree_fully(tmp_path: Path) -> None:
     assert "no disagreements between ann and bob" in result.output
     (pair,) = json.loads(agree("--db", str(path), "--json").output)["pairs"]
     assert (pair["overall"]["exact_f1"], pair["overall"]["kappa"]) == (1.0, 1.0)
+    assert pair["overall"]["alpha_u"] == pair["per_document"][0]["alpha_u"] == 1.0
+
+
+def test_documents_worst_agreement_first(tmp_path: Path) -> None:
+    path = tmp_path / "three.db"
+    conn = connect(path)
+    texts = ["Ana met Bo in Rome today.", "Cy saw Di at Oslo again.", "Ed and Flo left Paris."]
+    ids = [add_document(conn, LoadedText.from_text(text, f"/corpus/{index}.txt"))[0].id
+           for index, text in enumerate(texts)]
+    # Same spans in the first; one end a character off in the second; one span missed in
+    # the third: worst is the third, then the second, then the first.
+    annotate(conn, ids[0], "ann", [(0, 3, "PER"), (14, 18, "LOC")])
+    annotate(conn, ids[0], "bob", [(0, 3, "PER"), (14, 18, "LOC")])
+    annotate(conn, ids[1], "ann", [(0, 2, "PER"), (13, 17, "LOC")])
+    annotate(conn, ids[1], "bob", [(0, 2, "PER"), (13, 18, "LOC")])
+    annotate(conn, ids[2], "ann", [(0, 2, "PER"), (7, 10, "PER"), (16, 21, "LOC")])
+    annotate(conn, ids[2], "bob", [(0, 2, "PER"), (16, 21, "LOC")])
+    # Overlapping spans of one label by one annotator: alpha_U keeps the longer.
+    annotate(conn, ids[0], "ann", [(0, 6, "PER")])
+    annotate(conn, ids[0], "bob", [(0, 6, "PER")])
+    conn.close()
+    (pair,) = json.loads(agree("--db", str(path), "--json").output)["pairs"]
+    titles = [row["title"] for row in pair["per_document"]]
+    assert titles == [texts[2], texts[1], texts[0]]
+    alphas = [row["alpha_u"] for row in pair["per_document"]]
+    assert alphas[0] < alphas[1] < alphas[2] == 1.0
+    assert pair["alpha_u_left_out"] == 2
+    assert pair["alpha_u_document_mean"] == pytest.approx(sum(alphas) / 3)
+    table = agree("--db", str(path), "--top", "1").output
+    assert "documents by agreement, worst first (1 of 3)" in table
+    assert texts[2] in table and texts[1] not in table
+    assert ("unitizing alpha left out 2 spans overlapping a span of the same label by the "
+            "same annotator") in table
 
 
 @pytest.mark.parametrize(

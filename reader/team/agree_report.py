@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from reader.team.agreement import (
+    DocumentAgreement,
     DocumentDisagreements,
     LabelMismatch,
     OneSided,
@@ -31,6 +32,7 @@ from reader.team.relation_agreement import (
 from reader.text.sanitize import safe_text, terminal_json
 
 NOT_AVAILABLE = "n/a"
+ALPHA_U = "unitizing alpha"
 ONE_SIDED_FIELDS = OneSided._fields
 MISMATCH_FIELDS = LabelMismatch._fields
 
@@ -52,6 +54,7 @@ def _scores_row(scores: Scores) -> list[str | Text]:
         _figure(scores.exact_f1),
         _figure(scores.partial_f1),
         _figure(scores.kappa),
+        _figure(scores.alpha_u),
     ]
 
 
@@ -74,7 +77,7 @@ def scores_table(result: PairResult) -> Table:
         _data(f"{result.annotator_a} vs {result.annotator_b}: {result.documents:,} documents, "
               f"{result.tokens:,} tokens", "italic"),
         ["label", _data(f"spans {result.annotator_a}"), _data(f"spans {result.annotator_b}"),
-         "exact F1", "partial F1", "token kappa"],
+         "exact F1", "partial F1", "token kappa", ALPHA_U],
         [_scores_row(scores) for scores in result.labels],
         _scores_row(result.overall),
     )
@@ -102,29 +105,49 @@ def disagreements_summary(result: PairResult) -> str:
     )
 
 
-def disagreements_table(result: PairResult, run: AgreementRun, top: int) -> Table:
-    """The `top` documents with the most disagreements, most first."""
-    worst = sorted(result.disagreements, key=lambda found: (-found.total, found.document_id))
+def documents_table(result: PairResult, run: AgreementRun, top: int) -> Table:
+    """The `top` documents with the lowest agreement, worst first: where curation starts."""
+    shown = result.by_document[:top]
     table = Table(
-        title=f"documents with the most disagreements (top {min(top, len(worst))})",
+        title=f"documents by agreement, worst first ({len(shown):,} of "
+              f"{len(result.by_document):,})",
         title_justify="left",
     )
     table.add_column("doc", justify="right")
     table.add_column("title", overflow="ellipsis", no_wrap=True, max_width=40)
-    table.add_column(_data(f"only {result.annotator_a}"), justify="right")
-    table.add_column(_data(f"only {result.annotator_b}"), justify="right")
-    table.add_column("label", justify="right")
-    table.add_column("total", justify="right")
-    for found in worst[:top]:
+    for column in (ALPHA_U, "exact F1", _data(f"only {result.annotator_a}"),
+                   _data(f"only {result.annotator_b}"), "label"):
+        table.add_column(column, justify="right")
+    for row in shown:
         table.add_row(
-            _data(str(run.public_id(found.document_id))),
-            _data(run.titles.get(found.document_id, "")),
-            str(len(found.only_a)),
-            str(len(found.only_b)),
-            str(len(found.label_mismatches)),
-            str(found.total),
+            _data(str(run.public_id(row.document_id))),
+            _data(run.titles.get(row.document_id, "")),
+            _figure(row.alpha_u),
+            _figure(row.exact_f1),
+            str(row.only_a),
+            str(row.only_b),
+            str(row.label_mismatches),
         )
     return table
+
+
+def alpha_u_notes(result: PairResult) -> list[str]:
+    """What the per-document alpha_U averages to (INCEpTION's summary figure), and the
+    spans alpha_U had to leave out, if any."""
+    defined = sum(row.alpha_u is not None for row in result.by_document)
+    notes = []
+    if result.alpha_u_document_mean is not None:
+        notes.append(
+            f"mean unitizing alpha over the {defined:,} "
+            f"{'document' if defined == 1 else 'documents'} with spans: "
+            f"{result.alpha_u_document_mean:.3f} (the overall row pools them instead)"
+        )
+    if result.alpha_u_left_out:
+        notes.append(
+            f"unitizing alpha left out {result.alpha_u_left_out:,} spans overlapping a span "
+            "of the same label by the same annotator"
+        )
+    return notes
 
 
 def _relation_row(scores: RelationScores) -> list[str | Text]:
@@ -190,11 +213,18 @@ def print_tables(run: AgreementRun, console: Console, top: int) -> None:
         console.print(scores_table(result))
         console.print(_data(disagreements_summary(result)), highlight=False)
         if result.disagreements and top > 0:
-            console.print(disagreements_table(result, run, top))
+            console.print(documents_table(result, run, top))
+        for note in alpha_u_notes(result):
+            console.print(_data(note), highlight=False)
         if run.relation_labels:
             console.print(relations_table(run.relations[index]))
         if run.doc_label_names:
             console.print(doc_labels_table(run.doc_labels[index]))
+
+
+def _agreement_json(row: DocumentAgreement, run: AgreementRun) -> dict[str, Any]:
+    return {**asdict(row), "document_id": run.public_id(row.document_id),
+            "title": run.titles.get(row.document_id, "")}
 
 
 def _document_json(found: DocumentDisagreements, run: AgreementRun) -> dict[str, Any]:
@@ -223,6 +253,9 @@ def to_json(run: AgreementRun, label_filter: list[str] | None) -> str:
             "tokens": result.tokens,
             "overall": asdict(result.overall),
             "labels": [asdict(scores) for scores in result.labels],
+            "alpha_u_document_mean": result.alpha_u_document_mean,
+            "alpha_u_left_out": result.alpha_u_left_out,
+            "per_document": [_agreement_json(row, run) for row in result.by_document],
             "disagreements": {
                 "only_a": only_a,
                 "only_b": only_b,

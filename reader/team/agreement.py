@@ -13,9 +13,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import accumulate
+from math import fsum
 from operator import itemgetter
 from typing import NamedTuple
 
+from reader.team.unitizing import Unitizing, UnitSet
 from reader.text import tokens
 
 
@@ -45,7 +47,7 @@ class LabelSpans:
     Token intervals are half-open ranges of token indices; a span covers the tokens it
     overlaps by at least one character."""
 
-    __slots__ = ("_reach", "_starts", "spans", "token_count", "token_intervals")
+    __slots__ = ("_reach", "_starts", "_unitized", "spans", "token_count", "token_intervals")
 
     def __init__(self) -> None:
         self.spans: list[tuple[int, int, str]] = []
@@ -55,6 +57,7 @@ class LabelSpans:
         self.token_count = 0
         self._starts: list[int] | None = None
         self._reach: list[int] | None = None
+        self._unitized: UnitSet | None = None
 
     @property
     def starts(self) -> list[int]:
@@ -68,6 +71,13 @@ class LabelSpans:
         if self._reach is None:
             self._reach = list(accumulate(map(itemgetter(1), self.spans), max))
         return self._reach
+
+    @property
+    def unitized(self) -> UnitSet:
+        """The spans as alpha_U's disjoint units (built only when a pair needs them)."""
+        if self._unitized is None:
+            self._unitized = UnitSet(self.spans)
+        return self._unitized
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +202,33 @@ class Scores:
     partial_matched_b: int
     partial_f1: float | None
     kappa: float | None
+    alpha_u: float | None
+    """Krippendorff's unitizing alpha (reader/team/unitizing.py)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentAgreement:
+    """One compared document's figures, to find the documents that need curation first."""
+
+    document_id: int
+    spans_a: int
+    spans_b: int
+    exact_f1: float | None
+    alpha_u: float | None
+    only_a: int
+    only_b: int
+    label_mismatches: int
+
+    @property
+    def disagreements(self) -> int:
+        return self.only_a + self.only_b + self.label_mismatches
+
+
+def worst_first(row: DocumentAgreement) -> tuple[bool, float, bool, float, int, int]:
+    """Lowest alpha_U first, then lowest exact F1, then most disagreements; documents with
+    nothing to agree on (no span by either) last."""
+    return (row.alpha_u is None, row.alpha_u or 0.0, row.exact_f1 is None,
+            row.exact_f1 or 0.0, -row.disagreements, row.document_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +241,12 @@ class PairResult:
     overall: Scores
     disagreements: list[DocumentDisagreements]
     """Only documents with at least one disagreement, in document order."""
+    by_document: list[DocumentAgreement]
+    """Every compared document, worst agreement first (see `worst_first`)."""
+    alpha_u_document_mean: float | None
+    """The mean of the documents' alpha_U where defined: INCEpTION's summary figure."""
+    alpha_u_left_out: int
+    """Spans left out of alpha_U for overlapping one of the same label and annotator."""
 
 
 def f1(matched_a: int, total_a: int, matched_b: int, total_b: int) -> float | None:
@@ -273,6 +316,8 @@ class PairAgreement:
         self.labelled_by_both = 0
         """Tokens both annotators labelled, whatever the labels (for the overall kappa)."""
         self.disagreements: list[DocumentDisagreements] = []
+        self.unitizing = Unitizing(2)
+        self.by_document: list[DocumentAgreement] = []
 
     def _tally(self, label: str) -> LabelTally:
         tally = self.tallies.get(label)
@@ -308,11 +353,13 @@ class PairAgreement:
                 if mine.token_count and theirs.token_count:
                     tally.tokens_both += _intersection(mine.token_intervals,
                                                        theirs.token_intervals)
+        found = None
         if a.spans == b.spans:
             both = a.spans
         else:
             both = a.spans & b.spans
-            self._add_disagreements(document_id, text, a.spans, b.spans)
+            found = self._add_disagreements(document_id, text, a.spans, b.spans)
+        self._add_document(document_id, len(text), a, b, len(both), found)
         for label, count in Counter(map(itemgetter(2), both)).items():
             self.tallies[label].exact += count
         for label, count in a.class_counts.items():
@@ -345,13 +392,28 @@ class PairAgreement:
                     tallies[label_a].class_both += high - low
         self.labelled_by_both += both
 
+    def _add_document(self, document_id: int, length: int, a: AnnotatorDocument,
+                      b: AnnotatorDocument, exact: int,
+                      found: DocumentDisagreements | None) -> None:
+        """The document's own row, and its units into the pair's alpha_U."""
+        alpha_u = self.unitizing.add(length, (
+            {label: group.unitized for label, group in a.labels.items()},
+            {label: group.unitized for label, group in b.labels.items()},
+        ))
+        spans_a, spans_b = len(a.spans), len(b.spans)
+        self.by_document.append(DocumentAgreement(
+            document_id, spans_a, spans_b, f1(exact, spans_a, exact, spans_b), alpha_u,
+            len(found.only_a) if found else 0, len(found.only_b) if found else 0,
+            len(found.label_mismatches) if found else 0,
+        ))
+
     def _add_disagreements(
         self,
         document_id: int,
         text: str,
         a: frozenset[tuple[int, int, str]],
         b: frozenset[tuple[int, int, str]],
-    ) -> None:
+    ) -> DocumentDisagreements:
         """Spans of one side without an identical span on the other; the same offsets with
         different labels pair up as a label mismatch (in label order when there are several)."""
         unmatched_b: dict[tuple[int, int], list[str]] = {}
@@ -370,6 +432,7 @@ class PairAgreement:
             for label in labels:
                 found.only_b.append(OneSided(start, end, label, text[start:end]))
         self.disagreements.append(found)
+        return found
 
     def merge(self, other: PairAgreement) -> None:
         """Add the counts of the same pair over other documents (that come after ours)."""
@@ -379,22 +442,30 @@ class PairAgreement:
         for label, tally in other.tallies.items():
             self._tally(label).add(tally)
         self.disagreements.extend(other.disagreements)
+        self.unitizing.merge(other.unitizing)
+        self.by_document.extend(other.by_document)
 
     def result(self, labels: Iterable[str] | None = None) -> PairResult:
         """The scores; `labels` adds rows for labels that may have no span at all."""
         names = sorted(self.tallies.keys() | set(labels or ()))
-        rows = [self._scores(name, self.tallies.get(name, LabelTally())) for name in names]
+        unitized = self.unitizing.result()
+        rows = [self._scores(name, self.tallies.get(name, LabelTally()),
+                             unitized.labels.get(name)) for name in names]
+        documents_alpha = [row.alpha_u for row in self.by_document if row.alpha_u is not None]
         return PairResult(
             self.annotator_a,
             self.annotator_b,
             self.documents,
             self.tokens,
             rows,
-            self._overall(),
+            self._overall(unitized.overall),
             self.disagreements,
+            sorted(self.by_document, key=worst_first),
+            fsum(documents_alpha) / len(documents_alpha) if documents_alpha else None,
+            unitized.left_out,
         )
 
-    def _scores(self, label: str, tally: LabelTally) -> Scores:
+    def _scores(self, label: str, tally: LabelTally, alpha_u: float | None) -> Scores:
         total = self.tokens
         agree = tally.tokens_both + (total - tally.tokens_a - tally.tokens_b + tally.tokens_both)
         expected = tally.tokens_a * tally.tokens_b + (total - tally.tokens_a) * (
@@ -410,9 +481,10 @@ class PairAgreement:
             tally.partial_b,
             f1(tally.partial_a, tally.spans_a, tally.partial_b, tally.spans_b),
             cohen_kappa(agree, expected, total),
+            alpha_u,
         )
 
-    def _overall(self) -> Scores:
+    def _overall(self, alpha_u: float | None) -> Scores:
         tallies = self.tallies.values()
         spans_a = sum(t.spans_a for t in tallies)
         spans_b = sum(t.spans_b for t in tallies)
@@ -436,6 +508,7 @@ class PairAgreement:
             partial_b,
             f1(partial_a, spans_a, partial_b, spans_b),
             cohen_kappa(agree, expected, total),
+            alpha_u,
         )
 
 

@@ -62,7 +62,7 @@ class AgreementRun:
     processes: int = 1
     """How many processes shared the work."""
     ids: dict[int, str | int] = field(default_factory=dict)
-    """The public id (the one exports write) of every document a disagreement cites."""
+    """The public id (the one exports write) of every compared document."""
 
     def public_id(self, document_id: int) -> str | int:
         return self.ids.get(document_id, document_id)
@@ -161,7 +161,7 @@ def run_agreement(
         total.relation_labels.update(part.relation_labels)
         total.doc_label_names.update(part.doc_label_names)
     results = [total.accumulators[pair].result(labels) for pair in pairs]
-    cited = sorted({found.document_id for result in results for found in result.disagreements})
+    cited = sorted({row.document_id for result in results for row in result.by_document})
     return AgreementRun(
         results,
         total.titles,
