@@ -47,7 +47,7 @@ def _names(values: tuple[str, ...] | str | None) -> list[str] | None:
     default=10,
     show_default=True,
     type=click.IntRange(min=0),
-    help="How many documents with the most disagreements to list per pair.",
+    help="How many documents to list per pair, worst agreement first.",
 )
 @click.option(
     "--jobs",
@@ -64,10 +64,11 @@ def agree(
     jobs: int,
     db_path: Path | None,
 ) -> None:
-    """Agreement between annotators: span F1, token kappa, relations, document labels.
+    """Agreement between annotators: span F1, kappa, alpha, relations, document labels.
 
-    Exact and partial-overlap span F1 and token-level Cohen's kappa, per label and overall,
-    for each pair on the documents both annotated; then where they disagree. Relations:
+    Exact and partial-overlap span F1, token-level Cohen's kappa and Krippendorff's
+    unitizing alpha, per label and overall, for each pair on the documents both annotated;
+    then where they disagree, and the documents worst agreement first. Relations:
     precision, recall and F1 per relation label (both ends and the label must match).
     Document labels: Cohen's kappa per label over the documents."""
     from reader.store.database import connect_readonly
