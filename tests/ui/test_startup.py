@@ -87,3 +87,20 @@ def test_without_a_pause_resume_changes_nothing(collector_state: None) -> None:
     frozen = gc.get_freeze_count()
     collector.resume()
     assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
+def test_the_article_screens_parts_are_plain_classes_with_no_on_handlers() -> None:
+    """Textual walks the whole class hierarchy for every Screen subclass it is given (~2
+    million instructions each): the screen's fifteen parts are plain classes at run time,
+    ArticleScreen alone a Screen. A part's `@on` handler would be silently ignored (Textual
+    reads them only from a Screen's own class dictionary), so parts use handler names."""
+    from textual.screen import Screen
+
+    from reader.ui.screens.article import ArticleScreen
+
+    parts = [cls for cls in ArticleScreen.__mro__[1:] if cls.__module__.startswith("reader.")]
+    assert len(parts) >= 10
+    assert [cls for cls in parts if issubclass(cls, Screen)] == []
+    decorated = [f"{cls.__name__}.{name}" for cls in parts
+                 for name, value in vars(cls).items() if hasattr(value, "_textual_on")]
+    assert decorated == []

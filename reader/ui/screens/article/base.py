@@ -3,13 +3,19 @@ view, and the status line they all speak through.
 
 The screen is put together from parts with one job each (the modules beside this one),
 each a subclass of `ArticleBase` or of another part it builds on, so mypy checks every
-call one part makes into another."""
+call one part makes into another.
+
+To mypy, `ArticleBase` is a `Screen`; at run time it is a plain class, and so is every
+part: `ArticleScreen` alone derives from `Screen`. Textual does work for every `Screen`
+subclass it is given (it walks the whole class hierarchy, ~2 million instructions each),
+and fifteen parts made that a tenth of what `reader open` adds before its first paint. So a
+part handles messages by method name (`on_article_view_search_done`), never with `@on`,
+which Textual reads only from the class dictionary of a `Screen`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-
-from textual.screen import Screen
+from typing import TYPE_CHECKING
 
 from reader.annotate.session import AnnotationSession
 from reader.annotate.span_index import Span
@@ -32,10 +38,17 @@ from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.status import StatusLine
 from reader.ui.workspace import Workspace
 
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    ScreenPart = Screen[None]
+else:
+    ScreenPart = object
+
 STATUS_RELATIONS_MAX = 12  # relation lines built for the status line (it shows a few)
 
 
-class ArticleBase(Screen[None]):
+class ArticleBase(ScreenPart):
     """The state every part reads, and `say`, the one way a part tells the user something."""
 
     # A relation pending from this span: meanwhile the number keys pick relation labels.

@@ -10,6 +10,7 @@ import sqlite3
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.screen import Screen
 from textual.widgets import Static
 
 from reader.store.database import is_busy
@@ -37,7 +38,9 @@ VISIT_RETRY_S = 1.0
 
 
 class ArticleScreen(ListEvents, Searching, Comparing, CorpusMoves, AnnotateAll, Suggesting,
-                    GuidelinesMoves, LabelChips, Reading):
+                    GuidelinesMoves, LabelChips, Reading, Screen[None]):
+    """The parts, and `Screen` last: the parts are plain classes at run time (`base`)."""
+
     BINDINGS = BINDINGS
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (LIST_BESIDE_MIN_WIDTH, "-wide")]
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on
 from textual.actions import SkipAction
 from textual.widgets import Input
 
@@ -56,11 +55,13 @@ class Searching(EditQueue):
         if bar.value:
             self._preview_search(bar.value)
 
-    @on(Input.Changed, "#search")
-    def _search_changed(self, event: Input.Changed) -> None:
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """The search bar's text changed (the annotation list's filter is an Input too)."""
         from reader.ui.widgets.search_bar import SearchBar
 
         bar = event.input
+        if bar.id != "search":
+            return
         # Changes queue behind the keys in the bar: one older than the bar's value, or one
         # arriving after Enter or Escape closed it, is already dealt with.
         if isinstance(bar, SearchBar) and bar.is_open and event.value == bar.value:
