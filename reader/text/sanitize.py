@@ -27,6 +27,7 @@ never to a markup parser (see `escape_markup` for the one place a parser is unav
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # Every character the terminal could take for a command, or that reorders text invisibly.
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
@@ -80,16 +81,19 @@ def safe_line(text: str, max_cells: int) -> str:
     return set_cell_size(shown, max_cells - 1).rstrip(" ") + ELLIPSIS
 
 
-# What json.dumps(ensure_ascii=False) leaves raw: it escapes C0 only. Such characters can
-# only be inside JSON strings, where a \uXXXX escape means the same character.
-_RAW_IN_JSON = re.compile(f"[\\x7f-\\x9f{BIDI_CONTROLS}{SEPARATORS}{SURROGATES}]")
+@cache
+def _raw_in_json() -> re.Pattern[str]:
+    """What json.dumps(ensure_ascii=False) leaves raw: it escapes C0 only. Such characters
+    can only be inside JSON strings, where a \\uXXXX escape means the same character.
+    Compiled on first use (~4 million instructions: not worth paying in `reader open`)."""
+    return re.compile(f"[\\x7f-\\x9f{BIDI_CONTROLS}{SEPARATORS}{SURROGATES}]")
 
 
 def terminal_json(dumped: str) -> str:
     """JSON from `json.dumps(..., ensure_ascii=False)` with DEL, C1 and bidi controls,
     line separators and lone surrogates written as `\\uXXXX` escapes: the same JSON value,
     nothing raw for the terminal."""
-    return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", dumped)
+    return _raw_in_json().sub(lambda match: f"\\u{ord(match.group()):04x}", dumped)
 
 
 def pad(text: str, cells: int) -> str:
