@@ -1,6 +1,7 @@
 """`reader assign --split DIR`: one database per annotator with their documents and nothing
 of anyone else's; a folder reader did not write (or one whose databases were opened since)
-is never replaced; split, annotate, `reader merge` brings every span and status back."""
+is never replaced; split, annotate, `reader merge` brings every span, status and decision
+on a suggestion back."""
 
 from __future__ import annotations
 
@@ -91,6 +92,9 @@ def test_split_annotate_merge_brings_the_work_back(db: Path, tmp_path: Path) -> 
     store = AnnotationStore(conn, first, "alice")
     text = conn.execute("SELECT text FROM documents WHERE id = ?", (first,)).fetchone()[0]
     made = store.create(9, 15, "actor", text[9:15])
+    start = text.index("Lavrov")
+    store.reject_suggestion(Suggestion(first, start, start + 6, "actor", "patterns:x.jsonl"),
+                            text)
     set_status(conn, first, "alice", "done")
     conn.close()
 
@@ -101,6 +105,10 @@ def test_split_annotate_merge_brings_the_work_back(db: Path, tmp_path: Path) -> 
     assert main.execute("SELECT start, end, label, annotator FROM annotations WHERE uid = ?",
                         (made.uid,)).fetchone() == (9, 15, "actor", "alice")
     assert main.execute("SELECT count(*) FROM documents").fetchone()[0] == 12  # none doubled
+    assert main.execute(
+        "SELECT s.document_id, d.annotator, d.state FROM suggestion_decisions d"
+        " JOIN suggestions s ON s.id = d.suggestion_id").fetchall() == [(first, "alice",
+                                                                         "rejected")]
     main.close()
     counts = run("stats", "--db", str(db), "--json").stdout
     assert '"done": 1' in counts
