@@ -42,7 +42,6 @@ from typing import TYPE_CHECKING, Literal
 from reader.annotate.compare import Disagreement, classify
 from reader.annotate.editing import decide_tag, tag_target
 from reader.annotate.labels import DEFAULT_RELATIONS, RelationType
-from reader.annotate.occurrences import Occurrences
 from reader.annotate.relation_index import RelationIndex
 from reader.annotate.span_index import Span, SpanIndex
 from reader.errors import ReaderError
@@ -67,6 +66,7 @@ from reader.store.suggestions import pending_suggestions, rejected_keys, span_la
 from reader.suggest.record import LEARNED, Suggestion
 
 if TYPE_CHECKING:  # the matcher compiles its regexes on import: only when suggesting
+    from reader.annotate.occurrences import Occurrences  # `*` only, not before the paint
     from reader.suggest.sources import PhraseSource, Source
 
 

@@ -25,7 +25,8 @@ FIRST_PAINT_IMPORTS = ("reader.cli", "reader.ui.launch", "reader.annotate.labels
 NOT_BEFORE_THE_FIRST_PAINT = ("click", "reader.commands", "reader.formats", "reader.team",
                               "reader.suggest.sources", "reader.corpus", "sqlite_utils",
                               "reader.store.library", "reader.store.export_rows",
-                              "reader.store.relation_queries")
+                              "reader.store.relation_queries", "reader.annotate.occurrences",
+                              "reader.text.matching", "reader.suggest.learned")
 
 
 def test_opening_an_article_compiles_no_tokenizer_and_loads_no_other_command() -> None:
@@ -104,3 +105,13 @@ def test_the_article_screens_parts_are_plain_classes_with_no_on_handlers() -> No
     decorated = [f"{cls.__name__}.{name}" for cls in parts
                  for name, value in vars(cls).items() if hasattr(value, "_textual_on")]
     assert decorated == []
+
+
+def test_the_article_view_styles_only_its_coloured_marks_as_component_classes() -> None:
+    """Textual styles every component class again at each restyle of the view (three before
+    the first paint); the marks that only add a text style are `Palette`'s own."""
+    from reader.ui.widgets.article_view import ArticleView
+
+    assert ArticleView.COMPONENT_CLASSES == {
+        "article-view--cursor", "article-view--selection", "article-view--match",
+        "article-view--current-match"}

@@ -13,7 +13,6 @@ import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping
 
-from rich.style import Style
 from textual import events, work
 from textual.binding import Binding
 from textual.geometry import Size
@@ -53,16 +52,14 @@ class ArticleView(ScrollView, can_focus=True):
 
     ALLOW_SELECT = False  # we handle mouse drags ourselves, as offsets
 
+    # The marks that take the theme's colours. Those that only add a text style (compare
+    # mode's kinds, relations) are `Palette`'s own: a component class is styled again at
+    # every restyle of the view, three times before the first paint.
     COMPONENT_CLASSES = {
         "article-view--cursor",
         "article-view--selection",
         "article-view--match",
         "article-view--current-match",
-        "article-view--missing",
-        "article-view--other-label",
-        "article-view--other-boundaries",
-        "article-view--related",
-        "article-view--relation-head",
     }
 
     DEFAULT_CSS = """
@@ -77,13 +74,6 @@ class ArticleView(ScrollView, can_focus=True):
     ArticleView > .article-view--cursor { background: $foreground; color: $background; }
     ArticleView > .article-view--selection { background: $foreground 35%; color: $foreground; }
     ArticleView > .article-view--match { background: $foreground 15%; text-style: underline; }
-    /* Compare mode: the kind of disagreement, over the label colours (see paint.Palette). */
-    ArticleView > .article-view--missing { text-style: bold strike; }
-    ArticleView > .article-view--other-label { text-style: bold; }
-    ArticleView > .article-view--other-boundaries { text-style: bold reverse; }
-    /* Styles only (no colour): a span keeps its label's colours under these marks. */
-    ArticleView > .article-view--related { text-style: bold reverse; }
-    ArticleView > .article-view--relation-head { text-style: bold underline reverse; }
     ArticleView > .article-view--current-match {
         background: $foreground 55%; color: $background; text-style: bold underline;
     }
@@ -853,17 +843,8 @@ class ArticleView(ScrollView, can_focus=True):
                 selection=self.get_component_rich_style("article-view--selection"),
                 match=self.get_component_rich_style("article-view--match"),
                 current_match=self.get_component_rich_style("article-view--current-match"),
-                missing=self._mark_style("missing"),
-                other_label=self._mark_style("other-label"),
-                other_boundaries=self._mark_style("other-boundaries"),
-                related=self._mark_style("related"),
-                relation_head=self._mark_style("relation-head"),
             )
         return self._palette
-
-    def _mark_style(self, name: str) -> Style:
-        """A component style that only adds text styles: the label colours stay under it."""
-        return self.get_component_rich_style(f"article-view--{name}", partial=True)
 
     def render_line(self, y: int) -> Strip:
         """Screen row `y`: find its text and what is marked on it; `paint_row` draws it."""

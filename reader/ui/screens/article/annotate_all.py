@@ -6,15 +6,19 @@ undo step. Keys typed meanwhile wait and act afterwards, in order, as during a s
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.worker import get_current_worker
 
-from reader.annotate.occurrences import ASK_ABOVE, Occurrences, in_corpus, in_document
 from reader.annotate.session import Outcome, Saved
 from reader.annotate.span_index import Span
 from reader.errors import ReaderError
 from reader.store.relations import database_path
 from reader.ui.screens.article.edit_queue import EditQueue
 from reader.ui.status_text import labelled, quote
+
+if TYPE_CHECKING:  # loaded by the first `*`, not before the first paint
+    from reader.annotate.occurrences import Occurrences
 
 WRITE_IN_THREAD_ABOVE = 1000
 """More spans than this are written in a thread: tens of thousands take seconds."""
@@ -51,6 +55,8 @@ class AnnotateAll(EditQueue):
 
     def _find_occurrences(self, source: Span, corpus: bool, whole_word: bool) -> None:
         """Look for them in a worker; keys typed meanwhile wait for the answer."""
+        from reader.annotate.occurrences import in_corpus, in_document
+
         session = self.annotations
         text, spans, document_id = session.text, session.spans, session.store.document_id
         needle = text[source.start:source.end]
@@ -81,6 +87,8 @@ class AnnotateAll(EditQueue):
 
     def _occurrences_found(self, found: Occurrences) -> None:
         """Tag what the worker found, after asking when it is many."""
+        from reader.annotate.occurrences import ASK_ABOVE
+
         self._release_keys()
         source = found.source
         if not found.count:

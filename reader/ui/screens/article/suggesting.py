@@ -15,17 +15,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.worker import get_current_worker
 
-from reader.annotate.occurrences import ASK_ABOVE
 from reader.annotate.session import NotDone, Outcome, Saved
-from reader.suggest.learned import Learned, Learning
 from reader.suggest.record import Suggestion
 from reader.ui.notify import tell
 from reader.ui.screens.article.annotate_all import WRITE_IN_THREAD_ABOVE
 from reader.ui.screens.article.edit_queue import EditQueue
 from reader.ui.status_text import quote
+
+if TYPE_CHECKING:  # `--suggest` only: loaded when it first learns, never before the paint
+    from reader.suggest.learned import Learned, Learning
 
 
 class Suggesting(EditQueue):
@@ -84,6 +86,8 @@ class Suggesting(EditQueue):
         changes = session.take_span_text_changes()
         learning = self._learning
         if learning is None:
+            from reader.suggest.learned import Learning
+
             learning = self._learning = Learning(session.text, session.store.document_id)
         if self._relearn:
             counts = session.span_texts()  # read now: later edits come as changes
@@ -140,6 +144,8 @@ class Suggesting(EditQueue):
         """Every suggestion in the document as one's own spans, one undo step; more than
         `ASK_ABOVE` are confirmed first (careless suggestions make false positives), more
         than `WRITE_IN_THREAD_ABOVE` written in a thread, the keys typed meanwhile held."""
+        from reader.annotate.occurrences import ASK_ABOVE
+
         count = self.view.suggestion_spans
         if count <= ASK_ABOVE:
             self._accept_all(count)
