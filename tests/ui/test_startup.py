@@ -112,6 +112,6 @@ def test_the_article_view_styles_only_its_coloured_marks_as_component_classes() 
     the first paint); the marks that only add a text style are `Palette`'s own."""
     from reader.ui.widgets.article_view import ArticleView
 
-    assert ArticleView.COMPONENT_CLASSES == {
-        "article-view--cursor", "article-view--selection", "article-view--match",
-        "article-view--current-match"}
+    assert sorted(ArticleView.COMPONENT_CLASSES) == [
+        "article-view--current-match", "article-view--cursor", "article-view--match",
+        "article-view--selection"]
