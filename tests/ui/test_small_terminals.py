@@ -4,8 +4,10 @@ squeezing it to a strip; Tab from the article goes straight into an open list.""
 
 from __future__ import annotations
 
+import pytest
 from pilot_helpers import SEED_PATH, read_text, screen_lines, screen_of, view_of
 from test_relations_ui import TEXT, tag_all
+from textual.widgets._footer import FooterKey
 
 from reader.ui.widgets.annotation_list import AnnotationList, SpanList
 
@@ -24,6 +26,33 @@ async def test_the_help_key_stays_in_the_footer_at_60_columns(reader) -> None:
         await pilot.press("tab")  # the list's keys come first in the footer: still there
         await pilot.pause()
         assert "? Help" in footer_line(app), footer_line(app)
+
+
+@pytest.mark.parametrize("width", [60, 75])
+async def test_the_footer_shows_only_whole_keys_and_more_when_wider(reader, width) -> None:
+    """A key cut short ("x Delet", "u U") says nothing: the footer shows the keys that fit
+    whole, in order, and a wider terminal shows the hidden ones again."""
+    app = reader.open(read_text(SEED_PATH))
+    async with app.run_test(size=(width, 20)) as pilot:
+        await pilot.pause()
+        shown = whole_footer_keys(app)
+        await pilot.resize_terminal(width + 40, 20)
+        await pilot.pause()
+        wider = whole_footer_keys(app)
+    assert shown and shown == wider[:len(shown)] and len(wider) > len(shown), (shown, wider)
+
+
+def whole_footer_keys(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """The keys left of the pinned help, as drawn: each whole, nothing else drawn there."""
+    line = footer_line(app).split("▏")[0]
+    shown = [f"{key.key_display} {key.description}" for key in app.screen.query(FooterKey)
+             if key.display and key.description and "-pinned" not in key.parent.classes]
+    rest = line
+    for text in shown:
+        assert text in rest, (text, line)
+        rest = rest.replace(text, "", 1)
+    assert not rest.strip(), f"a key cut short: {line!r}"
+    return shown
 
 
 async def test_the_list_lies_over_a_narrow_article_and_beside_a_wide_one(reader) -> None:
