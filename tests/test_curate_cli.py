@@ -223,3 +223,11 @@ def test_disagreements_group_overlapping_spans_and_keep_each_version(db: Path) -
     assert dict(spans[2].versions) == {"alice": ((*at("Moscow"), "place"),), "bob": (),
                                        "carol": ()}
     assert [item.kind for item in items].count("doc_label") == 1
+
+
+def test_without_auto_and_without_a_terminal_it_accepts_and_says_what_waits(db: Path) -> None:
+    result = run(db, "--annotators", "alice,bob")
+    assert result.exit_code == 0, result.output
+    assert "2 disagreements left" in result.stdout
+    assert "the curation screen needs a terminal" in result.stderr
+    assert len(gold(db)) == 3

@@ -4,7 +4,9 @@ then wait on the curation screen (or, with `--auto`, for a later run)."""
 from __future__ import annotations
 
 import sqlite3
+import sys
 from pathlib import Path
+from typing import cast
 
 import click
 
@@ -44,7 +46,7 @@ def curate(annotators: str, rule: str, auto: bool, gold: str, curator: str | Non
     from reader.locations import default_annotator
     from reader.store.curation import curation_documents, known_public_ids
     from reader.store.database import check_integrity, connect
-    from reader.team.curation import accept_agreed
+    from reader.team.curation import Rule, accept_agreed
     from reader.text.sanitize import safe_text
 
     names = _names(annotators) or []
@@ -61,7 +63,7 @@ def curate(annotators: str, rule: str, auto: bool, gold: str, curator: str | Non
         check_integrity(conn, path)  # never build on a damaged database
         _check_names(conn, names, documents, known_public_ids(conn))
         chosen = curation_documents(conn, names, list(documents) or None, finished)
-        report = accept_agreed(conn, chosen, gold, rule, who)  # type: ignore[arg-type]
+        report = accept_agreed(conn, chosen, gold, cast("Rule", rule), who)
         shown_gold = safe_text(gold)
         line = (f"curated {report.documents} document{'s' * (report.documents != 1)} into"
                 f" {shown_gold} ({rule}): accepted {report.spans} spans, {report.relations}"
@@ -71,6 +73,10 @@ def curate(annotators: str, rule: str, auto: bool, gold: str, curator: str | Non
             line += f"; {report.waiting} agreed relations wait for a span gold lacks"
         click.echo(line)
         if auto or not report.disagreements:
+            return
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            click.echo("the curation screen needs a terminal: run this in one to decide the"
+                       " disagreements (nothing else was changed)", err=True)
             return
         _screen(conn, chosen, gold, who)
     finally:

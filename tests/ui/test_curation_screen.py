@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from textual.content import Content
 from textual.widgets import Static
 
 from reader.annotate.labels import Config
@@ -27,6 +28,7 @@ from reader.ui.screens.help import HelpScreen
 
 TEXT = "Ararat Mirzoyan met [bold]Sergey Lavrov[/] in Moscow; Lavrov promised talks."
 SIZE = (110, 34)
+BOB = "[b]bob[/b]"  # a name that looks like markup: shown as typed
 
 
 def span(phrase: str, label: str) -> tuple[int, int, str]:
@@ -41,7 +43,7 @@ def build(path: Path) -> None:
     add_document(conn, LoadedText.from_text(TEXT, "/one.txt"))
     for who, spans in (("alice", [span("Ararat Mirzoyan", "actor"),
                                   span("Sergey Lavrov", "actor"), span("Moscow", "topic")]),
-                       ("bob", [span("Ararat Mirzoyan", "topic"),
+                       (BOB, [span("Ararat Mirzoyan", "topic"),
                                 span("[bold]Sergey Lavrov[/]", "actor")])):
         store = AnnotationStore(conn, 1, who)
         for start, end, label in spans:
@@ -52,7 +54,7 @@ def build(path: Path) -> None:
 def app_for(path: Path) -> tuple[ReaderApp, CurationSession, sqlite3.Connection]:
     conn = connect(path)
     session = CurationSession(conn, "gold", "curator",
-                              curation_documents(conn, ["alice", "bob"]))
+                              curation_documents(conn, ["alice", BOB]))
     document = get_document(conn, 1)
     assert document is not None
     app = make_app(Session(conn=conn, document=document, annotator="gold",
@@ -101,9 +103,12 @@ async def test_choose_puts_the_version_into_gold_and_moves_on(tmp_path: Path) ->
         assert "disagreement 2 of 3" in status(app)
         assert "decided 1" in status(app)
         assert "[bold]Sergey Lavrov[/]" in " ".join(panels(app))  # data, not markup
+        titles = [Content.from_markup(str(panel.border_title)).plain
+                  for panel in app.screen.query(".version")]  # as the border draws it
+        assert titles == ["1 alice", "2 [b]bob[/b]"]
     conn.close()
     assert gold(path) == [("Ararat Mirzoyan", "topic", {
-        "curated_from": ["bob"], "rule": "chosen", "curator": "curator"})]
+        "curated_from": [BOB], "rule": "chosen", "curator": "curator"})]
 
 
 async def test_reject_puts_nothing_and_it_does_not_come_back(tmp_path: Path) -> None:

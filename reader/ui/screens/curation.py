@@ -119,7 +119,8 @@ class CurationScreen(Screen[None]):
         panels = []
         for number, (annotator, keys) in enumerate(item.versions):
             panel = Static(self._version(shown, annotator, keys), classes="version")
-            panel.border_title = f"{number + 1} {safe_text(annotator)}"
+            # Text, not str: a border title string is parsed as markup, a name is data
+            panel.border_title = Text(f"{number + 1} {safe_text(annotator)}")
             if number == self.selected:
                 panel.add_class("selected")
             panels.append(panel)
