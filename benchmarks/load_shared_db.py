@@ -70,7 +70,7 @@ from typing import Any
 from reader.annotate.labels import Config
 from reader.annotate.session import AnnotationSession, NotDone, Outcome, Saved, Why
 from reader.store.annotations import Annotation
-from reader.store.database import connect, is_busy
+from reader.store.database import connect, is_busy, transaction
 from reader.store.documents import add_document, all_document_ids, get_document
 from reader.text.loading import LoadedText
 from reader.ui.workspace import Workspace
@@ -100,6 +100,8 @@ class WorkerResult:
     nothing: int = 0  # "nothing to do" outcomes (undo with an empty history)
     waited: int = 0  # busy past the short timeout, done under the long one
     latencies_ms: list[float] = field(default_factory=list)
+    lock_ms: list[float] = field(default_factory=list)  # of each saved operation: waiting
+    commit_ms: list[float] = field(default_factory=list)  # for the lock; COMMIT
     errors: list[str] = field(default_factory=list)
     error_count: int = 0
     put_off: int = 0  # a position save or visit found the lock busy (tried again later)
@@ -120,6 +122,32 @@ def commit(workspace: Workspace, run: Callable[[], Outcome]) -> tuple[Outcome, f
         with workspace.patient():
             outcome = run()
     return outcome, time.perf_counter() - start, waited
+
+
+def time_transactions() -> dict[str, float]:
+    """Where an operation's time goes, added up in the dict returned: "lock", waiting for
+    the write lock (the store's `transaction` begins with BEGIN IMMEDIATE), and "commit"
+    (COMMIT: the WAL written and, with synchronous=FULL, synced to the disk)."""
+    spent = {"lock": 0.0, "commit": 0.0}
+    enter, leave = transaction.__enter__, transaction.__exit__
+
+    def timed_enter(self: transaction) -> sqlite3.Connection:
+        start = time.perf_counter()
+        try:
+            return enter(self)
+        finally:
+            spent["lock"] += time.perf_counter() - start
+
+    def timed_exit(self: transaction, *exc: object) -> None:
+        start = time.perf_counter()
+        try:
+            leave(self, *exc)
+        finally:
+            spent["commit"] += time.perf_counter() - start
+
+    transaction.__enter__ = timed_enter  # type: ignore[method-assign]
+    transaction.__exit__ = timed_exit  # type: ignore[method-assign]
+    return spent
 
 
 def span_state(annotation: Annotation | None) -> list[Any] | None:
@@ -276,7 +304,9 @@ def annotate(desk: Desk, rnd: random.Random, counter: int) -> Callable[[], Outco
 def run_annotator(args: argparse.Namespace) -> None:
     workdir, rnd = Path(args.workdir), random.Random(args.seed)
     result = WorkerResult(args.name, "annotator")
+    spent = time_transactions()
     conn = connect(args.db)
+    conn.execute(f"PRAGMA synchronous = {args.synchronous}")
     ids = all_document_ids(conn)
     workspace = Workspace(conn, args.name, Config(), ids, is_corpus=True)
     desk = Desk(workspace, result, compare=False)
@@ -291,6 +321,7 @@ def run_annotator(args: argparse.Namespace) -> None:
         if counter == switch_at:
             desk.open(rnd.choice(ids))
             switch_at += rnd.randint(60, 140)
+        spent.update(lock=0.0, commit=0.0)
         try:
             outcome, seconds, waited = commit(workspace, annotate(desk, rnd, counter))
         except Exception as error:  # in the TUI: a crash
@@ -299,6 +330,8 @@ def run_annotator(args: argparse.Namespace) -> None:
         result.waited += waited
         if isinstance(outcome, Saved):
             result.latencies_ms.append(seconds * 1000)
+            result.lock_ms.append(spent["lock"] * 1000)
+            result.commit_ms.append(spent["commit"] * 1000)
             result.saved[outcome.verb] = result.saved.get(outcome.verb, 0) + 1
             log.write(json.dumps({"verb": outcome.verb, "document": desk.document_id,
                                   "spans": touched(outcome)}) + "\n")  # reported: logged
@@ -318,6 +351,7 @@ def run_reader(args: argparse.Namespace) -> None:
     workdir, rnd = Path(args.workdir), random.Random(args.seed)
     result = WorkerResult(args.name, "reader")
     conn = connect(args.db)
+    conn.execute(f"PRAGMA synchronous = {args.synchronous}")
     ids = all_document_ids(conn)
     workspace = Workspace(conn, args.name, Config(), ids, is_corpus=True, compare=True)
     desk = Desk(workspace, result, compare=True)
@@ -372,12 +406,36 @@ def run_exporter(args: argparse.Namespace) -> None:
 # --- the harness ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What every process of one run is told."""
+
+    db: Path
+    workdir: Path
+    seconds: float
+    rate: float = 20.0
+    reloads: float = 10.0
+    synchronous: str = "FULL"
+    min_ops: int = 0
+    seed: int = 1
+
+    def start(self, role: str, name: str, seed: int) -> subprocess.Popen[bytes]:
+        rate = self.reloads if role == "reader" else self.rate
+        return subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), "--role", role, "--name", name,
+             "--db", str(self.db), "--workdir", str(self.workdir),
+             "--seconds", str(self.seconds), "--rate", str(rate), "--seed", str(seed),
+             "--min-ops", str(self.min_ops), "--synchronous", self.synchronous],
+            env=child_environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
 @dataclass
 class RunResult:
     """One N's figures, and everything found wrong."""
 
     annotators: int
     seconds: float
+    synchronous: str
     saved: dict[str, int]
     errors: list[str]
     error_count: int
@@ -388,6 +446,8 @@ class RunResult:
     p50_ms: float
     p95_ms: float
     max_ms: float
+    lock_p95_ms: float
+    commit_p95_ms: float
     waited: int
     nothing: int
     put_off: int
@@ -437,15 +497,6 @@ def child_environment() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
 
 
-def spawn(role: str, name: str, db: Path, workdir: Path, seconds: float, rate: float,
-          seed: int, min_ops: int) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, str(Path(__file__).resolve()), "--role", role, "--name", name,
-         "--db", str(db), "--workdir", str(workdir), "--seconds", str(seconds),
-         "--rate", str(rate), "--seed", str(seed), "--min-ops", str(min_ops)],
-        env=child_environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-
 def expected_states(log: Path) -> tuple[dict[str, list[Any] | None], int]:
     """The last state each span was reported saved in, and how many operations were."""
     states: dict[str, list[Any] | None] = {}
@@ -492,88 +543,109 @@ def check_database(db: Path, logs: dict[str, Path]) -> tuple[list[str], list[str
     return lost, unreported, mismatches
 
 
-def run(annotators: int, seconds: float, *, rate: float = 20.0, reloads: float = 10.0,
-        documents: int = 20, workdir: Path | None = None, seed: int = 1,
-        min_ops: int = 0) -> RunResult:
-    """One run with `annotators` annotator processes, a reader and an exporter."""
-    base = workdir or Path(tempfile.mkdtemp(prefix="reader-load-"))
-    where = base / f"n{annotators}"
-    shutil.rmtree(where, ignore_errors=True)
-    for folder in ("ready", "results", "saved"):
-        (where / folder).mkdir(parents=True)
-    db = where / "shared.db"
-    make_database(db, documents, seed)
-    names = [f"annotator{number:02d}" for number in range(annotators)]
-    children = {name: spawn("annotator", name, db, where, seconds, rate, seed * 1000 + number,
-                            min_ops)
-                for number, name in enumerate(names)}
-    children["reader"] = spawn("reader", "reader", db, where, seconds, reloads, seed, 0)
-    children["exporter"] = spawn("exporter", "exporter", db, where, seconds, 0, seed, 0)
+def run_processes(children: dict[str, subprocess.Popen[bytes]], plan: Plan) -> float:
+    """Start them together, wait for them all; the WAL's largest size in bytes."""
     try:
         deadline = time.monotonic() + READY_TIMEOUT_S
-        while len(list((where / "ready").iterdir())) < len(children):
+        while len(list((plan.workdir / "ready").iterdir())) < len(children):
             failed = [name for name, child in children.items() if child.poll() is not None]
             if failed or time.monotonic() > deadline:
                 raise SystemExit(f"not ready: {failed or 'timeout'}")
             time.sleep(0.05)
-        (where / "go").touch()
-        wal, wal_max = Path(f"{db}-wal"), 0
+        (plan.workdir / "go").touch()
+        wal, wal_max = Path(f"{plan.db}-wal"), 0
         while any(child.poll() is None for child in children.values()):
             if wal.exists():
                 wal_max = max(wal_max, wal.stat().st_size)
             time.sleep(0.1)
-        load_average = os.getloadavg()[0]
+        return wal_max
     finally:
         for child in children.values():
             if child.poll() is None:
                 child.kill()
+
+
+def run(annotators: int, seconds: float, *, rate: float = 20.0, reloads: float = 10.0,
+        documents: int = 20, workdir: Path | None = None, seed: int = 1,
+        min_ops: int = 0, synchronous: str = "FULL") -> RunResult:
+    """One run with `annotators` annotator processes, a reader and an exporter."""
+    where = (workdir or Path(tempfile.mkdtemp(prefix="reader-load-"))) / f"n{annotators}"
+    shutil.rmtree(where, ignore_errors=True)
+    for folder in ("ready", "results", "saved"):
+        (where / folder).mkdir(parents=True)
+    plan = Plan(where / "shared.db", where, seconds, rate, reloads, synchronous, min_ops, seed)
+    make_database(plan.db, documents, seed)
+    names = [f"annotator{number:02d}" for number in range(annotators)]
+    children = {name: plan.start("annotator", name, seed * 1000 + number)
+                for number, name in enumerate(names)}
+    children["reader"] = plan.start("reader", "reader", seed)
+    children["exporter"] = plan.start("exporter", "exporter", seed)
+    wal_max = run_processes(children, plan)
+    load_average = os.getloadavg()[0]
     crashed = {name: (child.stderr.read().decode(errors="replace") if child.stderr else "")
                for name, child in children.items() if child.wait() != 0}
     results = {name: WorkerResult(**json.loads(
         (where / "results" / f"{name}.json").read_text(encoding="utf-8")))
         for name in children if name not in crashed}
     lost, unreported, mismatches = check_database(
-        db, {name: where / "saved" / f"{name}.jsonl" for name in names})
-    raw = sqlite3.connect(db)
+        plan.db, {name: where / "saved" / f"{name}.jsonl" for name in names})
+    raw = sqlite3.connect(plan.db)
     integrity = raw.execute("PRAGMA integrity_check").fetchone()[0]
     raw.close()
-    errors = [f"{name} crashed: {text.strip().splitlines()[-1:] }"
+    errors = [f"{name} crashed: {' '.join(text.split())[-300:]}"
               for name, text in crashed.items()]
+    errors += [f"{result.name}: {message}" for result in results.values()
+               for message in result.errors]
+    workers = [results[name] for name in names if name in results]
     saved: dict[str, int] = {}
-    latencies: list[float] = []
-    for name in names:
-        if name in results:
-            for verb, count in results[name].saved.items():
-                saved[verb] = saved.get(verb, 0) + count
-            latencies.extend(results[name].latencies_ms)
-    for result in results.values():
-        errors.extend(f"{result.name}: {message}" for message in result.errors)
+    for worker in workers:
+        for verb, count in worker.saved.items():
+            saved[verb] = saved.get(verb, 0) + count
+
+    def pooled(values: str) -> list[float]:
+        return [value for worker in workers for value in getattr(worker, values)]
+
+    latencies = pooled("latencies_ms")
     watcher = results.get("reader", WorkerResult("reader", "reader"))
     exporter = results.get("exporter", WorkerResult("exporter", "exporter"))
-    workers = [results[name] for name in names if name in results]
     return RunResult(
-        annotators, seconds, saved, errors,
+        annotators, seconds, synchronous, saved, errors,
         len(crashed) + sum(result.error_count for result in results.values()),
         lost, unreported, mismatches, integrity,
         percentile(latencies, 0.5), percentile(latencies, 0.95), max(latencies, default=0.0),
-        sum(result.waited for result in workers), sum(result.nothing for result in workers),
+        percentile(pooled("lock_ms"), 0.95), percentile(pooled("commit_ms"), 0.95),
+        sum(worker.waited for worker in workers), sum(worker.nothing for worker in workers),
         sum(result.put_off for result in results.values()),
         watcher.saved.get("reloads", 0), percentile(watcher.latencies_ms, 0.95),
         exporter.saved.get("exports", 0), percentile(exporter.latencies_ms, 0.5),
         wal_max / 1e6, load_average)
 
 
+COLUMNS = (  # heading, width, value
+    ("N", 3, lambda r: f"{r.annotators}"),
+    ("saved", 6, lambda r: f"{r.saved_total}"),
+    ("ops/s", 5, lambda r: f"{r.saved_total / r.seconds:.0f}"),
+    ("errors", 6, lambda r: f"{r.error_count}"),
+    ("lost", 4, lambda r: f"{len(r.lost) + len(r.unreported) + len(r.event_mismatches)}"),
+    ("p50 ms", 6, lambda r: f"{r.p50_ms:.1f}"),
+    ("p95 ms", 7, lambda r: f"{r.p95_ms:.1f}"),
+    ("max ms", 6, lambda r: f"{r.max_ms:.0f}"),
+    ("lock p95", 8, lambda r: f"{r.lock_p95_ms:.1f}"),
+    ("commit p95", 10, lambda r: f"{r.commit_p95_ms:.1f}"),
+    ("waited", 6, lambda r: f"{r.waited}"),
+    ("put off", 7, lambda r: f"{r.put_off}"),
+    ("reload p95", 10, lambda r: f"{r.reload_p95_ms:.1f}"),
+    ("exports", 7, lambda r: f"{r.exports}"),
+    ("WAL MB", 6, lambda r: f"{r.wal_max_mb:.1f}"),
+    ("load", 5, lambda r: f"{r.load_average:.1f}"),
+)
+
+
 def print_table(results: list[RunResult]) -> None:
-    header = (f"{'N':>3} {'saved':>6} {'ops/s':>6} {'errors':>6} {'lost':>4} {'p50 ms':>7}"
-              f" {'p95 ms':>7} {'max ms':>7} {'waited':>6} {'reload p95':>10} {'exports':>7}"
-              f" {'WAL MB':>6} {'load':>5}")
-    print(header)
-    for r in results:
-        lost = len(r.lost) + len(r.unreported) + len(r.event_mismatches)
-        print(f"{r.annotators:>3} {r.saved_total:>6} {r.saved_total / r.seconds:>6.0f}"
-              f" {r.error_count:>6} {lost:>4} {r.p50_ms:>7.1f} {r.p95_ms:>7.1f}"
-              f" {r.max_ms:>7.0f} {r.waited:>6} {r.reload_p95_ms:>9.1f}  {r.exports:>7}"
-              f" {r.wal_max_mb:>6.1f} {r.load_average:>5.1f}", flush=True)
+    print(" ".join(f"{heading:>{width}}" for heading, width, _ in COLUMNS))
+    for result in results:
+        print(" ".join(f"{value(result):>{width}}" for _, width, value in COLUMNS),
+              flush=True)
     over = next((r.annotators for r in results if r.p95_ms > P95_LIMIT_MS), None)
     print(f"p95 over {P95_LIMIT_MS:.0f} ms from N = {over}" if over is not None else
           f"p95 under {P95_LIMIT_MS:.0f} ms up to N = {max(r.annotators for r in results)}")
@@ -595,6 +667,9 @@ def main() -> None:
     parser.add_argument("--reloads", type=float, default=10.0,
                         help="the reader's reloads per second (default 10)")
     parser.add_argument("--documents", type=int, default=20)
+    parser.add_argument("--synchronous", choices=("FULL", "NORMAL"), default="FULL",
+                        help="FULL as reader sets it; NORMAL to see what the fsync per"
+                             " commit costs (not what reader does)")
     parser.add_argument("--workdir", type=Path, default=None,
                         help="keep the databases and logs here")
     parser.add_argument("--json", action="store_true", help="one JSON object per N")
@@ -611,12 +686,13 @@ def main() -> None:
          "exporter": run_exporter}[args.role](args)
         return
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start;"
-          f" {args.rate:g} operations/s per annotator, {args.seconds:g} s per run",
-          file=sys.stderr)
+          f" {args.rate:g} operations/s per annotator, {args.seconds:g} s per run,"
+          f" synchronous={args.synchronous}", file=sys.stderr)
     results = []
     for count in (int(part) for part in args.annotators.split(",")):
         result = run(count, args.seconds, rate=args.rate, reloads=args.reloads,
-                     documents=args.documents, workdir=args.workdir, seed=args.seed)
+                     documents=args.documents, workdir=args.workdir, seed=args.seed,
+                     synchronous=args.synchronous)
         results.append(result)
         if args.json:
             print(json.dumps({**asdict(result), "ok": result.ok}), flush=True)
