@@ -42,10 +42,19 @@ Method
   document `--reloads` times a second (default 10) the way `R` does (`reload()` and
   suggestions), saving its position every 2 s. The exporter runs `reader export --format
   jsonl -o FILE` in a subprocess, one after the other, and reads each file back.
-- The table: per N, operations saved, errors, lost, p50 / p95 / max commit latency, how
-  many operations found the lock busy past the 100 ms and waited (the TUI's "waiting for
-  the database…"), the reloads' p95, exports, the WAL's largest size and the load average
-  (1 minute) at the end of the run. Then the first N whose p95 exceeds 50 ms.
+- The table, per N: operations saved (and per second, all annotators together), errors,
+  lost (lost + unreported + event mismatches), p50 / p95 / max commit latency; the p95 of
+  its two parts inside the store's `transaction` (timed by wrapping it in the annotator
+  processes): "lock", waiting for the write lock (BEGIN IMMEDIATE, both tries), and
+  "commit" (COMMIT: the WAL written and synced; with it the checkpoint the commit that
+  fills the WAL runs); "waited", how many operations found the lock busy past the 100 ms
+  (the TUI's "waiting for the database…"); "put off", position saves and visits the lock
+  put off; the reloads' p95; exports; the WAL's largest size; the load average (1 minute)
+  before the run (the machine's other work) and at its end (ours too). Then the first N
+  whose p95 exceeds 50 ms.
+- `--synchronous NORMAL` runs the processes with SQLite's synchronous=NORMAL instead of
+  the FULL reader sets: no fsync per commit. Not what reader does (a commit could be lost
+  to a power cut, though not to a crash of the process); it shows what the fsync costs.
 """
 
 from __future__ import annotations
@@ -456,7 +465,8 @@ class RunResult:
     exports: int
     export_p50_ms: float
     wal_max_mb: float
-    load_average: float
+    load_before: float  # the machine's (1 minute) before the run: other work
+    load_average: float  # at the end: ours too
 
     @property
     def saved_total(self) -> int:
@@ -575,6 +585,7 @@ def run(annotators: int, seconds: float, *, rate: float = 20.0, reloads: float =
         (where / folder).mkdir(parents=True)
     plan = Plan(where / "shared.db", where, seconds, rate, reloads, synchronous, min_ops, seed)
     make_database(plan.db, documents, seed)
+    load_before = os.getloadavg()[0]
     names = [f"annotator{number:02d}" for number in range(annotators)]
     children = {name: plan.start("annotator", name, seed * 1000 + number)
                 for number, name in enumerate(names)}
@@ -618,7 +629,7 @@ def run(annotators: int, seconds: float, *, rate: float = 20.0, reloads: float =
         sum(result.put_off for result in results.values()),
         watcher.saved.get("reloads", 0), percentile(watcher.latencies_ms, 0.95),
         exporter.saved.get("exports", 0), percentile(exporter.latencies_ms, 0.5),
-        wal_max / 1e6, load_average)
+        wal_max / 1e6, load_before, load_average)
 
 
 COLUMNS = (  # heading, width, value
@@ -637,7 +648,8 @@ COLUMNS = (  # heading, width, value
     ("reload p95", 10, lambda r: f"{r.reload_p95_ms:.1f}"),
     ("exports", 7, lambda r: f"{r.exports}"),
     ("WAL MB", 6, lambda r: f"{r.wal_max_mb:.1f}"),
-    ("load", 5, lambda r: f"{r.load_average:.1f}"),
+    ("load before", 11, lambda r: f"{r.load_before:.1f}"),
+    ("load after", 10, lambda r: f"{r.load_average:.1f}"),
 )
 
 
