@@ -49,7 +49,9 @@ Method
   "commit" (COMMIT: the WAL written and synced; with it the checkpoint the commit that
   fills the WAL runs); "waited", how many operations found the lock busy past the 100 ms
   (the TUI's "waiting for the database…"); "put off", position saves and visits the lock
-  put off; the reloads' p95; exports; the WAL's largest size; the load average (1 minute)
+  put off; the reloads' p95; exports; the WAL's largest size; the baseline measured just
+  before the run, one process alone making bare SQLite commits (BEGIN IMMEDIATE, a one-row
+  INSERT, COMMIT) at the same pace for 3 s, its p50 and p95; the load average (1 minute)
   before the run (the machine's other work) and at its end (ours too). Then the first N
   whose p95 exceeds 50 ms.
 - `--synchronous NORMAL` runs the processes with SQLite's synchronous=NORMAL instead of
@@ -465,6 +467,8 @@ class RunResult:
     exports: int
     export_p50_ms: float
     wal_max_mb: float
+    bare_p50_ms: float  # one process alone, bare SQLite commits, just before
+    bare_p95_ms: float
     load_before: float  # the machine's (1 minute) before the run: other work
     load_average: float  # at the end: ours too
 
@@ -575,10 +579,34 @@ def run_processes(children: dict[str, subprocess.Popen[bytes]], plan: Plan) -> f
                 child.kill()
 
 
+def bare_commits(folder: Path, seconds: float, rate: float,
+                 synchronous: str) -> tuple[float, float]:
+    """The machine's floor at this moment: one process alone committing a one-row INSERT
+    (BEGIN IMMEDIATE, INSERT, COMMIT; WAL) at `rate` a second on a scratch database beside
+    the shared one. (p50, p95) in ms."""
+    scratch = folder / "bare.db"
+    conn = sqlite3.connect(scratch, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute(f"PRAGMA synchronous = {synchronous}")
+    conn.execute("CREATE TABLE IF NOT EXISTS t (x TEXT)")
+    rnd, times = random.Random(0), []
+    wait, deadline = pace(rnd, rate), time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        wait()
+        start = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO t VALUES (?)", ("x" * 200,))
+        conn.execute("COMMIT")
+        times.append((time.perf_counter() - start) * 1000)
+    conn.close()
+    return percentile(times, 0.5), percentile(times, 0.95)
+
+
 def run(annotators: int, seconds: float, *, rate: float = 20.0, reloads: float = 10.0,
         documents: int = 20, workdir: Path | None = None, seed: int = 1,
-        min_ops: int = 0, synchronous: str = "FULL") -> RunResult:
-    """One run with `annotators` annotator processes, a reader and an exporter."""
+        min_ops: int = 0, synchronous: str = "FULL", bare_seconds: float = 3.0) -> RunResult:
+    """One run with `annotators` annotator processes, a reader and an exporter, after
+    `bare_seconds` of the baseline (`bare_commits`; 0: none)."""
     where = (workdir or Path(tempfile.mkdtemp(prefix="reader-load-"))) / f"n{annotators}"
     shutil.rmtree(where, ignore_errors=True)
     for folder in ("ready", "results", "saved"):
@@ -586,6 +614,7 @@ def run(annotators: int, seconds: float, *, rate: float = 20.0, reloads: float =
     plan = Plan(where / "shared.db", where, seconds, rate, reloads, synchronous, min_ops, seed)
     make_database(plan.db, documents, seed)
     load_before = os.getloadavg()[0]
+    bare = bare_commits(where, bare_seconds, rate, synchronous) if bare_seconds else (0, 0)
     names = [f"annotator{number:02d}" for number in range(annotators)]
     children = {name: plan.start("annotator", name, seed * 1000 + number)
                 for number, name in enumerate(names)}
@@ -629,7 +658,7 @@ def run(annotators: int, seconds: float, *, rate: float = 20.0, reloads: float =
         sum(result.put_off for result in results.values()),
         watcher.saved.get("reloads", 0), percentile(watcher.latencies_ms, 0.95),
         exporter.saved.get("exports", 0), percentile(exporter.latencies_ms, 0.5),
-        wal_max / 1e6, load_before, load_average)
+        wal_max / 1e6, *bare, load_before, load_average)
 
 
 COLUMNS = (  # heading, width, value
@@ -648,6 +677,8 @@ COLUMNS = (  # heading, width, value
     ("reload p95", 10, lambda r: f"{r.reload_p95_ms:.1f}"),
     ("exports", 7, lambda r: f"{r.exports}"),
     ("WAL MB", 6, lambda r: f"{r.wal_max_mb:.1f}"),
+    ("bare p50", 8, lambda r: f"{r.bare_p50_ms:.1f}"),
+    ("bare p95", 8, lambda r: f"{r.bare_p95_ms:.1f}"),
     ("load before", 11, lambda r: f"{r.load_before:.1f}"),
     ("load after", 10, lambda r: f"{r.load_average:.1f}"),
 )
