@@ -70,7 +70,7 @@ def test_reading_relations_on_a_second_connection_keeps_this_process_lock(
     assert Path(f"{db}-wal").exists(), "the other process deleted the WAL still in use"
     outcome = session.tag("actor", (0, 5), 0)
     assert isinstance(outcome, Saved)
-    assert python(LIVE_SPANS, str(db)) == "1", "the tag reported saved is in the database"
+    assert python(LIVE_SPANS, str(db)) == "1", "another process sees the tag reported saved"
     conn.close()
 
 
