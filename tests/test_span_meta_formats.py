@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from reader.cli import cli
@@ -130,3 +131,17 @@ def test_a_meta_that_is_not_an_object_is_a_bad_record(tmp_path: Path) -> None:
     source.write_text(json.dumps(bad) + "\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["import", str(source), "--db", str(tmp_path / "x.db")])
     assert "span 1 meta must be an object, not list" in str(result.exception)
+
+
+def test_spacy_keeps_span_meta_in_user_data(tmp_path: Path) -> None:
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import DocBin
+
+    out = tmp_path / "train.spacy"
+    run("export", "--db", str(imported(tmp_path, "one", RECORD)), "--format", "spacy",
+        "-o", str(out))
+    (doc,) = DocBin().from_disk(out).get_docs(spacy.blank("xx").vocab)
+    # msgpack gives lists back as tuples: compared as JSON
+    assert json.loads(json.dumps(doc.user_data["span_meta"])) == [
+        {"start": 0, "end": 6, "label": "PER", "annotator": "gold", "meta": CURATED},
+        {"start": 15, "end": 21, "label": "PER", "annotator": "gold", "meta": ODD}]

@@ -8,7 +8,8 @@ its own `meta.lang` (Chinese text with `zh` gets spaCy's one token per character
 spaCy token is widened to whole tokens and reported, never dropped silently. Document labels
 are `doc.cats` (1.0 for the document's labels and, once it has one, 0.0 for the export's
 other labels, as textcat training wants); relations, which a Doc has no place for, go in
-`doc.user_data["relations"]` with their spans' exact character offsets. DocBin keeps the
+`doc.user_data["relations"]` with their spans' exact character offsets, and spans' meta
+(provenance) in `doc.user_data["span_meta"]` the same way. DocBin keeps the
 whole corpus in memory (spaCy's design), so this format is not flat in memory."""
 
 from __future__ import annotations
@@ -52,6 +53,15 @@ def relations(row: ExportRow) -> list[dict[str, Any]]:
         found.append({"id": relation["id"], "label": relation["label"], **ends,
                       "annotator": relation["annotator"]})
     return found
+
+
+def span_meta(row: ExportRow) -> list[dict[str, Any]]:
+    """The spans that have a meta (provenance), each by its exact character offsets and
+    label beside its meta and annotator: a spaCy Span keeps no attributes of its own in a
+    DocBin, so they travel in `doc.user_data["span_meta"]` as relations do."""
+    return [{"start": span["start"], "end": span["end"], "label": span["label"],
+             "annotator": span["annotator"], "meta": span["meta"]}
+            for span in row.spans() if "meta" in span]
 
 
 def _pipeline(spacy: Any, pipelines: dict[str, Any], row: ExportRow, default: Any,
@@ -116,6 +126,9 @@ def export(rows: Iterable[ExportRow], out: IO[bytes], summary: Summary,
         doc.user_data.update({"id": row.id, "source": row.source, "sha256": row.sha256,
                               "status": row.status, "meta": row.meta(),
                               "relations": relations(row), "cats_by": row.cats_by()})
+        provenance = span_meta(row)
+        if provenance:
+            doc.user_data["span_meta"] = provenance
         docbin.add(doc)
         summary.wrote(len(spans), row.relation_count, row.doc_label_count)
     out.write(docbin.to_bytes())
