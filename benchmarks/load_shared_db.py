@@ -111,8 +111,10 @@ class WorkerResult:
     nothing: int = 0  # "nothing to do" outcomes (undo with an empty history)
     waited: int = 0  # busy past the short timeout, done under the long one
     latencies_ms: list[float] = field(default_factory=list)
-    lock_ms: list[float] = field(default_factory=list)  # of each saved operation: waiting
-    commit_ms: list[float] = field(default_factory=list)  # for the lock; COMMIT
+    # Of each saved operation, as `time_transactions` splits it: waiting for the write
+    # lock, and COMMIT.
+    lock_ms: list[float] = field(default_factory=list)
+    commit_ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     error_count: int = 0
     put_off: int = 0  # a position save or visit found the lock busy (tried again later)
