@@ -231,3 +231,26 @@ def test_without_auto_and_without_a_terminal_it_accepts_and_says_what_waits(db: 
     assert "2 disagreements left" in result.stdout
     assert "the curation screen needs a terminal" in result.stderr
     assert len(gold(db)) == 3
+
+
+def test_two_curators_never_decide_the_same_disagreement_twice(db: Path) -> None:
+    from reader.store.annotations import ChangedElsewhere
+    from reader.team.curation import CurationSession
+
+    one, two = connect(db), connect(db)
+    documents = curation_documents(one, ["alice", "bob", "carol"])
+    first = CurationSession(one, "gold", "ann", documents)
+    second = CurationSession(two, "gold", "ben", documents)
+    assert len(first) == len(second) > 0
+    first.choose(0, "carol")
+    with pytest.raises(ChangedElsewhere):
+        second.reject(0)
+    assert second.states == {}
+    # gold changed since (the span deleted in the reader): the decision is not undone
+    (uid,) = one.execute("SELECT uid FROM annotations WHERE annotator = 'gold'").fetchone()
+    AnnotationStore(two, 1, "gold").delete(uid)
+    with pytest.raises(ChangedElsewhere):
+        first.undo()
+    assert first.states == {0: "chosen"}
+    one.close()
+    two.close()

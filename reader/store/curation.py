@@ -250,7 +250,7 @@ def write_decision(conn: sqlite3.Connection, gold: str, curator: str, rule: str,
     gold has live already), one `import` event listing them, the decision and the items it
     settles. Returns the decision's id."""
     stamp = now_iso()
-    live = _live_gold_spans(conn, document_id, gold)
+    live = live_gold_spans(conn, document_id, gold)
     made: dict[str, list[str]] = {"spans": [], "relations": [], "doc_labels": []}
     rows = []
 
@@ -308,8 +308,9 @@ def write_decision(conn: sqlite3.Connection, gold: str, curator: str, rule: str,
     return decision
 
 
-def _live_gold_spans(conn: sqlite3.Connection, document_id: int,
-                     gold: str) -> dict[SpanKey, str]:
+def live_gold_spans(conn: sqlite3.Connection, document_id: int,
+                    gold: str) -> dict[SpanKey, str]:
+    """The gold layer's live spans in the document: key -> uid."""
     return {(start, end, label): uid for start, end, label, uid in conn.execute(
         "SELECT start, end, label, uid FROM annotations WHERE document_id = ?"
         " AND annotator = ? AND deleted_at IS NULL ORDER BY id", (document_id, gold))}

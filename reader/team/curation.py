@@ -24,6 +24,7 @@ from reader.store.curation import (
     document_titles,
     is_decided,
     item_json,
+    live_gold_spans,
     read_layers,
     undo_decision,
     write_decision,
@@ -251,8 +252,10 @@ class CurationSession:
         self.shown: list[Shown] = []
         titles = document_titles(conn, [document_id for document_id, _ in documents])
         self._notes: dict[tuple[int, str, Any], str] = {}
+        self._gold: dict[int, list[SpanKey]] = {}  # each document's gold spans, kept current
         for document_id, participants in documents:
             layers = read_layers(conn, document_id, participants, gold)
+            self._gold[document_id] = sorted(layers.gold_spans)
             self.shown.extend(Shown(item, layers.text, titles.get(document_id, ""))
                               for item in disagreements(layers))
             self._notes.update(((document_id, annotator, key), note)
@@ -275,6 +278,16 @@ class CurationSession:
     def note(self, document_id: int, annotator: str, key: Any) -> str:
         """The annotator's note on a span of theirs (empty when none)."""
         return self._notes.get((document_id, annotator, key), "")
+
+    def gold_near(self, index: int) -> list[SpanKey]:
+        """The gold spans overlapping the disagreement's stretch of text (what gold has
+        there already: agreed, or decided a moment ago)."""
+        item = self.shown[index].item
+        return [key for key in self._gold.get(item.document_id, [])
+                if key[0] < item.end and item.start < key[1]]
+
+    def _regold(self, document_id: int) -> None:
+        self._gold[document_id] = sorted(live_gold_spans(self.conn, document_id, self.gold))
 
     def choose(self, index: int, annotator: str) -> None:
         """`annotator`'s version goes into gold; the others' are settled with it."""
@@ -323,6 +336,7 @@ class CurationSession:
                                       shown.text, write)
         self.states[index] = rule
         self._done.append((index, decision))
+        self._regold(document_id)
 
     def undo(self) -> int | None:
         """Take the latest decision back (its gold items deleted, the disagreement open
@@ -335,4 +349,5 @@ class CurationSession:
             undo_decision(self.conn, decision)
         self._done.pop()
         del self.states[index]
+        self._regold(self.shown[index].item.document_id)
         return index

@@ -98,10 +98,23 @@ async def test_choose_puts_the_version_into_gold_and_moves_on(tmp_path: Path) ->
         shown = panels(app)
         assert "actor" in shown[0] and "topic" in shown[1]
         assert "[red]not markup[/]" in shown[0]  # the note, as typed
+        first = next(iter(app.screen.query(".version").results(Static))).render()
+        coloured = [first.plain[span.start:span.end] for span in first.spans
+                    if getattr(span.style, "background", None) is not None
+                    or " on " in str(span.style)]
+        assert coloured == [" actor "]  # the label's colour on its name, not the line
         await pilot.press("right", "enter")  # bob's topic
         await settle(pilot)
         assert "disagreement 2 of 3" in status(app)
         assert "decided 1" in status(app)
+        gold_line = app.screen.query_one("#curation-gold", Static)
+        assert "gold has here: nothing yet" in str(gold_line.render())
+        await pilot.press("p")  # back to the one decided: gold has bob's span now
+        await pilot.pause()
+        assert "gold has here:  topic  “Ararat Mirzoyan” [0:15]" in str(gold_line.render())
+        assert "this one: chosen" in status(app)
+        await pilot.press("n")
+        await pilot.pause()
         assert "[bold]Sergey Lavrov[/]" in " ".join(panels(app))  # data, not markup
         titles = [Content.from_markup(str(panel.border_title)).plain
                   for panel in app.screen.query(".version")]  # as the border draws it

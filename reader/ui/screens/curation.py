@@ -81,6 +81,7 @@ class CurationScreen(Screen[None]):
         with VerticalScroll(id="curation-body"):
             yield Static(id="curation-heading")
             yield Static(id="curation-context")
+            yield Static(id="curation-gold")
             yield Horizontal(id="curation-versions")
         yield Static(id="curation-status")
         yield ReaderFooter()
@@ -109,13 +110,16 @@ class CurationScreen(Screen[None]):
             self.query_one("#curation-heading", Static).update(
                 Text("Nothing to curate: every disagreement is decided."))
             self.query_one("#curation-context", Static).update("")
+            self.query_one("#curation-gold", Static).update("")
             self._status()
             return
         item = shown.item
-        heading = Text(f"{KINDS[item.kind]} · ", style="bold")
+        heading = Text()
+        heading.append(f"{KINDS[item.kind]} · ", style="bold")
         heading.append(safe_text(shown.title))
         self.query_one("#curation-heading", Static).update(heading)
         self.query_one("#curation-context", Static).update(self._context_text(shown))
+        self.query_one("#curation-gold", Static).update(self._gold_text(shown))
         panels = []
         for number, (annotator, keys) in enumerate(item.versions):
             panel = Static(self._version(shown, annotator, keys), classes="version")
@@ -142,11 +146,29 @@ class CurationScreen(Screen[None]):
         shown_text.append("…" if high < len(text) else "", style="dim")
         return shown_text
 
+    def _gold_text(self, shown: Shown) -> Text:
+        """What gold has in this stretch already (spans only: relations and labels are
+        per document)."""
+        if shown.item.kind != "span":
+            return Text()
+        line = Text()
+        line.append(f"{safe_text(self.session.gold)} has here: ", style="bold")
+        found = self.session.gold_near(self.index)
+        if not found:
+            line.append("nothing yet", style="dim italic")
+        for number, key in enumerate(found):
+            if number:
+                line.append("  ")
+            line.append_text(self._span(shown.text, key))
+        return line
+
     def _label(self, name: str) -> Text:
         colors = {label.name: label.color for label in self.config.labels}
         colors.update({kind.name: kind.color for kind in self.config.relations})
         color = colors.get(name, "grey50")
-        return Text(f" {safe_text(name)} ", style=f"bold black on {color}")
+        label = Text()  # the colour on the name only, not on what is appended after it
+        label.append(f" {safe_text(name)} ", style=f"bold black on {color}")
+        return label
 
     def _span(self, text: str, key: Any) -> Text:
         start, end, label = key
