@@ -12,6 +12,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 from reader.store.agreement_rows import annotated_documents
@@ -31,6 +32,7 @@ RelationKey = tuple[SpanKey, SpanKey, str]
 Kind = Literal["span", "relation", "doc_label"]
 
 
+@lru_cache(maxsize=1 << 16)
 def item_json(kind: Kind, key: Any) -> str:
     """The text a decision stores for an item: `[start, end, label]` for a span,
     `[[head], [child], label]` for a relation, the label for a document label."""
