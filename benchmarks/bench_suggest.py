@@ -14,7 +14,10 @@ Cases:
   (`\\b(?:p1|p2|...)\\b`), timed on a sample of documents and scaled to the corpus.
 - 3 MB article: `suggest_all` of the pattern file's source and of a learned source (the
   sample's names) on the 3 MB article of first_paint.py (6,000 paragraphs, 3.7 MB of
-  UTF-8), and the same naive regex (on a twentieth of it, scaled), in this process.
+  UTF-8), and the same naive regex (on a twentieth of it, scaled), in this process; the
+  live learned source of `reader open --suggest` (reader.suggest.learned): its first run,
+  one tag and one deletion done incrementally, and one tag done as it was before
+  (every span text matched again).
 
 Targets: corpus < 60 s; 3 MB article < 1 s. Wall-clock and CPU times (medians; corpus:
 best of --repeat runs): on a busy machine the wall clock counts the other processes' turns
@@ -35,7 +38,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_samples import PEOPLE, PLACES, prose_article, prose_paragraph
@@ -160,7 +166,33 @@ def corpus_case(args: argparse.Namespace, workdir: Path, names: list[str]) -> No
     print("  target: reader suggest < 60 s")
 
 
+def hand_over(article: str, first: Any, tagged: str) -> Callable[[], int]:
+    """What the UI thread does with a learned run's result (`use_suggestions`), in a
+    session on a scratch database: a tag's suggestions shown over the first run's."""
+    from reader.annotate.session import AnnotationSession
+    from reader.store.annotations import AnnotationStore
+    from reader.store.database import connect
+    from reader.store.documents import add_document
+    from reader.text.loading import LoadedText
+
+    conn = connect(Path(tempfile.mkdtemp(prefix="reader-bench-hand-over-")) / "a.db")
+    document, _ = add_document(conn, LoadedText.from_text(article, "/article.txt"))
+    session = AnnotationSession(AnnotationStore(conn, document.id, "bench"), article)
+    session.reload()
+    session.load_suggestions()
+    states = [first.changed({(tagged, "topic"): 1}), first]
+    session.use_suggestions(first.suggestions)
+
+    def job() -> int:  # each run shows the other state: a tag, then its undo
+        states.reverse()
+        session.use_suggestions(states[0].suggestions)
+        return len(session.suggestions)
+
+    return job
+
+
 def article_case(args: argparse.Namespace, names: list[str]) -> None:
+    from reader.suggest.learned import learn
     from reader.suggest.sources import PhraseSource, learned_source, suggest_all
     from reader.text.matching import PhraseIndex
 
@@ -185,12 +217,28 @@ def article_case(args: argparse.Namespace, names: list[str]) -> None:
 
     sample = article[:len(article) // 20]  # the naive regex takes too long on all of it
 
+    # The live learned source (`reader open --suggest`): its first run, then one edit, done
+    # incrementally and, as before it was, by matching every span text again.
+    rows = [(name, "actor", 1) for name in [*PEOPLE, *PLACES]]
+    first = learn(article, 1, rows)
+    assert first is not None
+    tagged = " ".join(article.split()[40:42])  # a span text tagged for the first time
     cases = [
         (f"suggest_all: {len(names):,} patterns", lambda: len(suggest_all([patterns],
                                                                           article))),
         (f"suggest_all: learned ({len(learned.index)} span texts)",
          lambda: len(suggest_all([learned], article))),
         ("suggest_all: both", lambda: len(suggest_all([patterns, learned], article))),
+        ("live learned: first run (learn)", lambda: len(learn(article, 1, rows).suggestions)),
+        (f"live learned: a tag of {tagged!r}, incremental",
+         lambda: len(replace(first, found=dict(first.found)).changed(
+             {(tagged, "topic"): 1}).suggestions)),
+        ("live learned: a deletion, incremental",
+         lambda: len(first.changed({(PEOPLE[0], "actor"): -1}).suggestions)),
+        ("live learned: a tag, every span text again (before)",
+         lambda: len(suggest_all([learned_source([*rows, (tagged, "topic", 1)])], article))),
+        ("live learned: handing a tag's result to the screen", hand_over(article, first,
+                                                                          tagged)),
     ]
     print(f"\n3 MB article: {mb:.1f} MB, median of {args.runs}")
     print(f"  {'':<52} {'wall':>8}   {'CPU':>8}    {'found':>8}")

@@ -459,11 +459,14 @@ class AnnotationSession:
         """Show suggestions found by live sources beside the stored ones. With
         `replace_learned`, learned suggestions not stored are replaced by `found`'s (the
         learned source is re-run as one tags)."""
+        candidates, stored = self._candidates, self._stored
         if replace_learned:
-            self._candidates = {key: item for key, item in self._candidates.items()
-                                if item.source != LEARNED or key in self._stored}
-        for suggestion in found:
-            self._candidates.setdefault(suggestion.key, suggestion)
+            candidates = self._candidates = {key: item for key, item in candidates.items()
+                                             if item.source != LEARNED or key in stored}
+        for suggestion in found:  # 30,000 on a 3 MB article: on the UI thread, kept lean
+            key = (suggestion.start, suggestion.end, suggestion.label, suggestion.source)
+            if key not in candidates:
+                candidates[key] = suggestion
         self._show_suggestions()
 
     def suggestions_at(self, offset: int) -> list[Suggestion]:
@@ -512,9 +515,10 @@ class AnnotationSession:
     def _show_suggestions(self) -> None:
         """Recompute what is shown: candidates neither rejected nor annotated by me."""
         own = {(span.start, span.end, span.label) for span in self.spans if span.own}
-        shown = sorted((s for key, s in self._candidates.items()
-                        if key not in self._rejected and s.span not in own),
-                       key=lambda s: s.key)
+        rejected = self._rejected
+        # Sorted by key (no two alike), so the suggestions themselves are never compared.
+        shown = [s for key, s in sorted(self._candidates.items())
+                 if key not in rejected and key[:3] not in own]
         self.suggestions = tuple(shown)
         self._suggestion_starts = [s.start for s in shown]
 

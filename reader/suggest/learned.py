@@ -24,7 +24,13 @@ from dataclasses import dataclass, field
 from typing import TypeAlias
 
 from reader.suggest.record import LEARNED, Suggestion
-from reader.text.matching import FEW, PhraseIndex, find_occurrences, leftmost_longest, windows
+from reader.text.matching import (
+    FEW,
+    PhraseIndex,
+    find_occurrences,
+    keep_leftmost_longest,
+    windows,
+)
 
 Occurrences: TypeAlias = tuple[tuple[int, int], ...]
 SpanTextCounts: TypeAlias = Mapping[tuple[str, str], int]
@@ -49,7 +55,7 @@ def best_labels(counts: Iterable[tuple[str, str, int]]) -> dict[str, str]:
 
 def occurrences_of(text: str, phrase: str) -> Occurrences:
     """Every whole-word occurrence of `phrase` in `text`, overlapping ones too (which one
-    is suggested depends on the other phrases: `_merge` decides)."""
+    is suggested depends on the other phrases: `_state` decides)."""
     return tuple(find_occurrences(text, phrase, overlapping=True))
 
 
@@ -65,6 +71,9 @@ class Learned:
     # Where each span text ever learned occurs in `text`: shared by the states of one
     # text, only ever added to (one whole value at a time, safe across threads).
     found: dict[str, Occurrences] = field(repr=False, compare=False)
+    # The occurrences of the span texts in `labels` as (start, -end, span text), sorted:
+    # the next state drops or adds a span text's without sorting them all again.
+    ordered: tuple[tuple[int, int, str], ...] = field(repr=False, compare=False, default=())
 
     def changed(self, delta: SpanTextCounts) -> Learned:
         """The state after spans were added (+) or removed (-) per (span text, label):
@@ -85,7 +94,7 @@ class Learned:
         now = best_labels((phrase, label, count) for (phrase, label), count in totals.items()
                           if phrase in touched)
         labels.update(now)
-        return _state(self.text, self.doc, +totals, labels, self.found)
+        return _state(self.text, self.doc, +totals, labels, self.found, self)
 
 
 def learn(text: str, doc: int, counts: Iterable[tuple[str, str, int]],
@@ -120,19 +129,34 @@ def learn(text: str, doc: int, counts: Iterable[tuple[str, str, int]],
 
 
 def _state(text: str, doc: int, totals: Mapping[tuple[str, str], int],
-           labels: dict[str, str], found: dict[str, Occurrences]) -> Learned:
+           labels: dict[str, str], found: dict[str, Occurrences],
+           previous: Learned | None = None) -> Learned:
+    """The state for `labels`: from `previous`, only the span texts it did not have are
+    searched for and sorted in, and its suggestions that stay are kept as they are."""
     for phrase in labels:
         if phrase not in found:
             found[phrase] = occurrences_of(text, phrase)
-    return Learned(text, doc, totals, labels, _merge(doc, labels, found), found)
-
-
-def _merge(doc: int, labels: Mapping[str, str],
-           found: Mapping[str, Occurrences]) -> tuple[Suggestion, ...]:
-    """The occurrences to suggest, as a phrase search chooses them (`leftmost_longest`)."""
-    every = ((start, end, phrase) for phrase in labels for start, end in found[phrase])
-    return tuple(Suggestion(doc, start, end, labels[phrase], LEARNED)
-                 for start, end, phrase in leftmost_longest(every))
+    reuse: dict[tuple[int, int, str], Suggestion] = {}
+    if previous is None:
+        ordered = sorted((start, -end, phrase) for phrase in labels
+                         for start, end in found[phrase])
+    else:
+        gone = {phrase for phrase in previous.labels if phrase not in labels}
+        ordered = [item for item in previous.ordered if item[2] not in gone] if gone \
+            else list(previous.ordered)
+        new = [phrase for phrase in labels if phrase not in previous.labels]
+        if new:
+            ordered += [(start, -end, phrase) for phrase in new
+                        for start, end in found[phrase]]
+            ordered.sort()  # two sorted runs: merged in one pass
+        reuse = {(s.start, s.end, s.label): s for s in previous.suggestions}
+    suggestions = []
+    for start, end, phrase in keep_leftmost_longest(ordered):
+        label = labels[phrase]
+        kept = reuse.get((start, end, label))
+        suggestions.append(kept if kept is not None
+                           else Suggestion(doc, start, end, label, LEARNED))
+    return Learned(text, doc, totals, labels, tuple(suggestions), found, tuple(ordered))
 
 
 class Learning:

@@ -282,9 +282,16 @@ def untagged_occurrences(text: str, start: int, end: int,
 def leftmost_longest(found: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Of (start, end, phrase) occurrences, those a phrase search keeps: the leftmost,
     of those starting there the longest, none overlapping one kept before."""
+    return keep_leftmost_longest(sorted((s, -e, p) for s, e, p in found))
+
+
+def keep_leftmost_longest(ordered: Iterable[tuple[int, int, str]],
+                          ) -> list[tuple[int, int, str]]:
+    """`leftmost_longest` of occurrences given as (start, -end, phrase) in sorted order
+    (so that one who keeps them sorted need not sort them again)."""
     kept: list[tuple[int, int, str]] = []
     free = 0
-    for start, negative_end, phrase in sorted((s, -e, p) for s, e, p in found):
+    for start, negative_end, phrase in ordered:
         if start >= free:
             free = -negative_end
             kept.append((start, free, phrase))
@@ -439,28 +446,33 @@ class PhraseIndex:
         offset, last = window.start, window.cut - window.start
         append = found.append
         for index in starting:
-            word = words[index]
-            end = ends[index]
-            start = end - len(word)
+            # Walk first (most candidates, "the" of "the Hague", end at once), then check
+            # the edges of what was found.
+            node = first[words[index]]
+            hits: list[tuple[int, str]] = []
+            following = index
+            while True:
+                phrase = node.get(_PHRASE)
+                if phrase is not None:
+                    hits.append((following, phrase))
+                following += 1
+                if following == count:
+                    break
+                node = node.get(chunks[following])
+                if node is None:
+                    break
+            if not hits:
+                continue
+            start = ends[index] - len(words[index])
             if start >= last:
                 break
             if start and not text[start - 1] < "\x80" > text[start] \
                     and not is_start(text, start):
                 continue
-            node = first[word]
-            following = index
-            while True:
-                phrase = node.get(_PHRASE)
-                if phrase is not None and (end == size or text[end - 1] < "\x80" > text[end]
-                                           or is_end(text, end)):
-                    append((offset + start, offset + end, phrase))
-                following += 1
-                if following == count or len(node) == (phrase is not None):
-                    break
-                node = node.get(chunks[following])
-                if node is None:
-                    break
+            for following, phrase in hits:
                 end = ends[following]
+                if end == size or text[end - 1] < "\x80" > text[end] or is_end(text, end):
+                    append((offset + start, offset + end, phrase))
         return found
 
 
