@@ -3,8 +3,7 @@ which become annotations only when an annotator accepts them (issue 11).
 
 Pure code: no Textual, no SQL. The layers around it:
 
-- here: `Suggestion` (record.py), `PhraseIndex` (matching.py: whole
-  tokens, exact code-point offsets, fast for 10,000 phrases), and the sources
+- here: `Suggestion` (record.py) and the sources
   (sources.py): `load_patterns(path)` (spaCy EntityRuler / Prodigy JSONL; token patterns
   need spaCy), `load_gazetteer(path)` (`text<TAB>label`), `learned_source(counts)`,
   `load_model(name_or_path, label_map)`; each has `.name` and `.suggest(text, doc)`, and
@@ -22,6 +21,9 @@ Pure code: no Textual, no SQL. The layers around it:
   `accept_all_suggestions`; undo and redo as for every edit.
 - `reader suggest` fills the table for the corpus; `reader import --as-suggestions` brings
   a model's predictions in; `reader stats` counts decisions per source.
+
+Phrases are found by `reader.text.matching` (`PhraseIndex`: whole words, exact code-point
+offsets, fast for 10,000 phrases), the matcher `*` uses too.
 
 docs/suggestions.md is the user's page. Nothing is imported here: `reader open` loads
 `record` on its way to the store, and the matcher's regexes only when suggestions are
