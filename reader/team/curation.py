@@ -30,6 +30,7 @@ from reader.store.curation import (
     write_decision,
 )
 from reader.store.database import transaction
+from reader.store.relations import doc_labels_of
 
 __all__ = ["Accept", "Agreed", "AutoReport", "CurationSession", "Item", "Kind", "Layers",
            "RelationKey", "Rule", "Shown", "SpanKey", "accept_agreed", "agreed",
@@ -264,9 +265,11 @@ class CurationSession:
         titles = document_titles(conn, [document_id for document_id, _ in documents])
         self._notes: dict[tuple[int, str, Any], str] = {}
         self._gold: dict[int, list[SpanKey]] = {}  # each document's gold spans, kept current
+        self._gold_labels: dict[int, list[str]] = {}  # and its document labels
         for document_id, participants in documents:
             layers = read_layers(conn, document_id, participants, gold)
             self._gold[document_id] = sorted(layers.gold_spans)
+            self._gold_labels[document_id] = sorted(layers.gold_doc_labels)
             self.shown.extend(Shown(item, layers.text, titles.get(document_id, ""))
                               for item in disagreements(layers))
             self._notes.update(((document_id, annotator, key), note)
@@ -297,8 +300,14 @@ class CurationSession:
         return [key for key in self._gold.get(item.document_id, [])
                 if key[0] < item.end and item.start < key[1]]
 
+    def gold_labels(self, index: int) -> list[str]:
+        """The document labels gold gives the disagreement's document."""
+        return self._gold_labels.get(self.shown[index].item.document_id, [])
+
     def _regold(self, document_id: int) -> None:
         self._gold[document_id] = sorted(live_gold_spans(self.conn, document_id, self.gold))
+        self._gold_labels[document_id] = sorted(doc_labels_of(self.conn, document_id,
+                                                              self.gold))
 
     def choose(self, index: int, annotator: str) -> None:
         """`annotator`'s version goes into gold; the others' are settled with it."""

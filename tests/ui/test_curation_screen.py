@@ -204,3 +204,31 @@ async def test_the_keys_are_in_the_footer_and_the_help(tmp_path: Path) -> None:
         listed = {b.id for _title, bindings in app.screen.sections for b in bindings}
         assert {b.id for b in CurationScreen.BINDINGS} == listed
     conn.close()
+
+
+async def test_a_document_label_disagreement_shows_what_gold_gave(tmp_path: Path) -> None:
+    from reader.team.curation import accept_agreed
+
+    path = tmp_path / "a.db"
+    conn = connect(path)
+    add_document(conn, LoadedText.from_text(TEXT, "/one.txt"))
+    for who, label in (("alice", "relevant"), ("bob", "relevant"), ("carol", "irrelevant")):
+        AnnotationStore(conn, 1, who).toggle_doc_label(label, multi=False)
+    documents = curation_documents(conn, ["alice", "bob", "carol"])
+    report = accept_agreed(conn, documents, "gold", "majority", "curator")
+    assert (report.doc_labels, report.disagreements) == (1, 1)
+    session = CurationSession(conn, "gold", "curator", documents)
+    document = get_document(conn, 1)
+    assert document is not None
+    app = make_app(Session(conn=conn, document=document, annotator="gold", config=Config(),
+                           progress=get_progress(conn, 1, "gold"), curation=session))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "document labels" in str(app.screen.query_one("#curation-heading",
+                                                              Static).render())
+        gold_line = str(app.screen.query_one("#curation-gold", Static).render())
+        assert gold_line == "gold labels the document:  relevant  "
+        assert "irrelevant" in panels(app)[2]
+        await pilot.press("x")
+        await settle(pilot)
+    conn.close()

@@ -147,11 +147,21 @@ class CurationScreen(Screen[None]):
         return shown_text
 
     def _gold_text(self, shown: Shown) -> Text:
-        """What gold has in this stretch already (spans only: relations and labels are
-        per document)."""
-        if shown.item.kind != "span":
+        """What gold has in this stretch already, or (a document label disagreement) the
+        labels gold gives the document: with a single-choice label set, a second one is
+        the curator's to weigh."""
+        if shown.item.kind == "relation":
             return Text()
         line = Text()
+        if shown.item.kind == "doc_label":
+            line.append(f"{safe_text(self.session.gold)} labels the document: ", style="bold")
+            labels = self.session.gold_labels(self.index)
+            if not labels:
+                line.append("nothing yet", style="dim italic")
+            for label in labels:
+                line.append_text(self._label(label))
+                line.append(" ")
+            return line
         line.append(f"{safe_text(self.session.gold)} has here: ", style="bold")
         found = self.session.gold_near(self.index)
         if not found:
