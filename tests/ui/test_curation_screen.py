@@ -232,3 +232,37 @@ async def test_a_document_label_disagreement_shows_what_gold_gave(tmp_path: Path
         await pilot.press("x")
         await settle(pilot)
     conn.close()
+
+
+async def test_hostile_names_labels_notes_and_text_reach_the_terminal_as_text(
+        tmp_path: Path) -> None:
+    """Annotator names, labels, notes and text that carry OSC, C1, bidi and markup: what
+    the screen writes to the terminal holds none of them raw, and the markup as typed."""
+    from test_hostile_data import BIDI, CLIPBOARD, MARKUP, TITLE_SET, Written
+
+    text = f"Hello {TITLE_SET} world {CLIPBOARD} and {BIDI} {MARKUP} end."
+    alice, bob = f"alice{TITLE_SET}", f"bob{BIDI}[red]"
+    label = f"act{CLIPBOARD}[/]"
+    path = tmp_path / "a.db"
+    conn = connect(path)
+    add_document(conn, LoadedText.from_text(text, f"/{TITLE_SET}.txt"))
+    AnnotationStore(conn, 1, alice).create(0, 5, label, "Hello", note=f"{MARKUP}{BIDI}")
+    AnnotationStore(conn, 1, bob).create(0, 11, label, text[:11])
+    documents = curation_documents(conn, [alice, bob])
+    session = CurationSession(conn, f"gold{TITLE_SET}", f"cur{CLIPBOARD}", documents)
+    document = get_document(conn, 1)
+    assert document is not None
+    app = make_app(Session(conn=conn, document=document, annotator="gold", config=Config(),
+                           progress=get_progress(conn, 1, "gold"), curation=session))
+    written = Written(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("right", "e")
+        await pilot.pause()
+        await pilot.press("escape", "question_mark")
+        await pilot.pause()
+        await pilot.press("escape", "enter")
+        await settle(pilot)
+    conn.close()
+    written.assert_safe()
+    assert "[red]x[/red]" in written.text()
