@@ -106,13 +106,15 @@ def _screen(conn: sqlite3.Connection, chosen: list[tuple[int, tuple[str, ...]]],
     from reader.team.curation import CurationSession
     from reader.ui.app import Session, make_app
 
-    session = CurationSession(conn, gold, curator, chosen)
+    config = find_config(config_candidates())
+    session = CurationSession(conn, gold, curator, chosen,
+                              single_choice=not config.doc_labels_multi)
     first = session.shown[0].item.document_id
     document = get_document(conn, first)
     if document is None:
         raise ReaderError(f"document {first} vanished from the database")
     app = make_app(Session(conn=conn, document=document, annotator=gold,
-                           config=find_config(config_candidates()),
+                           config=config,
                            progress=get_progress(conn, first, gold), curation=session))
     app.run()
     if app.crashed is not None:

@@ -230,6 +230,7 @@ class GoldWrite:
     spans: list[tuple[SpanKey, str, dict[str, Any]]] = field(default_factory=list)
     relations: list[tuple[RelationKey, dict[str, Any]]] = field(default_factory=list)
     doc_labels: list[str] = field(default_factory=list)
+    replace_labels: bool = False  # single-choice labels: the chosen one replaces gold's
     covered: list[tuple[Kind, Any, str]] = field(default_factory=list)
 
 
@@ -287,8 +288,12 @@ def write_decision(conn: sqlite3.Connection, gold: str, curator: str, rule: str,
             "SELECT label FROM doc_labels WHERE document_id = ? AND annotator = ?"
             " AND deleted_at IS NULL", (document_id, gold)))
         added = sorted(set(write.doc_labels) - before)
-        write_doc_labels(conn, document_id, gold, before, before | frozenset(added))
+        after = frozenset(write.doc_labels) if write.replace_labels \
+            else before | frozenset(added)
+        write_doc_labels(conn, document_id, gold, before, after)
         made["doc_labels"] = added
+        if before - after:
+            made["doc_labels_replaced"] = sorted(before - after)
     if any(made.values()):
         event = {"source": f"reader curate ({rule}, by {curator})", "uids": made["spans"]}
         event.update({name: made[name] for name in ("relations", "doc_labels") if made[name]})
@@ -319,8 +324,9 @@ def live_gold_spans(conn: sqlite3.Connection, document_id: int,
 
 
 def undo_decision(conn: sqlite3.Connection, decision: int) -> None:
-    """Take a decision back inside the caller's transaction: its gold rows deleted, its
-    items unsettled, the decision marked undone. ChangedElsewhere, and nothing written,
+    """Take a decision back inside the caller's transaction: its gold rows deleted (and
+    the labels a single-choice label replaced given back), its items unsettled, the
+    decision marked undone. ChangedElsewhere, and nothing written,
     when a gold row it made was changed or deleted since (or it was undone already)."""
     row = conn.execute(
         "SELECT gold, document_id, made, undone_at FROM curation_decisions WHERE id = ?",
@@ -347,6 +353,7 @@ def undo_decision(conn: sqlite3.Connection, decision: int) -> None:
     conn.executemany("UPDATE annotations SET deleted_at = ?, updated_at = ? WHERE uid = ?",
                      [(stamp, stamp, uid) for uid in spans])
     write_doc_labels(conn, document_id, gold, labels,
-                     labels - frozenset(made.get("doc_labels", [])))
+                     labels - frozenset(made.get("doc_labels", []))
+                     | frozenset(made.get("doc_labels_replaced", [])))
     conn.execute("DELETE FROM curation_items WHERE decision_id = ?", (decision,))
     conn.execute("UPDATE curation_decisions SET undone_at = ? WHERE id = ?", (stamp, decision))

@@ -257,10 +257,14 @@ class CurationSession:
     with the last ones undoable. `states` says what was decided on each, by index."""
 
     def __init__(self, conn: sqlite3.Connection, gold: str, curator: str,
-                 documents: list[tuple[int, tuple[str, ...]]]) -> None:
+                 documents: list[tuple[int, tuple[str, ...]]], *,
+                 single_choice: bool = False) -> None:
+        """`single_choice`: a document has one label (the config's default), so a label
+        chosen into gold replaces the one gold gave it."""
         self.conn = conn
         self.gold = gold
         self.curator = curator
+        self.single_choice = single_choice
         self.shown: list[Shown] = []
         titles = document_titles(conn, [document_id for document_id, _ in documents])
         self._notes: dict[tuple[int, str, Any], str] = {}
@@ -312,7 +316,7 @@ class CurationSession:
     def choose(self, index: int, annotator: str) -> None:
         """`annotator`'s version goes into gold; the others' are settled with it."""
         item = self.shown[index].item
-        write = GoldWrite(covered=item.covered())
+        write = GoldWrite(covered=item.covered(), replace_labels=self.single_choice)
         for key in item.version(annotator):
             meta = provenance(item.holders(key), "chosen", self.curator)
             if item.kind == "span":

@@ -217,7 +217,7 @@ async def test_a_document_label_disagreement_shows_what_gold_gave(tmp_path: Path
     documents = curation_documents(conn, ["alice", "bob", "carol"])
     report = accept_agreed(conn, documents, "gold", "majority", "curator")
     assert (report.doc_labels, report.disagreements) == (1, 1)
-    session = CurationSession(conn, "gold", "curator", documents)
+    session = CurationSession(conn, "gold", "curator", documents, single_choice=True)
     document = get_document(conn, 1)
     assert document is not None
     app = make_app(Session(conn=conn, document=document, annotator="gold", config=Config(),
@@ -226,11 +226,15 @@ async def test_a_document_label_disagreement_shows_what_gold_gave(tmp_path: Path
         await pilot.pause()
         assert "document labels" in str(app.screen.query_one("#curation-heading",
                                                               Static).render())
-        gold_line = str(app.screen.query_one("#curation-gold", Static).render())
-        assert gold_line == "gold labels the document:  relevant  "
+        gold_line = app.screen.query_one("#curation-gold", Static)
+        assert str(gold_line.render()) == "gold labels the document:  relevant  "
         assert "irrelevant" in panels(app)[2]
-        await pilot.press("x")
+        await pilot.press("right", "right", "enter")  # carol's: single-choice, it replaces
         await settle(pilot)
+        assert str(gold_line.render()) == "gold labels the document:  irrelevant  "
+        await pilot.press("u")
+        await settle(pilot)
+        assert str(gold_line.render()) == "gold labels the document:  relevant  "
     conn.close()
 
 
