@@ -97,7 +97,7 @@ def print_plan(view: PlanView, console: Console) -> None:
     documents.add_column("document", no_wrap=True)
     documents.add_column("title", overflow="ellipsis", no_wrap=True, max_width=50)
     documents.add_column("annotators")
-    documents.add_column("", style="green")
+    documents.add_column("this run", style="green")
     for doc in ordered[:TABLE_ROWS]:
         names = view.plan.assigned.get(doc.sha256)
         shown = Text(", ".join(safe_text(name) for name in names)) if names \
