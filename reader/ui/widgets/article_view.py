@@ -277,14 +277,14 @@ class ArticleView(ScrollView, can_focus=True):
             self._prepare()
         self.scroll_cursor_visible()  # a shorter window must not hide the cursor
 
-    def _ensure_layout(self, *, anew: bool = False) -> bool:
+    def _ensure_layout(self, *, anew: bool = False, column: Column | None = None) -> bool:
         """Lay the text out for the current width if it is not yet (or `anew`: the chips
         came or went); keep the reading position (the top row's first character) where it
-        was. True if it re-laid.
+        was. True if it re-laid. (`column`: `self.column`, if the caller has it already.)
 
         Called from `render_line` too: Textual draws the first frame before the Resize
         event arrives, and that frame must already show the text, not a blank pane."""
-        width = self.column.width
+        width = (column or self.column).width
         if not anew and self.layout_ is not None and self.layout_.width == width:
             return False
         top = self.top_offset
@@ -848,10 +848,10 @@ class ArticleView(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         """Screen row `y`: find its text and what is marked on it; `paint_row` draws it."""
-        width = self._content_width()
+        width = self._content_width()  # asked once a row: Textual works it out each time
         palette = self._current_palette()
-        self._ensure_layout()
-        column = self.column
+        column = reading_column(width, self.reading_width)
+        self._ensure_layout(column=column)
         absolute_y = self._top_row + y
         if absolute_y >= self.wrapped.total_rows:
             return Strip.blank(width, palette.base)
