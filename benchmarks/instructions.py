@@ -10,7 +10,7 @@ Method
 - A small wrapper (`stop_at.py`) starts the program as its console script
   would, and ends the process (`os._exit`) at a stage:
   - `imports`: once the entry module is imported (textual.app for hello-world; reader.cli,
-    that is click and reader's CLI, for reader);
+    the entry point, for reader: `reader open FILE` starts without click, so next to nothing);
   - `app`: when `App.run` is called (for reader: config, file and database work done);
   - `paint`: when the text written to the terminal, escape sequences removed, first
     contains the marker (the article's opening words, or "Hello").

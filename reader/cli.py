@@ -1,7 +1,7 @@
 """The `reader` command's entry point, kept light.
 
 `reader open PATH...`, the command typed most, starts here without click: importing and
-running click is ~40 million instructions, a tenth of what reader adds to the first paint
+running click was ~45 million instructions, a tenth of what reader added to the first paint
 beyond Textual's own start (docs/performance-startup.md). Only a command line with nothing
 but paths after `open` (or nothing at all: the library) takes that path, and it does what
 click would do with it: `open`'s defaults, the same database, the same errors. Anything
