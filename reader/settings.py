@@ -9,7 +9,6 @@ write. A settings file that is not reader's (not a JSON object) is left alone an
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +44,8 @@ class SettingsFile:
         try:
             data = self._read()
             data["theme"] = theme
+            import json
+
             from reader.formats.atomic import atomic_file  # only when something changes
 
             # A symlinked settings file (kept with dotfiles) stays a link: its target is
@@ -64,6 +65,8 @@ class SettingsFile:
         """The file's object ({} when there is none); ReaderError when it is not ours."""
         if not self.path.exists() and not self.path.is_symlink():
             return {}
+        import json  # only when there is a file: not before the first paint of a first run
+
         from reader.text.loading import read_regular
 
         raw = read_regular(self.path, MAX_SETTINGS_BYTES)

@@ -5,7 +5,6 @@ undo history: `u` undoes the latest operation, whichever it was."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from typing import Any, NamedTuple
 
@@ -721,7 +720,15 @@ class AnnotationStore:
 
 
 def _dump(fields: dict[str, Any]) -> str:
+    import json  # on the first edit: `reader open` need not import it before its paint
+
     return json.dumps(fields, ensure_ascii=False)
+
+
+def _load(raw: str) -> Any:
+    import json
+
+    return json.loads(raw)
 
 
 def _span_json(annotation: Annotation, relations: tuple[Relation, ...] = ()) -> str:
@@ -763,7 +770,7 @@ def _labels_json(labels: frozenset[str]) -> str:
 def _span_state(raw: str | None) -> tuple[Annotation | None, tuple[Relation, ...]]:
     if raw is None:
         return None, ()
-    fields = json.loads(raw)
+    fields = _load(raw)
     relations = tuple(relation_from_json(item) for item in fields.pop("relations", ()))
     return Annotation(**fields), relations
 
@@ -771,20 +778,20 @@ def _span_state(raw: str | None) -> tuple[Annotation | None, tuple[Relation, ...
 def _spans_state(raw: str | None) -> tuple[Annotation, ...]:
     if raw is None:
         return ()
-    return tuple(Annotation(**fields) for fields in json.loads(raw)["spans"])
+    return tuple(Annotation(**fields) for fields in _load(raw)["spans"])
 
 
 def _suggestion_state(raw: str | None, document_id: int) -> tuple[Suggestion, str | None]:
     assert raw is not None, "a reject event records the suggestion before and after"
-    loaded = json.loads(raw)
+    loaded = _load(raw)
     fields = loaded["suggestion"]
     return Suggestion(document_id, fields["start"], fields["end"], fields["label"],
                       fields["source"]), loaded["state"]
 
 
 def _relation_state(raw: str | None) -> Relation | None:
-    return relation_from_json(json.loads(raw)) if raw is not None else None
+    return relation_from_json(_load(raw)) if raw is not None else None
 
 
 def _labels_state(raw: str | None) -> frozenset[str]:
-    return frozenset(json.loads(raw)["labels"]) if raw is not None else frozenset()
+    return frozenset(_load(raw)["labels"]) if raw is not None else frozenset()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator
 from typing import Any, NamedTuple
@@ -32,8 +31,18 @@ class Progress(NamedTuple):
 _COLUMNS = "id, sha256, source, version, title, text, meta"
 
 
+def _meta(raw: str | None) -> dict[str, Any]:
+    """A document's meta (JSON), `{}` for most: then `json` need not even be imported."""
+    if not raw or raw == "{}":
+        return {}
+    import json
+
+    loaded: dict[str, Any] = json.loads(raw)
+    return loaded
+
+
 def _row_to_document(row: tuple[Any, ...]) -> Document:
-    return Document(row[0], row[1], row[2], row[3], row[4], row[5], json.loads(row[6] or "{}"))
+    return Document(row[0], row[1], row[2], row[3], row[4], row[5], _meta(row[6]))
 
 
 def get_document(conn: sqlite3.Connection, document_id: int) -> Document | None:
@@ -55,7 +64,7 @@ def _known(conn: sqlite3.Connection, loaded: LoadedText) -> Document | None:
     if row is None:
         return None
     return Document(row[0], row[1], row[2], row[3], row[4], loaded.text,
-                    json.loads(row[5] or "{}"))
+                    _meta(row[5]))
 
 
 def add_document(
@@ -80,6 +89,8 @@ def add_document(
 def _insert(conn: sqlite3.Connection, loaded: LoadedText,
             meta: dict[str, Any] | None) -> tuple[int, int]:
     """Insert a new document (inside the caller's transaction); returns (id, version)."""
+    import json
+
     (latest,) = conn.execute(
         "SELECT COALESCE(MAX(version), 0) FROM documents WHERE source = ?", (loaded.source,)
     ).fetchone()

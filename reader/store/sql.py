@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -18,6 +17,8 @@ def in_values(column: str) -> str:
 
 def as_json(values: Iterable[object]) -> str:
     """The parameter for `in_values`."""
+    import json  # not at import: `reader open` gets to its first paint without it
+
     return json.dumps(list(values), ensure_ascii=False)
 
 

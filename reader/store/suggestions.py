@@ -13,7 +13,6 @@ short transaction, as imports do, so an interrupted run leaves nothing half-writ
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -32,11 +31,18 @@ _EFFECTIVE = (
 
 def _suggestion(row: tuple[Any, ...]) -> Suggestion:
     document_id, start, end, label, source, score, meta = row
-    loaded = json.loads(meta) if meta and meta != "{}" else None
+    if meta and meta != "{}":
+        import json  # most suggestions have no meta: `reader open` need not import it
+
+        loaded = json.loads(meta)
+    else:
+        loaded = None
     return Suggestion(document_id, start, end, label, source, score, loaded)
 
 
 def _meta_json(suggestion: Suggestion) -> str:
+    import json
+
     return json.dumps(suggestion.meta or {}, ensure_ascii=False)
 
 

@@ -26,7 +26,7 @@ NOT_BEFORE_THE_FIRST_PAINT = ("click", "reader.commands", "reader.formats", "rea
                               "reader.suggest.sources", "reader.corpus", "sqlite_utils",
                               "reader.store.library", "reader.store.export_rows",
                               "reader.store.relation_queries", "reader.annotate.occurrences",
-                              "reader.text.matching", "reader.suggest.learned")
+                              "reader.text.matching", "reader.suggest.learned", "json")
 
 
 def test_opening_an_article_compiles_no_tokenizer_and_loads_no_other_command() -> None:

@@ -3,8 +3,6 @@ annotation as JSON, through the terminal (OSC 52, works over SSH) or the system 
 
 from __future__ import annotations
 
-import json
-
 from reader.ui.notify import copy_text
 from reader.ui.screens.article.base import ArticleBase
 
@@ -28,6 +26,8 @@ class Clipboard(ArticleBase):
         self.say("nothing to copy: select text or put the cursor on an annotation")
 
     def action_copy_json(self) -> None:
+        import json
+
         spans = self.view.spans.at(self.view.cursor)
         if not spans:
             self.say("no annotation under the cursor")
