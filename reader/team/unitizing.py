@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import accumulate, chain
 from math import fsum
-from operator import ge, itemgetter, mul, sub
+from operator import ge, itemgetter, sub
 
 START_END = itemgetter(0, 1)
 
@@ -38,40 +38,37 @@ class UnitSet:
     reads spans by start, the longer first), a span overlapping one kept before it is
     left out and counted in `left_out`."""
 
-    __slots__ = ("_gaps", "cubes", "left_out", "lengths", "pairs", "units")
+    __slots__ = ("_gaps", "left_out", "lengths", "units")
 
     def __init__(self, spans: Sequence[tuple[int, int, str]]) -> None:
-        """`spans`: one label's distinct spans, sorted by start then end."""
-        units: list[tuple[int, int]] = list(map(START_END, spans))
+        """`spans`: one label's distinct spans, sorted by start then end (they are the
+        units as they are when they are disjoint, the usual case)."""
+        units = spans
         lengths: list[int] = []
         self.left_out = 0
         if units:
-            bounds = list(chain.from_iterable(units))  # start, end, start, end...
+            bounds = list(chain.from_iterable(map(START_END, spans)))  # start, end, start...
             lengths = list(map(sub, bounds[1::2], bounds[::2]))
             if min(lengths) <= 0 or not all(map(ge, bounds[2::2], bounds[1::2])):
                 units = self._disjoint(spans)
-                lengths = [end - start for start, end in units]
+                lengths = [end - start for start, end, _ in units]
         self.units = units
+        """(start, end, label), disjoint, sorted."""
         self.lengths = lengths
-        squares = list(map(mul, lengths, lengths))
-        total, total_squares = sum(lengths), sum(squares)
-        self.pairs: int = total_squares - total
-        """Sum of l (l - 1), which the expected disagreement's denominator subtracts."""
-        self.cubes: int = (2 * sum(map(mul, squares, lengths)) - 3 * total_squares + total) // 3
-        """Sum of (2l^3 - 3l^2 + l) / 3, the expected disagreement's unit-with-unit part."""
         self._gaps: tuple[int, list[int]] | None = None
 
-    def _disjoint(self, spans: Sequence[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    def _disjoint(self, spans: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         """The slow path, for spans that overlap or have no length."""
-        units: list[tuple[int, int]] = []
-        for start, end, _ in spans:
+        units: list[tuple[int, int, str]] = []
+        for span in spans:
+            start, end, _ = span
             if end <= start:
                 continue  # no length, no weight in alpha_U
             if units and start == units[-1][0]:
-                units[-1] = (start, end)  # same start, longer (spans come shorter first)
+                units[-1] = span  # same start, longer (spans come shorter first)
                 self.left_out += 1
             elif not units or start >= units[-1][1]:
-                units.append((start, end))
+                units.append(span)
             else:
                 self.left_out += 1
         return units
@@ -81,7 +78,7 @@ class UnitSet:
         next pair: a document has one length)."""
         if self._gaps is not None and self._gaps[0] == length:
             return self._gaps[1]
-        bounds = [0, *chain.from_iterable(self.units), length]
+        bounds = [0, *chain.from_iterable(map(START_END, self.units)), length]
         gaps = list(filter(None, map(sub, bounds[1::2], bounds[::2])))
         self._gaps = (length, gaps)
         return gaps
@@ -108,8 +105,8 @@ def observed_pair(first: UnitSet, second: UnitSet) -> int:
     hit_i = hit_j = False
     count_mine, count_theirs = len(mine), len(theirs)
     while i < count_mine and j < count_theirs:
-        start_a, end_a = mine[i]
-        start_b, end_b = theirs[j]
+        start_a, end_a, _ = mine[i]
+        start_b, end_b, _ = theirs[j]
         if start_a < end_b and start_b < end_a:
             shift_start, shift_end = start_a - start_b, end_a - end_b
             total += shift_start * shift_start + shift_end * shift_end
@@ -125,42 +122,34 @@ def observed_pair(first: UnitSet, second: UnitSet) -> int:
             j += 1
             hit_j = False
     for rest, index, hit in ((mine, i, hit_i), (theirs, j, hit_j)):
-        for start, end in rest[index + 1 if hit else index:]:
+        for start, end, _ in rest[index + 1 if hit else index:]:
             total += (end - start) * (end - start)
     return total
 
 
-def expected_sum(units: Iterable[int], count: int, cubes: int, gaps: list[int],
-                 repeats: Mapping[int, int] | None = None) -> int:
-    """Krippendorff's sum over all annotators' units u of the label for the expected
-    disagreement: (N - 1) (2l^3 - 3l^2 + l) / 3 + l^2 * sum over gaps g >= l of (g - l + 1),
-    with N = `count` units, `cubes` the sum of the first part's fractions. `units` are
-    the lengths, or the distinct lengths when `repeats` counts them."""
+def expected(raters: int, length: int, units: Mapping[int, int],
+             gaps: list[int]) -> tuple[int, int]:
+    """DKPro's expected disagreement of one label as a fraction (numerator, denominator):
+    D_e = 2 E / (L (R L (R L - 1) - sum over units of l (l - 1))), E being Krippendorff's
+    sum over all annotators' units of (N - 1) (2l^3 - 3l^2 + l) / 3 + l^2 * (the sum over
+    gaps g >= l of g - l + 1), with N units; `units` counts the units of each length."""
+    count = sum(units.values())
     ordered = sorted(gaps)
     largest = list(accumulate(reversed(ordered)))
     """largest[k]: the sum of the k + 1 longest gaps."""
     size = len(ordered)
-    total = (count - 1) * cubes
-    for length in units:
-        reached = size - bisect_left(ordered, length)
+    total = pairs = 0
+    for unit, repeats in units.items():
+        pairs += repeats * unit * (unit - 1)
+        part = (count - 1) * unit * (unit - 1) * (2 * unit - 1) // 3
+        reached = size - bisect_left(ordered, unit)
         if reached:
-            placements = largest[reached - 1] - (length - 1) * reached
-            total += (repeats[length] if repeats else 1) * length * length * placements
-    return total
-
-
-def disagreements(raters: int, length: int, observed: int, units: list[int], cubes: int,
-                  gaps: list[int]) -> tuple[Fraction, Fraction]:
-    """DKPro's D_o and D_e for one label, exact: D_o = 2 observed / (R (R-1) L^2) and
-    D_e = 2 expected_sum / (L (R L (R L - 1) - sum of l (l - 1) over units))."""
-    repeats = Counter(units)
-    denominator = raters * length * (raters * length - 1) - sum(
-        count * unit * (unit - 1) for unit, count in repeats.items())
-    observed_share = Fraction(2 * observed, raters * (raters - 1) * length * length)
+            part += unit * unit * (largest[reached - 1] - (unit - 1) * reached)
+        total += repeats * part
+    denominator = raters * length * (raters * length - 1) - pairs
     if denominator <= 0:  # only when units run past the text's end
-        return observed_share, Fraction(0)
-    expected = expected_sum(repeats, len(units), cubes, gaps, repeats)
-    return observed_share, Fraction(2 * expected, length * denominator)
+        return 0, 1
+    return 2 * total, length * denominator
 
 
 def alpha(observed: Fraction | float, expected: Fraction | float,
@@ -185,34 +174,26 @@ class LabelCounts:
     """Sum of distances over pairs of annotators."""
     units: list[int] = field(default_factory=list)
     """Unit lengths, all annotators."""
-    cubes: int = 0
     gaps: list[int] = field(default_factory=list)
     """Gap lengths, all annotators, in the documents where the label has a unit."""
     present: list[int] = field(default_factory=list)
     """Lengths of the documents where the label has a unit (the others are one gap each)."""
 
-    def add(self, observed: int, units: list[int], cubes: int, gaps: list[int],
-            length: int) -> None:
-        self.observed += observed
-        self.units += units
-        self.cubes += cubes
-        self.gaps += gaps
-        self.present.append(length)
-
     def merge(self, other: LabelCounts) -> None:
         self.observed += other.observed
-        self.units.extend(other.units)
-        self.cubes += other.cubes
-        self.gaps.extend(other.gaps)
-        self.present.extend(other.present)
+        self.units += other.units
+        self.gaps += other.gaps
+        self.present += other.present
 
     def disagreements(self, raters: int, length: int,
                       lengths: Counter[int]) -> tuple[Fraction, Fraction]:
-        """(D_o, D_e) over a continuum of `length` made of documents of `lengths`: a
-        document where nobody used the label is one gap per annotator."""
+        """(D_o, D_e) over a continuum of `length` made of documents of `lengths`, exact:
+        D_o = 2 observed / (R (R-1) L^2). A document where nobody used the label is one gap
+        per annotator."""
         absent = lengths - Counter(self.present)
         gaps = self.gaps + [gap for gap, count in absent.items() for _ in range(count * raters)]
-        return disagreements(raters, length, self.observed, self.units, self.cubes, gaps)
+        observed = Fraction(2 * self.observed, raters * (raters - 1) * length * length)
+        return observed, Fraction(*expected(raters, length, Counter(self.units), gaps))
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,8 +235,7 @@ class Unitizing:
         for units in annotators:
             names.update(label for label, unit_set in units.items() if unit_set.units)
         observed_total = 0
-        expected_parts = []
-        whole = raters * length * (raters * length - 1)
+        needed = []
         for label in names:
             sets = [units.get(label, EMPTY) for units in annotators]
             if raters == 2:  # the common case, without the loops' overhead
@@ -263,27 +243,29 @@ class Unitizing:
                 observed = observed_pair(first, second)
                 unit_lengths = first.lengths + second.lengths
                 gaps = first.gaps(length) + second.gaps(length)
-                cubes = first.cubes + second.cubes
-                denominator = whole - first.pairs - second.pairs
             else:
                 observed = sum(observed_pair(first, second) for index, first in enumerate(sets)
                                for second in sets[index + 1:])
                 unit_lengths = list(chain.from_iterable(unit_set.lengths for unit_set in sets))
                 gaps = list(chain.from_iterable(unit_set.gaps(length) for unit_set in sets))
-                cubes = sum(unit_set.cubes for unit_set in sets)
-                denominator = whole - sum(unit_set.pairs for unit_set in sets)
             counts = self.labels.get(label)
             if counts is None:
                 counts = self.labels[label] = LabelCounts()
-            counts.add(observed, unit_lengths, cubes, gaps, length)
+            counts.observed += observed
+            counts.units += unit_lengths
+            counts.gaps += gaps
+            counts.present.append(length)
             observed_total += observed
-            if denominator > 0:
-                expected_parts.append(
-                    expected_sum(unit_lengths, len(unit_lengths), cubes, gaps) / denominator)
-        # Summed over labels, D_o = 2 O / (R (R-1) L^2) and D_e = 2 E / L: D_o / D_e is
-        # O / (R (R-1) L E)
-        expected = fsum(expected_parts) * raters * (raters - 1) * length
-        return alpha(observed_total, expected, bool(names))
+            needed.append((unit_lengths, gaps))
+        if not observed_total:
+            return 1.0 if names else None  # D_o = 0: full agreement, whatever D_e
+        # Summed over labels, D_o = 2 O / (R (R-1) L^2), and D_e sums the labels' fractions
+        shares = []
+        for unit_lengths, gaps in needed:
+            numerator, denominator = expected(raters, length, Counter(unit_lengths), gaps)
+            shares.append(numerator / denominator)
+        scale = raters * (raters - 1) * length * length
+        return alpha(2 * observed_total, fsum(shares) * scale, True)
 
     def merge(self, other: Unitizing) -> None:
         self.length += other.length
