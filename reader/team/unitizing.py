@@ -31,8 +31,8 @@ START_END = itemgetter(0, 1)
 
 
 class UnitSet:
-    """One annotator's units of one label in one document: disjoint, sorted, with the sums
-    of powers of their lengths the formulas need, shared by every pair the annotator is in.
+    """One annotator's units of one label in one document, disjoint and sorted, with their
+    lengths and gaps: made once, shared by every pair the annotator is in.
 
     Alpha_U needs one annotator's units of a label to be disjoint. Like INCEpTION (which
     reads spans by start, the longer first), a span overlapping one kept before it is
@@ -128,23 +128,24 @@ def observed_pair(first: UnitSet, second: UnitSet) -> int:
 
 
 def expected(raters: int, length: int, units: Mapping[int, int],
-             gaps: list[int]) -> tuple[int, int]:
+             gaps: Mapping[int, int]) -> tuple[int, int]:
     """DKPro's expected disagreement of one label as a fraction (numerator, denominator):
     D_e = 2 E / (L (R L (R L - 1) - sum over units of l (l - 1))), E being Krippendorff's
     sum over all annotators' units of (N - 1) (2l^3 - 3l^2 + l) / 3 + l^2 * (the sum over
-    gaps g >= l of g - l + 1), with N units; `units` counts the units of each length."""
+    gaps g >= l of g - l + 1), with N units; `units` and `gaps` count each length."""
     count = sum(units.values())
     ordered = sorted(gaps)
-    largest = list(accumulate(reversed(ordered)))
-    """largest[k]: the sum of the k + 1 longest gaps."""
+    reached = list(accumulate(gaps[gap] for gap in reversed(ordered)))[::-1]
+    """reached[k]: how many gaps are at least ordered[k] long; reached_length, their sum."""
+    reached_length = list(accumulate(gaps[gap] * gap for gap in reversed(ordered)))[::-1]
     size = len(ordered)
     total = pairs = 0
     for unit, repeats in units.items():
         pairs += repeats * unit * (unit - 1)
         part = (count - 1) * unit * (unit - 1) * (2 * unit - 1) // 3
-        reached = size - bisect_left(ordered, unit)
-        if reached:
-            part += unit * unit * (largest[reached - 1] - (unit - 1) * reached)
+        index = bisect_left(ordered, unit)
+        if index < size:
+            part += unit * unit * (reached_length[index] - (unit - 1) * reached[index])
         total += repeats * part
     denominator = raters * length * (raters * length - 1) - pairs
     if denominator <= 0:  # only when units run past the text's end
@@ -168,7 +169,8 @@ def alpha(observed: Fraction | float, expected: Fraction | float,
 
 @dataclass(slots=True)
 class LabelCounts:
-    """What alpha_U needs of one label, gathered over documents."""
+    """What alpha_U needs of one label, gathered over documents: lengths appended as they
+    come (cheap), folded into counts before crossing processes and at the end (small)."""
 
     observed: int = 0
     """Sum of distances over pairs of annotators."""
@@ -178,22 +180,35 @@ class LabelCounts:
     """Gap lengths, all annotators, in the documents where the label has a unit."""
     present: list[int] = field(default_factory=list)
     """Lengths of the documents where the label has a unit (the others are one gap each)."""
+    unit_counts: Counter[int] = field(default_factory=Counter)
+    gap_counts: Counter[int] = field(default_factory=Counter)
+    present_counts: Counter[int] = field(default_factory=Counter)
+
+    def fold(self) -> None:
+        for lengths, counts in ((self.units, self.unit_counts), (self.gaps, self.gap_counts),
+                                (self.present, self.present_counts)):
+            counts.update(lengths)
+            lengths.clear()
 
     def merge(self, other: LabelCounts) -> None:
+        other.fold()
+        self.fold()
         self.observed += other.observed
-        self.units += other.units
-        self.gaps += other.gaps
-        self.present += other.present
+        self.unit_counts.update(other.unit_counts)
+        self.gap_counts.update(other.gap_counts)
+        self.present_counts.update(other.present_counts)
 
     def disagreements(self, raters: int, length: int,
                       lengths: Counter[int]) -> tuple[Fraction, Fraction]:
         """(D_o, D_e) over a continuum of `length` made of documents of `lengths`, exact:
         D_o = 2 observed / (R (R-1) L^2). A document where nobody used the label is one gap
         per annotator."""
-        absent = lengths - Counter(self.present)
-        gaps = self.gaps + [gap for gap, count in absent.items() for _ in range(count * raters)]
+        self.fold()
+        gaps = Counter(self.gap_counts)
+        for document_length, documents in (lengths - self.present_counts).items():
+            gaps[document_length] += documents * raters
         observed = Fraction(2 * self.observed, raters * (raters - 1) * length * length)
-        return observed, Fraction(*expected(raters, length, Counter(self.units), gaps))
+        return observed, Fraction(*expected(raters, length, self.unit_counts, gaps))
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,10 +277,18 @@ class Unitizing:
         # Summed over labels, D_o = 2 O / (R (R-1) L^2), and D_e sums the labels' fractions
         shares = []
         for unit_lengths, gaps in needed:
-            numerator, denominator = expected(raters, length, Counter(unit_lengths), gaps)
+            numerator, denominator = expected(raters, length, Counter(unit_lengths),
+                                              Counter(gaps))
             shares.append(numerator / denominator)
         scale = raters * (raters - 1) * length * length
         return alpha(2 * observed_total, fsum(shares) * scale, True)
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (a worker's part going to the parent) with the lengths counted, not
+        listed."""
+        for counts in self.labels.values():
+            counts.fold()
+        return self.__dict__
 
     def merge(self, other: Unitizing) -> None:
         self.length += other.length
