@@ -20,11 +20,38 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "reader"))
 
-sys.path.insert(0, str(Path(__file__).parent))
+TESTS = Path(__file__).resolve().parent
+sys.path.insert(0, str(TESTS))
 
 # Hugging Face `datasets` reads our JSONL locally; it must never reach for the network.
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """`-n auto` (pyproject's addopts) starts two workers per core, not one: a Pilot test
+    sleeps through a good part of its run (after each key the Pilot waits for the app to
+    go idle) and an end-to-end test mostly waits for tmux, so with one worker per core the
+    cores would idle meanwhile. PYTEST_XDIST_AUTO_NUM_WORKERS, when set, still decides."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # pytest-xdist's own hook reads it
+    return 2 * len(os.sched_getaffinity(0))
+
+
+def _schedule_rank(item: pytest.Item) -> int:
+    if item.get_closest_marker("slow"):
+        return 0
+    if item.get_closest_marker("e2e"):
+        return 1
+    return 2 if TESTS / "ui" in item.path.parents else 3
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Longest first: `slow` tests, then the end-to-end ones, the Pilot ones, and the short
+    unit tests last. pytest-xdist's worksteal hands each worker a share of this order and an
+    idle worker steals from the end of another's, so a long test left for the end would run
+    alone while the other workers wait; short ones at the end even the finish out."""
+    items.sort(key=_schedule_rank)  # stable: the file order is kept within a rank
 
 
 @pytest.fixture(autouse=True)

@@ -287,8 +287,11 @@ class AnnotationMachine(RuleBasedStateMachine):
 
 
 TestAnnotationMachine = AnnotationMachine.TestCase
+# Few long runs rather than many short ones: an app start (with the sidebar) costs as much
+# as ten steps and some runs take no step at all, so 5 runs of up to 20 steps do as many
+# steps as 10 of 10 on half the starts, and build up more spans for the steps to act on.
 TestAnnotationMachine.settings = settings(
-    max_examples=10, stateful_step_count=10, deadline=None,
+    max_examples=5, stateful_step_count=20, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 TestAnnotationMachine = pytest.mark.slow(TestAnnotationMachine)
