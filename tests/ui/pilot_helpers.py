@@ -16,6 +16,7 @@ from rich.style import Style
 from textual import events
 from textual.app import App
 from textual.pilot import Pilot
+from textual.widgets._footer import FooterKey
 
 from reader.annotate.labels import Config
 from reader.settings import SettingsFile
@@ -182,6 +183,16 @@ async def burst(pilot: Pilot[Any], *keys: str) -> None:
     for key in keys:
         char = key if len(key) == 1 else characters.get(key)
         pilot.app.post_message(events.Key(key, char))
+    await pilot.pause()
+
+
+async def footer_shown(pilot: Pilot[Any]) -> None:
+    """Wait until the footer's keys are mounted and drawn: the article screen mounts its
+    Footer a frame after the first paint, and a busy machine can take several pauses."""
+    for _ in range(200):
+        if pilot.app.screen.query(FooterKey):
+            break
+        await pilot.pause()
     await pilot.pause()
 
 

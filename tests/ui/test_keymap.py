@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pilot_helpers import SIZE, move_to, screen_of, status_text, view_of
+from pilot_helpers import SIZE, footer_shown, move_to, screen_of, status_text, view_of
 from rich.console import Console
 from test_relations_ui import TEXT, at, tag_all
 from textual.pilot import Pilot
@@ -75,8 +75,7 @@ async def test_a_remapped_key_acts_and_the_old_one_does_not(reader, tmp_path) ->
 async def test_the_help_and_the_footer_show_the_users_keys(reader, tmp_path) -> None:
     app = reader.open(TEXT, config=remapped(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.pause()  # the footer comes a frame after the first paint
+        await footer_shown(pilot)
         footer = {key.description: key.key_display for key in app.screen.query(FooterKey)}
         assert footer["Delete"] == "d"
         assert footer["Undo"] == "^z"  # Textual's own way of writing Ctrl in a footer

@@ -11,6 +11,7 @@ from pilot_helpers import (
     SIZE,
     assert_rows_on_screen,
     cell_of,
+    footer_shown,
     move_to,
     screen_lines,
     screen_of,
@@ -385,8 +386,7 @@ async def test_resize_rewraps_and_keeps_the_reading_position(reader) -> None:
 async def test_footer_shows_the_main_keys_from_the_start(reader, seed_text) -> None:
     app = reader.open(seed_text)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.pause()
+        await footer_shown(pilot)
         footer = screen_lines(app)[-1]
         for word in ("Search", "Help", "Quit"):
             assert word in footer, footer

@@ -5,7 +5,14 @@ squeezing it to a strip; Tab from the article goes straight into an open list.""
 from __future__ import annotations
 
 import pytest
-from pilot_helpers import SEED_PATH, read_text, screen_lines, screen_of, view_of
+from pilot_helpers import (
+    SEED_PATH,
+    footer_shown,
+    read_text,
+    screen_lines,
+    screen_of,
+    view_of,
+)
 from test_relations_ui import TEXT, tag_all
 from textual.widgets._footer import FooterKey
 
@@ -21,7 +28,7 @@ def footer_line(app) -> str:  # type: ignore[no-untyped-def]
 async def test_the_help_key_stays_in_the_footer_at_60_columns(reader) -> None:
     app = reader.open(read_text(SEED_PATH))
     async with app.run_test(size=SMALL) as pilot:
-        await pilot.pause()
+        await footer_shown(pilot)
         assert "? Help" in footer_line(app), footer_line(app)
         await pilot.press("tab")  # the list's keys come first in the footer: still there
         await pilot.pause()
@@ -34,7 +41,7 @@ async def test_the_footer_shows_only_whole_keys_and_more_when_wider(reader, widt
     whole, in order, and a wider terminal shows the hidden ones again."""
     app = reader.open(read_text(SEED_PATH))
     async with app.run_test(size=(width, 20)) as pilot:
-        await pilot.pause()
+        await footer_shown(pilot)
         shown = whole_footer_keys(app)
         await pilot.resize_terminal(width + 40, 20)
         await pilot.pause()
