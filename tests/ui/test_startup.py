@@ -44,11 +44,16 @@ def test_opening_an_article_compiles_no_tokenizer_and_loads_no_other_command() -
 
 @pytest.fixture
 def collector_state() -> Iterator[None]:
-    """Leave the test process's collector as it was (on, nothing frozen)."""
+    """Leave the test process's collector as it was: on, and if tests/conftest.py had frozen
+    the live objects, frozen again after a collection (so not the garbage the test left)."""
+    frozen = gc.get_freeze_count()
     yield
     collector.resume()
     gc.unfreeze()
     gc.enable()
+    if frozen:
+        gc.collect()
+        gc.freeze()
 
 
 def test_reader_open_runs_the_app_with_the_collector_paused(
