@@ -197,6 +197,21 @@ def test_imported_predictions_are_suggestions_not_annotations(db: Path, tmp_path
     assert isinstance(refused.exception, ReaderError)
 
 
+def test_document_takes_a_datasets_own_id_as_assign_and_export_write_it(
+        tmp_path: Path, patterns: Path) -> None:
+    """`--document art-2` (the id the imported dataset gave it, which exports write) picks
+    that document, as in `reader assign`: suggest once knew only text-hash prefixes."""
+    dataset = tmp_path / "corpus.jsonl"
+    dataset.write_text("".join(json.dumps({"id": f"art-{number}", "text": text}) + "\n"
+                               for number, text in enumerate(TEXTS)), encoding="utf-8")
+    db = tmp_path / "imported.db"
+    assert run("import", str(dataset), "--db", str(db)).exit_code == 0
+    result = run("suggest", "--db", str(db), "--patterns", str(patterns),
+                 "--document", "art-1")
+    assert result.exit_code == 0, result.output
+    assert {row[0] for row in suggestions(db)} == {2}  # the second document's row id
+
+
 def test_stats_report_each_source_as_the_annotators_judged_it(db: Path, patterns: Path,
                                                               gazetteer: Path) -> None:
     run("suggest", "--db", str(db), "--patterns", str(patterns), "--gazetteer", str(gazetteer))

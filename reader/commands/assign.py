@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import click
 
 from reader.cli import db_option, existing_db
+from reader.commands.group import document_option, status_option
 from reader.errors import ReaderError, one_line
-from reader.formats.records import STATUSES
 from reader.team.assign import AssignOptions
 from reader.text.sanitize import safe_text
 
@@ -69,10 +69,8 @@ def check_split_names(names: tuple[str, ...]) -> None:
 @click.option("--cap", default=None, type=click.IntRange(min=1),
               help="Most documents one annotator holds (earlier assignments count); what"
                    " the caps cannot take is left unassigned and reported.")
-@click.option("--document", "documents", multiple=True, metavar="ID",
-              help="Only this document: its id as `reader export` writes it (repeatable).")
-@click.option("--status", type=click.Choice(STATUSES), default=None,
-              help="Only documents with this status (as for `reader export`).")
+@document_option
+@status_option("Only documents with this status (as for `reader export`).")
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print the plan as CSV.")
 @click.option("--dry-run", is_flag=True, help="Print the plan without storing it.")
@@ -117,7 +115,8 @@ def assign(annotators: str, overlap: float, per_doc: int, seed: int, cap: int | 
 def _chosen(conn: sqlite3.Connection, database: Path, names: list[str],
             status: str | None) -> list[PlannedDocument]:
     """The documents --document and --status pick (all when neither is given)."""
-    from reader.store.assignments import documents_named, documents_to_plan
+    from reader.store.assignments import documents_to_plan
+    from reader.store.documents import documents_named
 
     ids = None
     if names:

@@ -12,6 +12,7 @@ import click
 
 from reader.cli import db_option, existing_db
 from reader.commands.agree import _names
+from reader.commands.group import document_option
 from reader.errors import ReaderError
 
 
@@ -29,8 +30,7 @@ from reader.errors import ReaderError
 @click.option("--curator", default=None,
               help="Who decides, in the decisions' record (default: READER_ANNOTATOR or the"
                    " login name).")
-@click.option("--document", "documents", multiple=True, metavar="ID",
-              help="Only this document (its id as exports write it); repeatable.")
+@document_option
 @click.option("--finished", is_flag=True,
               help="Only documents every annotator who worked on them marked done.")
 @db_option
@@ -44,7 +44,7 @@ def curate(annotators: str, rule: str, auto: bool, gold: str, curator: str | Non
     running it again adds nothing, and a gold item the curator deleted is not brought back.
     Without --auto, the curation screen then shows the disagreements one by one."""
     from reader.locations import default_annotator
-    from reader.store.curation import curation_documents, known_public_ids
+    from reader.store.curation import curation_documents
     from reader.store.database import check_integrity, connect
     from reader.team.curation import Rule, accept_agreed
     from reader.text.sanitize import safe_text
@@ -61,8 +61,8 @@ def curate(annotators: str, rule: str, auto: bool, gold: str, curator: str | Non
     conn = connect(path)
     try:
         check_integrity(conn, path)  # never build on a damaged database
-        _check_names(conn, names, documents, known_public_ids(conn))
-        chosen = curation_documents(conn, names, list(documents) or None, finished)
+        ids = _check_names(conn, names, documents)
+        chosen = curation_documents(conn, names, ids, finished)
         report = accept_agreed(conn, chosen, gold, cast("Rule", rule), who)
         shown_gold = safe_text(gold)
         line = (f"curated {report.documents} document{'s' * (report.documents != 1)} into"
@@ -83,18 +83,22 @@ def curate(annotators: str, rule: str, auto: bool, gold: str, curator: str | Non
         conn.close()
 
 
-def _check_names(conn: sqlite3.Connection, names: list[str], documents: tuple[str, ...],
-                 known: set[str]) -> None:
-    """Refuse a name that annotated nothing, or a document id that names no document."""
+def _check_names(conn: sqlite3.Connection, names: list[str],
+                 documents: tuple[str, ...]) -> set[int] | None:
+    """Refuse a name that annotated nothing, or a document id that names no document; the
+    documents' row ids (None: every document)."""
     from reader.store.agreement_rows import annotated_documents
+    from reader.store.documents import documents_named
 
     seen = set().union(*annotated_documents(conn).values())
     for name in names:
         if name not in seen:
             raise ReaderError(f"--annotators: {name!r} has annotated nothing in this database")
-    for document in documents:
-        if document not in known:
+    found = documents_named(conn, list(documents))
+    for document, ids in found.items():
+        if not ids:
             raise ReaderError(f"--document {document!r}: no such document in this database")
+    return {number for ids in found.values() for number in ids} if documents else None
 
 
 def _screen(conn: sqlite3.Connection, chosen: list[tuple[int, tuple[str, ...]]], gold: str,

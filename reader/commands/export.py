@@ -14,8 +14,9 @@ from typing import IO, Any
 import click
 
 from reader.cli import db_option, existing_db
+from reader.commands.group import status_option
 from reader.errors import ReaderError, one_line
-from reader.formats.records import CONLL_DOCS, STATUSES, ExportOptions, ExportRow, Selection
+from reader.formats.records import CONLL_DOCS, ExportOptions, ExportRow, Selection
 from reader.formats.registry import (
     BinaryExport,
     Export,
@@ -121,8 +122,7 @@ def _write(exporter: Export, rows: Iterable[ExportRow], path: Path | None, fmt: 
 @click.option("--label", "labels", multiple=True, help="Only spans with this label (repeatable).")
 @click.option("--annotator", "annotators", multiple=True,
               help="Only this annotator's spans and progress (repeatable).")
-@click.option("--status", type=click.Choice(STATUSES), default=None,
-              help="Only documents with this export status.")
+@status_option("Only documents with this export status.")
 @click.option("--offsets", type=click.Choice(["utf16", "codepoints"]), default="utf16",
               show_default=True, help="doccano only: offset unit (doccano counts UTF-16).")
 @click.option("--spacy-lang", default="xx", show_default=True,

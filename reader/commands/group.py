@@ -5,9 +5,11 @@ loaded on first use (LAZY_COMMANDS). The entry point, `reader.cli.main`, starts 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from pathlib import Path
 
 import click
+from click.decorators import FC
 
 from reader import __version__
 from reader.cli import LAZY_COMMANDS
@@ -53,6 +55,18 @@ db_option = click.option(
     default=None,
     help="SQLite database to use (default: READER_DB or the user data folder; see `reader where`).",
 )
+
+
+document_option = click.option(
+    "--document", "documents", multiple=True, metavar="ID",
+    help="Only this document: its id as `reader export` writes it (repeatable).")
+
+
+def status_option(help_text: str) -> Callable[[FC], FC]:
+    """`--status new|in_progress|done`, the export status every selecting command takes."""
+    from reader.formats.records import STATUSES
+
+    return click.option("--status", type=click.Choice(STATUSES), default=None, help=help_text)
 
 
 def existing_db(db_path: Path | None) -> Path:

@@ -11,8 +11,8 @@ from pathlib import Path
 import click
 
 from reader.cli import db_option
+from reader.commands.group import document_option, status_option
 from reader.errors import ReaderError, one_line
-from reader.formats.records import STATUSES
 
 
 def _plural(count: int, word: str) -> str:
@@ -32,10 +32,8 @@ def _plural(count: int, word: str) -> str:
 @click.option("--model", "models", multiple=True, metavar="NAME|PATH",
               help="An installed spaCy pipeline or its folder; entity labels mapped by the"
                    " config's [model_labels]; repeatable.")
-@click.option("--document", "documents", multiple=True, metavar="ID",
-              help="Only this document: its id as `reader export` writes it (repeatable).")
-@click.option("--status", type=click.Choice(STATUSES), default=None,
-              help="Only documents with this status (as for `reader export`).")
+@document_option
+@status_option("Only documents with this status (as for `reader export`).")
 @click.option("--labels", default=None,
               help="Comma-separated span labels the sources may use (default: the config's).")
 @click.option("--spacy-lang", default="xx", show_default=True,
@@ -53,11 +51,11 @@ def suggest(pattern_files: tuple[Path, ...], gazetteers: tuple[Path, ...],
     from reader.commands.export import progress_bar
     from reader.locations import config_candidates
     from reader.store.database import check_integrity, connect, database_errors
+    from reader.store.documents import documents_named
     from reader.store.suggestions import (
         SuggestionStage,
         count_documents_for_suggesting,
         documents_for_suggesting,
-        ids_of_exported,
         span_label_counts,
     )
     from reader.suggest.sources import (
@@ -88,7 +86,7 @@ def suggest(pattern_files: tuple[Path, ...], gazetteers: tuple[Path, ...],
             check_integrity(conn, database)
             chosen = None
             if documents:
-                found = ids_of_exported(conn, [name.strip() for name in documents])
+                found = documents_named(conn, [name.strip() for name in documents])
                 missing = [name for name, ids in found.items() if not ids]
                 if missing:
                     raise ReaderError(f"no document {one_line(missing[0])!r} in {database}")

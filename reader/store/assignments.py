@@ -28,19 +28,6 @@ def assignments_by_hash(conn: sqlite3.Connection) -> dict[str, list[str]]:
     return found
 
 
-def documents_named(conn: sqlite3.Connection, names: list[str]) -> dict[str, list[int]]:
-    """The documents each name picks: its public id (as exports and `reader agree` write
-    it) or the start of its text hash (8 characters or more); none for a name no document
-    has."""
-    found: dict[str, list[int]] = {}
-    for name in names:
-        found[name] = [int(number) for (number,) in conn.execute(
-            f"SELECT id FROM documents WHERE CAST({public_id_sql('documents')} AS TEXT) = ?"
-            " OR (length(?) >= 8 AND substr(sha256, 1, length(?)) = lower(?)) ORDER BY id",
-            (name, name, name, name))]
-    return found
-
-
 def documents_to_plan(conn: sqlite3.Connection, ids: list[int] | None = None,
                       status: str | None = None) -> list[PlannedDocument]:
     """The documents a plan covers: all, or those with these ids, and with this export

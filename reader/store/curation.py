@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
@@ -101,18 +101,14 @@ class Layers:
 
 
 def curation_documents(conn: sqlite3.Connection, annotators: Sequence[str],
-                       public_ids: Sequence[str] | None = None,
+                       ids: Collection[int] | None = None,
                        finished: bool = False) -> list[tuple[int, tuple[str, ...]]]:
     """(document id, participants) of the documents two or more of `annotators` annotated
     (a live span or document label, or marked done), in id order; participants in the
-    order given. `public_ids` keeps only those documents (by the id exports use);
+    order given. `ids` keeps only those documents (`documents_named` resolves names);
     `finished`, only documents every participant marked done."""
     annotated = annotated_documents(conn)
-    wanted: set[int] | None = None
-    if public_ids is not None:
-        wanted = {row_id for row_id, public in conn.execute(
-            f"SELECT id, {public_id_sql('documents')} FROM documents")
-            if str(public) in set(public_ids)}
+    wanted = None if ids is None else set(ids)
     done: dict[int, set[str]] = {}
     if finished:
         for document_id, annotator in conn.execute(
@@ -135,12 +131,6 @@ def document_titles(conn: sqlite3.Connection, ids: list[int]) -> dict[int, str]:
     return {row_id: f"{public} · {title}" for row_id, public, title in conn.execute(
         f"SELECT id, {public_id_sql('documents')}, title FROM documents"
         f" WHERE {in_values('id')}", (as_json(ids),))}
-
-
-def known_public_ids(conn: sqlite3.Connection) -> set[str]:
-    """Every document's public id, as text (to say which `--document` names none)."""
-    return {str(public) for (public,) in conn.execute(
-        f"SELECT {public_id_sql('documents')} FROM documents")}
 
 
 def read_layers(conn: sqlite3.Connection, document_id: int, participants: tuple[str, ...],

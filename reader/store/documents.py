@@ -187,3 +187,18 @@ def done_document_ids(conn: sqlite3.Connection, annotator: str) -> set[int]:
     return {row[0] for row in conn.execute(
         "SELECT document_id FROM progress WHERE annotator = ? AND status = 'done'",
         (annotator,))}
+
+
+def documents_named(conn: sqlite3.Connection, names: list[str]) -> dict[str, list[int]]:
+    """The documents each `--document NAME` picks (assign, suggest): its public id (as
+    exports and `reader agree` write it) or the start of its text hash (8 characters or
+    more); none for a name no document has."""
+    from reader.store.export_rows import public_id_sql
+
+    found: dict[str, list[int]] = {}
+    for name in names:
+        found[name] = [int(number) for (number,) in conn.execute(
+            f"SELECT id FROM documents WHERE CAST({public_id_sql('documents')} AS TEXT) = ?"
+            " OR (length(?) >= 8 AND substr(sha256, 1, length(?)) = lower(?)) ORDER BY id",
+            (name, name, name, name))]
+    return found

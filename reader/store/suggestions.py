@@ -197,16 +197,6 @@ def count_documents_for_suggesting(conn: sqlite3.Connection, ids: list[int] | No
     return int(count)
 
 
-def ids_of_exported(conn: sqlite3.Connection, exported: list[str]) -> dict[str, list[int]]:
-    """The database ids of the documents `reader export` calls `exported` (the start of
-    their text's sha256, or all of it): {exported id: [database ids]}, none for an
-    unknown one."""
-    return {name: [int(found) for (found,) in conn.execute(
-                "SELECT id FROM documents WHERE substr(sha256, 1, ?) = ? ORDER BY id",
-                (len(name), name.lower()))]
-            for name in exported}
-
-
 _STAGE_SQL = """
 CREATE TEMP TABLE IF NOT EXISTS suggest_stage (
     document_id INTEGER, start INTEGER, end INTEGER, label TEXT, source TEXT, text TEXT,
